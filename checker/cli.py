@@ -1,0 +1,253 @@
+"""Command line: parse argv, build the pieces, run, map the outcome to an exit code.
+
+Domain errors are caught here and only here, printed as one line, and mapped to exit 2 (or the
+error's own code). Nothing below this module prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from checker import __version__
+from checker.errors import UsageError, WfcheckError
+from checker.model import SEVERITIES, Report, Result, sort_key
+from checker.outcome import EXIT_USAGE, GatePolicy, exit_code
+from checker.reports import WRITER_BY_NAME, get_writer
+from checker.reports.interface import RenderOptions
+from checker.sources.base import RecordSource
+from checker.timestamps import parse_timestamp
+
+PROG = "wfcheck"
+
+
+# --- parsing ------------------------------------------------------------------------------------
+
+
+def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("policies")
+    group.add_argument("--policy", action="append", default=None, metavar="PATH",
+                       help="policy file or directory (repeatable); replaces the bundled pack; "
+                            "'builtin' names the bundled pack")
+    group.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a policy var (a list as comma-separated or JSON)")
+    group.add_argument("--var-file", action="append", default=[], metavar="FILE",
+                       help="YAML file of var values (repeatable)")
+    group.add_argument("--rule", action="append", default=[], metavar="ID",
+                       help="only run rules matching this id or glob (repeatable)")
+    group.add_argument("--skip-rule", action="append", default=[], metavar="ID",
+                       help="do not run rules matching this id or glob (repeatable)")
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser, default_format: str = "table") -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument("--format", choices=sorted(WRITER_BY_NAME), default=default_format,
+                       help=f"report format on stdout (default {default_format})")
+    group.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
+    group.add_argument("--show-passed", action="store_true",
+                       help="table: list passed and skipped results too")
+    group.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+
+
+def _add_gate_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("gate")
+    group.add_argument("--fail-on", choices=SEVERITIES, default="low",
+                       help="lowest severity that fails the run (default low; info never fails)")
+    group.add_argument("--soft-fail", action="store_true",
+                       help="exit 0 even with failing results (2 and 3 are kept)")
+    group.add_argument("--now", metavar="ISO8601",
+                       help="evaluate as of this time (age rules, generated_at)")
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("offline inputs")
+    group.add_argument("--input", action="append", default=[], metavar="FILE",
+                       help="list-workforces / describe-workforce JSON, a list of workforces, or "
+                            "a wfcheck snapshot (repeatable; - is stdin)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Compliance checks for SageMaker Ground Truth private workforces.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    scan = commands.add_parser("scan", help="evaluate policies on workforces and report",
+                               description="Evaluate policies on workforce records (offline "
+                                           "inputs, or the live AWS API when none is given).")
+    _add_input_arguments(scan)
+    _add_policy_arguments(scan)
+    _add_output_arguments(scan)
+    _add_gate_arguments(scan)
+    scan.set_defaults(handler=run_scan)
+
+    validate = commands.add_parser("validate", help="check policy, var and input files",
+                                   description="Validate policy files (schema, unique ids, "
+                                   "operators, literals, vars), var files and input files.")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.set_defaults(handler=run_validate)
+
+    rules = commands.add_parser("rules", help="list the loaded rules")
+    _add_policy_arguments(rules)
+    rules.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    rules.set_defaults(handler=run_rules)
+    return parser
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def parse_now(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    moment = parse_timestamp(text)
+    if moment is None:
+        raise UsageError(f"--now {text!r}: expected an ISO-8601 time such as "
+                         "2026-01-31T12:00:00Z")
+    return moment
+
+
+def build_policies(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from checker.policy.loader import BUILTIN, load_policies
+
+    return load_policies(args.policy or [BUILTIN], args.var_file, args.var)
+
+
+def select_rules(rules: Sequence, include: Sequence[str], exclude: Sequence[str]) -> list:  # type: ignore[type-arg]
+    """Rules matching any --rule glob (all when none) and no --skip-rule glob."""
+    ids = [rule.info.id for rule in rules]
+    for pattern in [*include, *exclude]:
+        if not fnmatch.filter(ids, pattern):
+            raise UsageError(f"rule pattern {pattern!r} matches no loaded rule")
+    return [
+        rule for rule in rules
+        if (not include or any(fnmatch.fnmatchcase(rule.info.id, p) for p in include))
+        and not any(fnmatch.fnmatchcase(rule.info.id, p) for p in exclude)
+    ]
+
+
+def build_sources(args: argparse.Namespace) -> list[RecordSource]:
+    """Offline inputs when given; otherwise the live API."""
+    from checker.sources.files import InputFileSource
+
+    if args.input.count("-") > 1:
+        raise UsageError("--input - (stdin) can be given only once")
+    sources: list[RecordSource] = [InputFileSource(path) for path in args.input]
+    if not sources:
+        raise UsageError("no records to scan: give --input FILE")
+    return sources
+
+
+def display_path(path: str) -> str:
+    """Bundled policy files are shown as builtin/NAME so reports match across installs."""
+    from checker.policy.loader import bundled_policy_dir
+
+    try:
+        return "builtin/" + Path(path).resolve().relative_to(bundled_policy_dir()).as_posix()
+    except ValueError:
+        return path
+
+
+def build_report(
+    args: argparse.Namespace, policy_files: Sequence[str], rules: Sequence,  # type: ignore[type-arg]
+    sources: Sequence[RecordSource], now: datetime,
+) -> Report:
+    from checker.engine import evaluate
+
+    records = []
+    for source in sources:
+        records.extend(source.records())
+    results: list[Result] = sorted(evaluate(records, rules, now), key=sort_key)
+    infos = tuple(rule.info for rule in rules)
+    return Report(
+        tool_version=__version__,
+        generated_at=now,
+        rules=infos,
+        results=tuple(results),
+        records=len(records),
+        errors=tuple(error for source in sources for error in source.errors),
+        units=tuple(unit for source in sources for unit in source.units),
+        sources=tuple(source.name for source in sources),
+        policies=tuple(display_path(path) for path in policy_files),
+    )
+
+
+def write_text(path: str | None, text: str) -> None:
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
+
+
+def use_color(args: argparse.Namespace) -> bool:
+    return (args.output in (None, "-") and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ)
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    gate = GatePolicy(fail_on=args.fail_on, soft_fail=args.soft_fail)
+    now = parse_now(args.now)
+    policies = build_policies(args)
+    rules = select_rules(policies.rules, args.rule, args.skip_rule)
+    sources = build_sources(args)
+    report = build_report(args, policies.files, rules, sources, now)
+    options = RenderOptions(show_passed=args.show_passed, color=use_color(args))
+    write_text(args.output, get_writer(args.format).render(report, options))
+    if not args.quiet:
+        for error in report.errors:
+            where = "/".join(part for part in (error.account, error.region) if part)
+            print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
+                  f"{error.message}", file=sys.stderr)
+    return exit_code(report, gate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from checker.validate import validate_paths
+
+    problems, checked = validate_paths(args.paths)
+    for problem in problems:
+        print(f"{PROG}: error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    print(f"{checked} file(s) valid", file=sys.stderr)
+    return 0
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from checker.rules_doc import render_rules
+
+    policies = build_policies(args)
+    rules = select_rules(policies.rules, args.rule, args.skip_rule)
+    sys.stdout.write(render_rules([rule.info for rule in rules], policies.vars, args.format))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except WfcheckError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,192 @@
+"""Reading user files safely: size limits, strict UTF-8, safe YAML with line numbers, JSON.
+
+Every failure becomes an :class:`InputError` (or the error class the caller passes) naming the
+file, line and column, so the CLI can print one line and exit 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import InputError, WfcheckError
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_YAML_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+
+def read_text(
+    name: str, *, limit: int, error: type[WfcheckError] = InputError, kind: str = "file"
+) -> str:
+    """Read a file (or ``-`` for stdin) as strict UTF-8, refusing anything over ``limit`` bytes."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            path = Path(name)
+            if path.is_dir():
+                raise error(f"is a directory, expected a {kind}", file=name)
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"cannot read {kind}: {exc.strerror or exc}", file=name) from None
+    if len(data) > limit:
+        raise error(
+            f"{kind} is larger than {limit // (1024 * 1024)} MiB; refusing to load it", file=name
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=name, line=line, column=column
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+@dataclass(frozen=True)
+class Located:
+    """Parsed YAML plus where each value was written, for file:line:column messages."""
+
+    data: Any
+    file: str
+    marks: dict[PathKey, tuple[int, int]]
+
+    def where(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of the value at ``path``, or of its nearest written ancestor."""
+        key = tuple(path)
+        while key:
+            if key in self.marks:
+                return self.marks[key]
+            key = key[:-1]
+        return self.marks.get((), (1, 1))
+
+    def error(
+        self, error: type[WfcheckError], path: PathKey, message: str, hint: str | None = None
+    ) -> WfcheckError:
+        line, column = self.where(path)
+        return error(message, file=self.file, line=line, column=column, hint=hint)
+
+
+def load_yaml(name: str, *, error: type[WfcheckError] = InputError, kind: str = "file") -> Located:
+    """Parse YAML with the safe loader only, keeping each value's position.
+
+    Aliases are expanded under a node budget and nesting is capped, so an alias bomb or a deeply
+    nested document ends as one error line instead of exhausting memory or the stack.
+    """
+    text = read_text(name, limit=MAX_YAML_BYTES, error=error, kind=kind)
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise error(
+            f"invalid YAML: {problem}",
+            file=name,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", file=name) from None
+    except RecursionError:
+        raise error(f"YAML nested deeper than {MAX_DEPTH} levels", file=name) from None
+    marks: dict[PathKey, tuple[int, int]] = {}
+    if node is None:
+        return Located(None, name, {(): (1, 1)})
+    builder = _Builder(name, marks, error)
+    data = builder.build(node, (), 0)
+    return Located(data, name, marks)
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain values with the safe constructor's scalar rules."""
+
+    def __init__(
+        self, name: str, marks: dict[PathKey, tuple[int, int]], error: type[WfcheckError]
+    ) -> None:
+        self.name = name
+        self.marks = marks
+        self.error = error
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, message: str) -> WfcheckError:
+        return self.error(
+            message,
+            file=self.name,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+
+    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise self.fail(node, f"document expands to more than {MAX_YAML_NODES} values "
+                            "(an alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nested deeper than {MAX_DEPTH} levels")
+        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self.fail(key_node, "YAML merge keys (<<) are not supported")
+                key = self.build(key_node, (*path, "<key>"), depth + 1)
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    raise self.fail(key_node, "mapping keys must be scalars")
+                if key in result:
+                    raise self.fail(key_node, f"duplicate key {key!r}")
+                child: PathKey = (*path, key if isinstance(key, (str, int)) else str(key))
+                result[key] = self.build(value_node, child, depth + 1)
+                self.marks[child] = (value_node.start_mark.line + 1,
+                                     value_node.start_mark.column + 1)
+                self.marks.setdefault((*child, "<key>"), (key_node.start_mark.line + 1,
+                                                          key_node.start_mark.column + 1))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise self.fail(node, f"invalid YAML value: {exc.problem}") from None
+
+
+def load_json(name: str, *, error: type[WfcheckError] = InputError, kind: str = "file") -> Any:
+    """Parse JSON, reporting the line and column of a syntax error."""
+    text = read_text(name, limit=MAX_JSON_BYTES, error=error, kind=kind)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno,
+                    column=exc.colno) from None
+    except RecursionError:
+        raise error("JSON nested too deeply", file=name) from None
+
+
+def iter_files(root: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Files under ``root`` with one of ``suffixes``, sorted for deterministic order."""
+    path = Path(root)
+    if path.is_file():
+        yield path
+        return
+    for child in sorted(path.rglob("*")):
+        if child.is_file() and child.suffix in suffixes:
+            yield child

@@ -1,0 +1,375 @@
+"""Load policy files: YAML with line numbers -> JSON Schema -> vars -> compiled rules.
+
+Everything a policy can get wrong is found here, before any record is read, and reported as
+``file:line:column: rule ID: what is wrong (did you mean ...?)``. Regexes, CIDRs, URLs and paths
+are parsed once, here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+import jsonschema
+
+from checker.errors import PolicyError
+from checker.loading import Located, PathKey, iter_files, load_yaml
+from checker.model import RuleInfo
+from checker.policy.conditions import All, Any_, Condition, Leaf, Not
+from checker.policy.operators import OPERATORS
+from checker.policy.paths import Path, compile_path
+
+BUILTIN = "builtin"
+POLICY_SUFFIXES = (".yaml", ".yml")
+_VAR_REF = re.compile(r"\$\{var\.([A-Za-z_][A-Za-z0-9_]*)(\??)\}")
+
+
+def bundled_policy_dir() -> FsPath:
+    """The bundled pack: inside the wheel, or ``policies/`` beside the package in a checkout."""
+    packaged = resources.files("checker") / "_bundled_policies"
+    if packaged.is_dir():
+        return FsPath(str(packaged))
+    return FsPath(__file__).resolve().parents[2] / "policies"
+
+
+@cache
+def policy_schema() -> dict[str, Any]:
+    text = (resources.files("checker.policy") / "schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A compiled rule. ``missing_vars`` lists unset vars: such a rule evaluates to skip."""
+
+    info: RuleInfo
+    when: Condition | None
+    assertion: Condition | None
+    evidence: tuple[Path, ...] = ()
+    missing_vars: tuple[str, ...] = ()
+    fields: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    rules: tuple[Rule, ...]
+    files: tuple[str, ...]
+    vars: Mapping[str, Any]
+    var_sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def policy_files(paths: Sequence[str]) -> list[str]:
+    """Expand ``builtin`` and directories (recursively; ``tests/`` folders hold test cases)."""
+    files: list[str] = []
+    for entry in paths:
+        root = str(bundled_policy_dir()) if entry == BUILTIN else entry
+        path = FsPath(root)
+        if not path.exists():
+            raise PolicyError("no such policy file or directory", file=entry)
+        found = [
+            str(child)
+            for child in iter_files(root, POLICY_SUFFIXES)
+            if path.is_file() or "tests" not in child.relative_to(path).parts[:-1]
+        ]
+        if not found:
+            raise PolicyError("directory holds no policy files (*.yaml, *.yml)", file=entry)
+        files.extend(found)
+    return files
+
+
+def validate_document(doc: Located) -> None:
+    """Check a parsed policy file against the schema; raise the first problem by position."""
+    validator = jsonschema.Draft202012Validator(policy_schema())
+    errors = list(validator.iter_errors(doc.data))
+    if not errors:
+        return
+    problems = [_describe(doc, error) for error in _leaf_errors(errors)]
+    problems.sort(key=lambda problem: (problem[0], problem[1]))
+    line, column, message, hint = problems[0]
+    raise PolicyError(message, file=doc.file, line=line, column=column, hint=hint)
+
+
+def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    leaves = []
+    for error in errors:
+        if error.context:
+            leaves.extend(_leaf_errors(list(error.context)))
+        else:
+            leaves.append(error)
+    return leaves
+
+
+def _rule_prefix(doc: Located, path: PathKey) -> str:
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+        rule = rules[path[1]] if isinstance(rules, list) and path[1] < len(rules) else None
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        return f"rule {rule_id}: " if isinstance(rule_id, str) else f"rules[{path[1]}]: "
+    return ""
+
+
+def _describe(
+    doc: Located, error: jsonschema.ValidationError
+) -> tuple[int, int, str, str | None]:
+    path: PathKey = tuple(error.absolute_path)
+    prefix = _rule_prefix(doc, path)
+    field_name = ".".join(str(p) for p in path) or "document"
+    hint = None
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(str(k) for k in error.instance if k not in allowed)
+        key = unknown[0]
+        line, column = doc.where((*path, key, "<key>"))
+        hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        where = f" in {field_name}" if path else ""
+        return line, column, f"{prefix}unknown key {key!r}{where}", hint
+    line, column = doc.where(path)
+    if error.validator == "enum" and path and path[-1] == "op":
+        op = str(error.instance)
+        return line, column, f"{prefix}unknown operator {op!r}", suggest(op, sorted(OPERATORS))
+    if error.validator == "required":
+        return line, column, f"{prefix}{field_name}: {error.message}", None
+    if error.validator == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return line, column, f"{prefix}{field_name}: {error.instance!r} is not one of: {choices}", \
+            suggest(str(error.instance), [str(c) for c in error.validator_value])
+    return line, column, f"{prefix}{field_name}: {error.message}", None
+
+
+# --- vars ---------------------------------------------------------------------------------------
+
+
+def _coerce_var(name: str, text: str, default: Any) -> Any:
+    """Turn ``--var NAME=VALUE`` text into the type of the var's default."""
+    stripped = text.strip()
+    try:
+        if stripped.startswith(("[", "{")):
+            return json.loads(stripped)
+        if isinstance(default, list):
+            return [item.strip() for item in stripped.split(",") if item.strip()]
+        if isinstance(default, bool):
+            if stripped.lower() not in ("true", "false"):
+                raise ValueError("expected true or false")
+            return stripped.lower() == "true"
+        if isinstance(default, int):
+            return int(stripped)
+        if isinstance(default, float):
+            return float(stripped)
+    except ValueError as exc:
+        raise PolicyError(f"--var {name}: cannot use {text!r}: {exc}") from None
+    return text
+
+
+def resolve_vars(
+    defaults: Mapping[str, tuple[Any, str]],
+    var_files: Sequence[str],
+    overrides: Sequence[str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Effective vars and where each came from: policy default < --var-file < --var."""
+    values = {name: value for name, (value, _) in defaults.items()}
+    sources = {name: source for name, (_, source) in defaults.items()}
+    for var_file in var_files:
+        doc = load_yaml(var_file, error=PolicyError, kind="var file")
+        data = doc.data if doc.data is not None else {}
+        if not isinstance(data, dict):
+            raise doc.error(PolicyError, (), "a var file must be a mapping of NAME: value")
+        if "vars" in data and isinstance(data["vars"], dict) and len(data) == 1:
+            data, prefix = data["vars"], ("vars",)
+        else:
+            prefix = ()
+        for name, value in data.items():
+            if name not in values:
+                raise doc.error(PolicyError, (*prefix, name, "<key>"), f"unknown var {name!r}",
+                                suggest(str(name), sorted(values)))
+            values[name] = value
+            sources[name] = var_file
+    for item in overrides:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise PolicyError(f"--var {item!r}: expected NAME=VALUE")
+        if name not in values:
+            raise PolicyError(f"--var {name}: unknown var", hint=suggest(name, sorted(values)))
+        values[name] = _coerce_var(name, text, values[name])
+        sources[name] = "--var"
+    return values, sources
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _substitute(value: Any, vars_: Mapping[str, Any], missing: list[str], used: set[str]) -> Any:
+    if isinstance(value, str):
+        whole = _VAR_REF.fullmatch(value)
+        if whole:
+            name, optional = whole[1], whole[2] == "?"
+            used.add(name)
+            current = vars_.get(name)
+            if _is_empty(current):
+                if not optional:
+                    missing.append(name)
+                return [] if current is None else current
+            return current
+
+        def replace(match: re.Match[str]) -> str:
+            name = match[1]
+            used.add(name)
+            current = vars_.get(name)
+            if _is_empty(current) and match[2] != "?":
+                missing.append(name)
+            return "" if current is None else str(current)
+
+        return _VAR_REF.sub(replace, value)
+    if isinstance(value, list):
+        return [_substitute(item, vars_, missing, used) for item in value]
+    if isinstance(value, dict):
+        return {key: _substitute(item, vars_, missing, used) for key, item in value.items()}
+    return value
+
+
+# --- compiling ----------------------------------------------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, doc: Located, rule_path: PathKey, rule_id: str, vars_: Mapping[str, Any]):
+        self.doc = doc
+        self.rule_path = rule_path
+        self.rule_id = rule_id
+        self.vars = vars_
+        self.missing: list[str] = []
+        self.used: set[str] = set()
+
+    def fail(self, path: PathKey, message: str, hint: str | None = None) -> PolicyError:
+        error = self.doc.error(PolicyError, path, f"rule {self.rule_id}: {message}", hint)
+        assert isinstance(error, PolicyError)
+        return error
+
+    def path(self, text: str, where: PathKey) -> Path:
+        try:
+            return compile_path(text)
+        except ValueError as exc:
+            raise self.fail(where, str(exc)) from None
+
+    def condition(self, node: dict[str, Any], where: PathKey) -> Condition:
+        if "all" in node:
+            return All([self.condition(c, (*where, "all", i)) for i, c in enumerate(node["all"])])
+        if "any" in node:
+            return Any_([self.condition(c, (*where, "any", i)) for i, c in enumerate(node["any"])])
+        if "not" in node:
+            return Not(self.condition(node["not"], (*where, "not")))
+        op = OPERATORS[node["op"]]
+        path = self.path(node["path"], (*where, "path"))
+        match = node.get("match", "all")
+        if match != "all" and op.kind != "each":
+            raise self.fail((*where, "match"), f"operator {op.name!r} works on the whole value; "
+                            "'match' only applies to single-value operators")
+        if op.parse is None:
+            if "value" in node:
+                raise self.fail((*where, "value"), f"operator {op.name!r} takes no value")
+            return Leaf(path, op, None, match)
+        if "value" not in node:
+            raise self.fail(where, f"operator {op.name!r} needs a value ({op.value_doc})")
+        missing_before = len(self.missing)
+        raw = _substitute(node["value"], self.vars, self.missing, self.used)
+        if len(self.missing) > missing_before:
+            return Leaf(path, op, None, match)  # the rule skips; nothing to parse
+        try:
+            value = op.parse(raw)
+        except ValueError as exc:
+            raise self.fail((*where, "value"), f"{op.name}: {exc}") from None
+        return Leaf(path, op, value, match)
+
+
+def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[str, Any]) -> Rule:
+    where: PathKey = ("rules", index)
+    compiler = _Compiler(doc, where, raw["id"], vars_)
+    when = compiler.condition(raw["when"], (*where, "when")) if "when" in raw else None
+    assertion = compiler.condition(raw["assert"], (*where, "assert"))
+    evidence = tuple(
+        compiler.path(text, (*where, "evidence", i)) for i, text in enumerate(raw.get("evidence", []))
+    )
+    for name in sorted(compiler.used):
+        if name not in vars_:
+            raise compiler.fail(where, f"var {name!r} is not defined in any loaded policy's vars",
+                                suggest(name, sorted(vars_)))
+    line, _ = doc.where(where)
+    info = RuleInfo(
+        id=raw["id"],
+        title=raw["title"].strip(),
+        severity=raw["severity"],
+        description=raw["description"].strip(),
+        remediation=raw["remediation"].strip(),
+        references=tuple(raw.get("references", [])),
+        vars=tuple(sorted(compiler.used)),
+        source=doc.file,
+        line=line,
+    )
+    fields = assertion.fields | (when.fields if when else frozenset())
+    return Rule(info, when, assertion, evidence, tuple(dict.fromkeys(compiler.missing)), fields)
+
+
+def read_policy_file(name: str) -> Located:
+    doc = load_yaml(name, error=PolicyError, kind="policy file")
+    if doc.data is None:
+        raise PolicyError("policy file is empty", file=name)
+    validate_document(doc)
+    return doc
+
+
+def load_policies(
+    paths: Sequence[str],
+    var_files: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    severity_overrides: Mapping[str, str] | None = None,
+) -> PolicySet:
+    """Load, validate and compile every rule in ``paths`` with the effective vars."""
+    files = policy_files(paths)
+    docs = [read_policy_file(name) for name in files]
+    defaults: dict[str, tuple[Any, str]] = {}
+    for doc in docs:
+        for name, value in (doc.data.get("vars") or {}).items():
+            defaults[name] = (value, doc.file)
+    vars_, var_sources = resolve_vars(defaults, var_files, overrides)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for doc in docs:
+        for index, raw in enumerate(doc.data["rules"]):
+            line, column = doc.where(("rules", index, "id"))
+            if raw["id"] in seen:
+                raise PolicyError(f"rule {raw['id']}: duplicate rule id (first defined at "
+                                  f"{seen[raw['id']]})", file=doc.file, line=line, column=column)
+            seen[raw["id"]] = f"{doc.file}:{line}"
+            rules.append(_compile_rule(doc, index, raw, vars_))
+    if severity_overrides:
+        rules = _override_severities(rules, severity_overrides)
+    rules.sort(key=lambda rule: rule.info.id)
+    return PolicySet(tuple(rules), tuple(files), vars_, var_sources)
+
+
+def _override_severities(rules: list[Rule], overrides: Mapping[str, str]) -> list[Rule]:
+    from dataclasses import replace
+
+    known = {rule.info.id for rule in rules}
+    for rule_id in overrides:
+        if rule_id not in known:
+            raise PolicyError(f"severity override for unknown rule {rule_id!r}",
+                              hint=suggest(rule_id, sorted(known)))
+    return [
+        replace(rule, info=replace(rule.info, severity=overrides[rule.info.id]))
+        if rule.info.id in overrides else rule
+        for rule in rules
+    ]

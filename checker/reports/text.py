@@ -1,0 +1,23 @@
+"""Making record values safe for a terminal: no control characters, no escape sequences.
+
+A FailureReason or OIDC URL is free text an attacker may influence; written raw to a terminal,
+an ANSI escape can rewrite what the reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
+    """Strip ANSI escapes and control/bidi characters; tabs and newlines become spaces."""
+    text = _ANSI.sub("", text)
+    text = _CONTROL.sub("", text)
+    if not keep_newlines:
+        text = text.replace("\n", " ").replace("\t", " ")
+    else:
+        text = text.replace("\t", " ")
+    return text

@@ -1,0 +1,1 @@
+"""Record sources: one module per origin behind :class:`checker.sources.base.RecordSource`."""
