@@ -71,6 +71,34 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
                             "a wfcheck snapshot (repeatable; - is stdin)")
 
 
+# Extension points: each feature area owns one of these functions (and its own modules), so
+# areas can grow without editing each other's code.
+
+
+def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
+    """Live AWS collection options (scan with no --input, and fetch)."""
+
+
+def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
+    """Terraform plan/state inputs."""
+
+
+def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Extra report files and report destinations (--report FORMAT=PATH, Security Hub)."""
+
+
+def _add_acceptance_arguments(parser: argparse.ArgumentParser) -> None:
+    """Waivers and baselines."""
+
+
+def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """fetch, iam-policy."""
+
+
+def _add_lifecycle_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """test, diff, config."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -87,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_policy_arguments(scan)
     _add_output_arguments(scan)
     _add_gate_arguments(scan)
+    _add_terraform_arguments(scan)
+    _add_live_arguments(scan)
+    _add_report_arguments(scan)
+    _add_acceptance_arguments(scan)
     scan.set_defaults(handler=run_scan)
 
     validate = commands.add_parser("validate", help="check policy, var and input files",
@@ -99,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_policy_arguments(rules)
     rules.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     rules.set_defaults(handler=run_rules)
+
+    _add_live_commands(commands)
+    _add_lifecycle_commands(commands)
     return parser
 
 
@@ -141,9 +176,35 @@ def build_sources(args: argparse.Namespace) -> list[RecordSource]:
     if args.input.count("-") > 1:
         raise UsageError("--input - (stdin) can be given only once")
     sources: list[RecordSource] = [InputFileSource(path) for path in args.input]
+    sources.extend(build_terraform_sources(args))
+    if not sources:
+        sources.extend(build_live_sources(args))
     if not sources:
         raise UsageError("no records to scan: give --input FILE")
     return sources
+
+
+def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
+    """Sources for --terraform files (none when not given)."""
+    return []
+
+
+def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
+    """The live AWS source, used when no offline input is given."""
+    return []
+
+
+def accept_results(
+    args: argparse.Namespace, results: list[Result], now: datetime
+) -> tuple[list[Result], list[str], int]:
+    """Apply waivers and baselines: (results, notes for the report, extra gate failures)."""
+    return results, [], 0
+
+
+def emit_reports(args: argparse.Namespace, report: Report) -> None:
+    """Write the --format report to stdout (or --output), and any extra reports."""
+    options = RenderOptions(show_passed=args.show_passed, color=use_color(args))
+    write_text(args.output, get_writer(args.format).render(report, options))
 
 
 def display_path(path: str) -> str:
@@ -166,6 +227,7 @@ def build_report(
     for source in sources:
         records.extend(source.records())
     results: list[Result] = sorted(evaluate(records, rules, now), key=sort_key)
+    results, notes, extra_failures = accept_results(args, results, now)
     infos = tuple(rule.info for rule in rules)
     return Report(
         tool_version=__version__,
@@ -177,6 +239,8 @@ def build_report(
         units=tuple(unit for source in sources for unit in source.units),
         sources=tuple(source.name for source in sources),
         policies=tuple(display_path(path) for path in policy_files),
+        notes=tuple(notes),
+        extra={"gate_failures": extra_failures} if extra_failures else {},
     )
 
 
@@ -206,14 +270,13 @@ def run_scan(args: argparse.Namespace) -> int:
     rules = select_rules(policies.rules, args.rule, args.skip_rule)
     sources = build_sources(args)
     report = build_report(args, policies.files, rules, sources, now)
-    options = RenderOptions(show_passed=args.show_passed, color=use_color(args))
-    write_text(args.output, get_writer(args.format).render(report, options))
+    emit_reports(args, report)
     if not args.quiet:
         for error in report.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
             print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
                   f"{error.message}", file=sys.stderr)
-    return exit_code(report, gate)
+    return exit_code(report, gate, extra_failures=int(report.extra.get("gate_failures", 0)))
 
 
 def run_validate(args: argparse.Namespace) -> int:
