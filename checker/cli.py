@@ -11,12 +11,13 @@ import fnmatch
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
-from checker.model import SEVERITIES, Report, Result, sort_key
+from checker.model import SEVERITIES, ErrorEntry, Report, Result, sort_key
 from checker.outcome import EXIT_USAGE, GatePolicy, exit_code
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
@@ -91,12 +92,24 @@ def _add_acceptance_arguments(parser: argparse.ArgumentParser) -> None:
     """Waivers and baselines."""
 
 
+def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
+    """Sending ASFF findings to AWS Security Hub."""
+
+
 def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """fetch, iam-policy."""
 
 
-def _add_lifecycle_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """test, diff, config."""
+def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """diff OLD NEW."""
+
+
+def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """test (policy tests), config (effective configuration)."""
+
+
+def load_config_defaults(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Apply .wfcheck.yaml (or --config FILE) as parser defaults, so the command line wins."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terraform_arguments(scan)
     _add_live_arguments(scan)
     _add_report_arguments(scan)
+    _add_securityhub_arguments(scan)
     _add_acceptance_arguments(scan)
     scan.set_defaults(handler=run_scan)
 
@@ -133,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.set_defaults(handler=run_rules)
 
     _add_live_commands(commands)
-    _add_lifecycle_commands(commands)
+    _add_diff_command(commands)
+    _add_test_and_config_commands(commands)
     return parser
 
 
@@ -201,6 +216,11 @@ def accept_results(
     return results, [], 0
 
 
+def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorEntry]:
+    """Actions after the reports are written (Security Hub import); what failed, if anything."""
+    return []
+
+
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
     """Write the --format report to stdout (or --output), and any extra reports."""
     options = RenderOptions(show_passed=args.show_passed, color=use_color(args))
@@ -264,13 +284,17 @@ def use_color(args: argparse.Namespace) -> bool:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    gate = GatePolicy(fail_on=args.fail_on, soft_fail=args.soft_fail)
+    gate = GatePolicy(fail_on=args.fail_on, soft_fail=args.soft_fail,
+                      fail_on_unknown=getattr(args, "fail_on_unknown", False))
     now = parse_now(args.now)
     policies = build_policies(args)
     rules = select_rules(policies.rules, args.rule, args.skip_rule)
     sources = build_sources(args)
     report = build_report(args, policies.files, rules, sources, now)
     emit_reports(args, report)
+    action_errors = post_report_actions(args, report)
+    if action_errors:
+        report = replace(report, errors=report.errors + tuple(action_errors))
     if not args.quiet:
         for error in report.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
@@ -302,7 +326,13 @@ def run_rules(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        load_config_defaults(parser, arguments)
+    except WfcheckError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    args = parser.parse_args(arguments)
     try:
         code: int = args.handler(args)
         return code
