@@ -1,0 +1,273 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+A workforce is a cloud resource, not a line in a file, so a result points either at the file
+its record was read from (a saved API response, snapshot or Terraform plan) or at a space-free
+pseudo-path ``aws/<account>/<region>/sagemaker/workforce/<name>`` that GitHub accepts as an
+artifact location. The ARN (and the Terraform address) go in ``logicalLocations``.
+
+Settings (``RenderOptions.settings``): ``sarif.automation_id`` (default ``wfcheck/``), the
+``runAutomationDetails.id`` GitHub uses as the analysis category.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from checker.model import Report, Result, RuleInfo, Status
+from checker.reports.interface import RenderOptions
+from checker.timestamps import format_timestamp
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+DEFAULT_AUTOMATION_ID = "wfcheck/"
+FINGERPRINT_KEY = "wfcheckResourceRule/v1"
+
+# GitHub ranks alerts by this score: >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.5", "low": "2.0"}
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+
+# pass and skip are not findings; everything else is, with waived/baseline marked as accepted.
+REPORTED = frozenset({Status.FAIL, Status.ERROR, Status.UNKNOWN, Status.WAIVED, Status.BASELINE})
+
+# Source kinds whose ``Resource.source`` is a file a reader can open.
+FILE_KINDS = frozenset({"file", "snapshot", "terraform"})
+NOT_FILES = frozenset({"", "-", "stdin", "aws"})
+
+_UNSAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+_MESSAGE_SPECIAL = re.compile(r"([\\\[\]])")
+
+
+def _segment(text: str | None, fallback: str) -> str:
+    """One path segment with only ``[A-Za-z0-9._-]``; never empty, ``.`` or ``..``."""
+    cleaned = _UNSAFE_SEGMENT.sub("_", text or "").strip("_")
+    if not cleaned or set(cleaned) == {"."}:
+        return fallback
+    return cleaned[:128]
+
+
+def pseudo_path(result: Result) -> str:
+    """``aws/<account>/<region>/sagemaker/workforce/<name>``: a relative, space-free URI."""
+    res = result.resource
+    return "/".join(
+        [
+            _segment(res.partition, "aws"),
+            _segment(res.account, "unknown-account"),
+            _segment(res.region, "unknown-region"),
+            "sagemaker",
+            "workforce",
+            _segment(res.name or res.address, "unnamed"),
+        ]
+    )
+
+
+def artifact_uri(result: Result) -> str:
+    """The record's source file as a URI when there is one, else the pseudo-path."""
+    res = result.resource
+    source = res.source or ""
+    if res.source_kind in FILE_KINDS and source not in NOT_FILES:
+        path = PurePosixPath(source.replace("\\", "/"))
+        if path.is_absolute():
+            return path.as_uri()
+        parts = [part for part in path.parts if part not in ("", ".")]
+        if parts and ".." not in parts:
+            return "/".join(quote(part, safe="") for part in parts)
+    return pseudo_path(result)
+
+
+def message_text(text: str) -> str:
+    """Escape ``\\``, ``[`` and ``]``: SARIF viewers read ``[text](target)`` as an embedded link."""
+    return _MESSAGE_SPECIAL.sub(r"\\\1", text)
+
+
+def fingerprint(result: Result) -> str:
+    """Stable across runs: the rule id and the resource key, hashed."""
+    return hashlib.sha256(f"{result.rule_id}\0{result.resource.key}".encode()).hexdigest()
+
+
+def _rule_help_markdown(info: RuleInfo) -> str:
+    lines = [
+        f"**{info.title}**",
+        "",
+        info.description.strip(),
+        "",
+        "**Remediation**",
+        "",
+        info.remediation.strip(),
+    ]
+    if info.references:
+        lines += ["", "**References**", ""]
+        lines += [f"- <{ref}>" for ref in info.references]
+    return "\n".join(lines) + "\n"
+
+
+def _rule_help_text(info: RuleInfo) -> str:
+    text = f"{info.description.strip()}\n\nRemediation: {info.remediation.strip()}"
+    if info.references:
+        text += "\n\nReferences:\n" + "\n".join(f"- {ref}" for ref in info.references)
+    return text
+
+
+def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "tags": ["security", "sagemaker", "ground-truth", "workforce"],
+        "precision": "very-high",
+        "severity": info.severity,
+    }
+    if info.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[info.severity]
+    descriptor: dict[str, Any] = {
+        "id": info.id,
+        "name": info.id,
+        "shortDescription": {"text": info.title},
+        "fullDescription": {"text": info.description.strip() or info.title},
+        "help": {"text": _rule_help_text(info), "markdown": _rule_help_markdown(info)},
+        "defaultConfiguration": {"level": LEVEL.get(info.severity, "warning")},
+        "properties": properties,
+    }
+    if info.references:
+        descriptor["helpUri"] = info.references[0]
+    return descriptor
+
+
+def _message(result: Result) -> str:
+    res = result.resource
+    who = res.name or res.address or res.key
+    prefix = {
+        Status.ERROR: "could not be evaluated: ",
+        Status.UNKNOWN: "unknown until apply: ",
+        Status.WAIVED: "waived: ",
+        Status.BASELINE: "in the baseline: ",
+    }.get(result.status, "")
+    return message_text(f"Workforce {who}: {result.title}: {prefix}{result.message}")
+
+
+def _logical_locations(result: Result) -> list[dict[str, str]]:
+    res = result.resource
+    locations = []
+    if res.arn:
+        locations.append(
+            {"name": res.name or res.arn, "fullyQualifiedName": res.arn, "kind": "resource"}
+        )
+    if res.address:
+        locations.append(
+            {"name": res.address, "fullyQualifiedName": res.address, "kind": "resource"}
+        )
+    if not locations:
+        locations.append(
+            {"name": res.name or res.key, "fullyQualifiedName": res.key, "kind": "resource"}
+        )
+    return locations
+
+
+def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "status": result.status.value,
+        "severity": result.severity,
+        "path": result.path,
+        "account": result.resource.account,
+        "region": result.resource.region,
+        "remediation": result.remediation,
+    }
+    if result.evidence:
+        properties["evidence"] = {name: value for name, value in result.evidence}
+    item: dict[str, Any] = {
+        "ruleId": result.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVEL.get(result.severity, "warning"),
+        "message": {"text": _message(result)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(result)},
+                    "region": {"startLine": 1},
+                },
+                "logicalLocations": _logical_locations(result),
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result)},
+        "properties": properties,
+    }
+    if result.status is Status.WAIVED:
+        suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
+        reason = (result.annotation or {}).get("reason")
+        if reason:
+            suppression["justification"] = str(reason)
+        item["suppressions"] = [suppression]
+    if with_baseline:
+        item["baselineState"] = "unchanged" if result.status is Status.BASELINE else "new"
+    return item
+
+
+def _placeholder_rule(result: Result) -> RuleInfo:
+    return RuleInfo(
+        id=result.rule_id,
+        title=result.title,
+        severity=result.severity,
+        description=result.title,
+        remediation=result.remediation,
+    )
+
+
+def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
+    rules = list(report.rules)
+    index = {info.id: position for position, info in enumerate(rules)}
+    reported = [result for result in report.results if result.status in REPORTED]
+    for result in reported:
+        if result.rule_id not in index:
+            index[result.rule_id] = len(rules)
+            rules.append(_placeholder_rule(result))
+    # SARIF: baselineState is on every result of a run or on none.
+    with_baseline = any(result.status is Status.BASELINE for result in reported)
+    notifications = [
+        {
+            "level": "error",
+            "message": {
+                "text": message_text(
+                    f"{error.source} {'/'.join(p for p in (error.account, error.region) if p)}: "
+                    f"{error.code}: {error.message}"
+                )
+            },
+        }
+        for error in report.errors
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    automation_id = options.settings.get("sarif.automation_id") or DEFAULT_AUTOMATION_ID
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "wfcheck",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "rules": [rule_descriptor(info) for info in rules],
+            }
+        },
+        "automationDetails": {"id": automation_id},
+        "invocations": [invocation],
+        "results": [
+            result_object(result, index[result.rule_id], with_baseline) for result in reported
+        ],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "generatedAt": format_timestamp(report.generated_at),
+            "records": report.records,
+            "sources": list(report.sources),
+            "policies": list(report.policies),
+        },
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+class SarifWriter:
+    name = "sarif"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        return json.dumps(report_to_sarif(report, options), indent=2, ensure_ascii=False) + "\n"
+
+
+WRITER = SarifWriter()
