@@ -14,6 +14,10 @@ from checker.reports.interface import ReportWriter
 WRITER_BY_NAME: dict[str, str] = {
     "table": "checker.reports.table",
     "json": "checker.reports.json",
+    "sarif": "checker.reports.sarif",
+    "junit": "checker.reports.junit",
+    "csv": "checker.reports.csv",
+    "asff": "checker.reports.asff",
 }
 
 
