@@ -1,0 +1,79 @@
+"""Where reports go: ``--report FORMAT=PATH`` specs, the step summary, and colour.
+
+The CLI owns files and streams; this module holds the small decisions it makes about them, so
+they can be tested without running a scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple, TextIO
+
+from checker.errors import UsageError
+from checker.reports import WRITER_BY_NAME
+
+STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
+
+
+class ReportSpec(NamedTuple):
+    """One extra report file: which format, written where."""
+
+    format: str
+    path: str
+
+
+def parse_report_spec(text: str) -> ReportSpec:
+    """``FORMAT=PATH`` -> ReportSpec; argparse shows the error and exits 2 on a bad one."""
+    name, sep, path = text.partition("=")
+    name = name.strip().lower()
+    if not sep or not path:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}"
+        )
+    if name not in WRITER_BY_NAME:
+        raise argparse.ArgumentTypeError(
+            f"unknown report format {name!r}; choose from {', '.join(sorted(WRITER_BY_NAME))}"
+        )
+    if path == "-":
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: stdout takes the --format report; give --report a file"
+        )
+    return ReportSpec(name, path)
+
+
+def check_destinations(output: str | None, specs: Sequence[ReportSpec]) -> None:
+    """No two reports may overwrite each other (including --output)."""
+    seen: dict[str, str] = {}
+    targets = [("--output", output)] if output not in (None, "-") else []
+    targets += [(f"--report {spec.format}={spec.path}", spec.path) for spec in specs]
+    for label, path in targets:
+        assert path is not None
+        key = os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            raise UsageError(f"{label} writes the same file as {seen[key]}", file=path)
+        seen[key] = label
+
+
+def want_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set to anything (no-color.org)
+    or the terminal says it cannot (TERM=dumb)."""
+    if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def append_text(path: str, text: str) -> None:
+    """Append to a file GitHub (or the user) created, e.g. the job summary."""
+    try:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot append the job summary: {exc.strerror or exc}", file=path
+        ) from None

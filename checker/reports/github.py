@@ -1,0 +1,97 @@
+"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` per finding.
+
+GitHub turns these log lines into annotations on the run and the pull request. A record value
+that reached the log raw could end the command early or start a new one (a newline followed by
+``::add-mask::`` or ``::error::``), so values are escaped exactly as the Actions toolkit
+(``@actions/core``, ``command.ts``) does: in the message ``%``, CR and LF; in properties also
+``:`` and ``,``. ANSI escapes and other control characters are dropped first, since the log
+viewer renders colours.
+
+Severity to annotation level: critical and high -> ``error``; medium and low -> ``warning``;
+info -> ``notice``. A rule that could not be evaluated (status ``error``) is always ``error``.
+"""
+
+from __future__ import annotations
+
+from checker.model import Report, Result, Status
+from checker.reports.interface import RenderOptions
+from checker.reports.table import summary_line
+from checker.reports.text import terminal_safe
+
+LEVEL_BY_SEVERITY = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "warning",
+    "info": "notice",
+}
+ANNOTATED = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
+NOT_A_FILE = ("aws", "stdin", "-")
+
+
+def _clean(text: str) -> str:
+    """Drop escapes and control characters but keep line breaks (they are encoded later)."""
+    return terminal_safe(text.replace("\r\n", "\n"), keep_newlines=True)
+
+
+def escape_data(text: str) -> str:
+    """``escapeData`` of @actions/core: the message after ``::``."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """``escapeProperty`` of @actions/core: a ``key=value`` before ``::``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str) -> str:
+    """One workflow command line, as ``issueCommand`` in @actions/core builds it."""
+    props = ",".join(
+        f"{key}={escape_property(_clean(value))}" for key, value in properties.items() if value
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(_clean(message))}"
+
+
+def level_for(result: Result) -> str:
+    if result.status is Status.ERROR:
+        return "error"
+    return LEVEL_BY_SEVERITY.get(result.severity, "warning")
+
+
+def result_command(result: Result) -> str:
+    res = result.resource
+    where = "/".join(part for part in (res.account, res.region) if part)
+    subject = res.name or res.address or res.key
+    lines = [f"{subject}{f' ({where})' if where else ''}: {result.message}"]
+    if result.status is not Status.FAIL:
+        lines[0] = f"[{result.status.value}] {lines[0]}"
+    if result.remediation:
+        lines.append(f"Fix: {result.remediation}")
+    file = res.source if res.source_kind != "aws" and res.source not in NOT_A_FILE else ""
+    return command(
+        level_for(result),
+        "\n".join(lines),
+        file=file,
+        title=f"{result.rule_id} ({result.severity}): {result.title}",
+    )
+
+
+class GithubWriter:
+    name = "github"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        lines = [result_command(r) for r in report.results if r.status in ANNOTATED]
+        for error in report.errors:
+            where = "/".join(part for part in (error.account, error.region) if part)
+            lines.append(
+                command(
+                    "error",
+                    f"{error.code}: {error.message}",
+                    title=f"wfcheck could not read {where or error.source}",
+                )
+            )
+        lines.append(summary_line(report))
+        return "\n".join(lines) + "\n"
+
+
+WRITER = GithubWriter()

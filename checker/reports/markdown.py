@@ -1,0 +1,212 @@
+"""The Markdown report: for ``$GITHUB_STEP_SUMMARY``, merge-request notes and PR comments.
+
+Record values (names, FailureReason, OIDC URLs) are attacker-influenced free text, and Markdown
+is rendered: every value goes through :func:`md_cell`, which makes it inert (no HTML, links,
+images, mentions, code spans, emphasis or table breaks). GitHub rejects a step summary over
+1 MiB, so the report summarizes itself when it would grow past :data:`MAX_BYTES`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from checker.model import SEVERITIES, Report, Result, Status, summarize
+from checker.reports.interface import RenderOptions
+from checker.reports.text import terminal_safe
+from checker.timestamps import format_timestamp
+
+MAX_BYTES = 1024 * 1024 - 16 * 1024
+"""Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""
+
+MAX_CELL = 300
+"""Longest cell text (characters); longer values are cut with an ellipsis."""
+
+FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
+ACCEPTED = (Status.WAIVED, Status.BASELINE)
+
+# Characters with a Markdown meaning inside a table cell: emphasis, code, links and images,
+# headings, strikethrough, math, mentions, table pipes, and the escape character itself.
+_BACKSLASHED = re.compile(r"([\\`*_{}\[\]()#!|~@$])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_AUTOLINK = re.compile(r"(://|www\.)", re.IGNORECASE)
+
+
+def md_cell(text: str | None, limit: int = MAX_CELL) -> str:
+    """``text`` as inert Markdown on one line (safe in a table cell or a list item)."""
+    if not text:
+        return "-"
+    flat = terminal_safe(text.replace("\r\n", " ").replace("\r", " "))
+    if limit and len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    flat = "".join(_ENTITIES.get(char, char) for char in flat)
+    flat = _BACKSLASHED.sub(r"\\\1", flat)
+    # GitHub turns bare URLs into links; a backslash inside the scheme or "www." stops that.
+    return _AUTOLINK.sub(lambda m: ":\\/\\/" if m[0] == "://" else m[0][:3] + "\\.", flat)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def _result_row(result: Result) -> list[str]:
+    res = result.resource
+    return [
+        result.severity,
+        f"{md_cell(result.rule_id)} {md_cell(result.title)}",
+        result.status.value,
+        md_cell(res.name or res.address or res.key),
+        md_cell(res.account),
+        md_cell(res.region),
+        md_cell(result.message),
+    ]
+
+
+RESULT_HEADERS = ("Severity", "Rule", "Status", "Workforce", "Account", "Region", "Message")
+
+
+class _Budget:
+    """Collects lines while counting UTF-8 bytes, so large reports can be cut to fit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines: list[str] = []
+        self.size = 0
+
+    def fits(self, line: str, reserve: int = 0) -> bool:
+        return self.size + len(line.encode("utf-8")) + 1 + reserve <= self.limit
+
+    def add(self, *lines: str) -> None:
+        for line in lines:
+            self.lines.append(line)
+            self.size += len(line.encode("utf-8")) + 1
+
+
+_RESERVE = 2048  # room for the closing lines of every later section
+
+
+def _add_table(
+    out: _Budget, headers: Sequence[str], rows: Sequence[Sequence[str]], what: str
+) -> None:
+    """A table with as many rows as fit; a line saying how many were left out."""
+    head = _table(headers, [])
+    out.add(*head)
+    for index, row in enumerate(rows):
+        line = "| " + " | ".join(row) + " |"
+        if not out.fits(line, _RESERVE):
+            out.add(
+                "",
+                f"*…and {len(rows) - index} more {what} not shown: the report is "
+                "summarized to stay under GitHub's 1 MiB limit; see the full report "
+                "(JSON, SARIF or HTML).*",
+            )
+            return
+        out.add(line)
+
+
+def _details(out: _Budget, summary: str, body: list[str] | None = None) -> None:
+    out.add(f"<details><summary>{summary}</summary>", "")
+    if body:
+        out.add(*body)
+
+
+def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX_BYTES) -> str:
+    counts = summarize(report)
+    failing = [r for r in report.results if r.status in FAILING]
+    failing.sort(key=lambda r: -SEVERITIES.index(r.severity))  # stable: report order within
+    accepted = [r for r in report.results if r.status in ACCEPTED]
+    accounts = sorted({r.resource.account for r in report.results if r.resource.account})
+    regions = sorted({r.resource.region for r in report.results if r.resource.region})
+
+    out = _Budget(max_bytes)
+    verdict = f"{len(failing)} failing result(s)" if failing else "no failing results"
+    out.add(f"## wfcheck: {verdict}", "")
+    out.add(
+        f"{counts['records']} workforce(s) in {len(accounts)} account(s) and {len(regions)} "
+        f"region(s), {counts['rules']} rule(s); generated {format_timestamp(report.generated_at)}"
+        f" by wfcheck {md_cell(report.tool_version)}.",
+        "",
+    )
+    status_line = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
+    out.add(f"Results: {status_line or 'none'}.", "")
+    if report.errors:
+        out.add(
+            f"**{len(report.errors)} collection error(s)**: some workforces could not be "
+            "read, so this report is incomplete.",
+            "",
+        )
+
+    out.add("| Severity | Fail | Error |", "|---|---:|---:|")
+    for severity in reversed(SEVERITIES):
+        bucket = counts["by_severity"][severity]
+        out.add(f"| {severity} | {bucket['fail']} | {bucket['error']} |")
+    out.add("")
+
+    if failing:
+        out.add("### Failures", "")
+        _add_table(out, RESULT_HEADERS, [_result_row(r) for r in failing], "failing result(s)")
+        out.add("")
+        remediations = []
+        for rule_id in dict.fromkeys(r.rule_id for r in failing):
+            info = report.rule(rule_id)
+            if info is not None:
+                remediations.append(
+                    f"- **{md_cell(info.id)}** {md_cell(info.title)}: "
+                    f"{md_cell(info.remediation, 0)}"
+                )
+        if remediations:
+            _details(out, f"How to fix ({len(remediations)} rule(s))")
+            for line in remediations:
+                if not out.fits(line, _RESERVE):
+                    break
+                out.add(line)
+            out.add("", "</details>", "")
+
+    if report.errors:
+        _details(out, f"Collection errors ({len(report.errors)})")
+        _add_table(
+            out,
+            ("Source", "Account", "Region", "Code", "Message"),
+            [
+                [
+                    md_cell(e.source),
+                    md_cell(e.account),
+                    md_cell(e.region),
+                    md_cell(e.code),
+                    md_cell(e.message),
+                ]
+                for e in report.errors
+            ],
+            "error(s)",
+        )
+        out.add("", "</details>", "")
+
+    if accepted:
+        _details(out, f"Accepted: waived or in the baseline ({len(accepted)})")
+        _add_table(out, RESULT_HEADERS, [_result_row(r) for r in accepted], "accepted result(s)")
+        out.add("", "</details>", "")
+
+    if options.show_passed:
+        rest = [r for r in report.results if r.status in (Status.PASS, Status.SKIP)]
+        if rest:
+            _details(out, f"Passed and skipped ({len(rest)})")
+            _add_table(out, RESULT_HEADERS, [_result_row(r) for r in rest], "result(s)")
+            out.add("", "</details>", "")
+
+    for note in report.notes:
+        line = f"> {md_cell(note, 0)}"
+        if out.fits(line, _RESERVE):
+            out.add(line, "")
+    return "\n".join(out.lines).rstrip("\n") + "\n"
+
+
+class MarkdownWriter:
+    name = "markdown"
+
+    def render(self, report: Report, options: RenderOptions) -> str:
+        return render_markdown(report, options)
+
+
+WRITER = MarkdownWriter()
