@@ -86,6 +86,14 @@ def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Extra report files and report destinations (--report FORMAT=PATH, Security Hub)."""
+    from checker.reports.destinations import parse_report_spec
+
+    group = parser.add_argument_group("extra reports")
+    group.add_argument("--report", action="append", default=[], type=parse_report_spec,
+                       metavar="FORMAT=PATH",
+                       help="also write a report in FORMAT to PATH (repeatable), e.g. "
+                            "--report sarif=wfcheck.sarif --report html=review.html; formats: "
+                            + ", ".join(sorted(WRITER_BY_NAME)))
 
 
 def _add_acceptance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -223,8 +231,25 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
 
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
     """Write the --format report to stdout (or --output), and any extra reports."""
-    options = RenderOptions(show_passed=args.show_passed, color=use_color(args))
+    from checker.reports.destinations import (
+        STEP_SUMMARY_VAR, append_text, check_destinations, want_color,
+    )
+
+    specs = getattr(args, "report", None) or []
+    check_destinations(args.output, specs)
+    to_stdout = args.output in (None, "-")
+    options = RenderOptions(show_passed=args.show_passed,
+                            color=to_stdout and want_color(sys.stdout, os.environ))
     write_text(args.output, get_writer(args.format).render(report, options))
+    plain = RenderOptions(show_passed=args.show_passed)
+    rendered: dict[str, str] = {}
+    for spec in specs:
+        if spec.format not in rendered:
+            rendered[spec.format] = get_writer(spec.format).render(report, plain)
+        write_text(spec.path, rendered[spec.format])
+    summary = os.environ.get(STEP_SUMMARY_VAR)
+    if args.format == "github" and summary:
+        append_text(summary, get_writer("markdown").render(report, plain))
 
 
 def display_path(path: str) -> str:

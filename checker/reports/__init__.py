@@ -18,6 +18,9 @@ WRITER_BY_NAME: dict[str, str] = {
     "junit": "checker.reports.junit",
     "csv": "checker.reports.csv",
     "asff": "checker.reports.asff",
+    "markdown": "checker.reports.markdown",
+    "html": "checker.reports.html",
+    "github": "checker.reports.github",
 }
 
 
