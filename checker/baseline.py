@@ -1,0 +1,171 @@
+"""Baselines: adopt the gate on an estate that already has findings, and fail only on new ones.
+
+A baseline file lists the fingerprints (``rule_id:resource key``, the key being the ARN, else the
+Terraform address) of the failing results of one scan. A later scan with ``--baseline`` reports
+those as ``baseline`` (not counted for the exit code) and lists entries that are now resolved,
+so the file can shrink as the estate is fixed. The file is deterministic JSON (sorted, one entry
+per fingerprint) with enough context (rule title, severity, workforce) to review in a diff.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from checker.errors import InputError
+from checker.loading import Located, load_json, load_yaml
+from checker.model import Result, Status
+from checker.timestamps import format_timestamp
+from checker.waivers import check_schema, schema
+
+SCHEMA_VERSION = 1
+#: What a baseline records and accepts: failures, and failures not decidable yet. Waived
+#: results are left out on purpose: when a waiver expires its finding must surface again.
+BASELINED = frozenset({Status.FAIL, Status.UNKNOWN, Status.BASELINE})
+ACCEPTABLE = frozenset({Status.FAIL, Status.UNKNOWN})
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    fingerprint: str
+    rule_id: str
+    resource: str
+    name: str | None
+    account: str | None
+    region: str | None
+    severity: str | None
+    title: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule_id} on {self.name or self.resource}"
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    file: str
+    entries: dict[str, BaselineEntry]
+
+
+def render_baseline(results: Sequence[Result], now: datetime) -> str:
+    """The baseline document for the failing results (deterministic for the same inputs)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for result in results:
+        if result.status not in BASELINED:
+            continue
+        res = result.resource
+        entries.setdefault(
+            result.fingerprint,
+            {
+                "fingerprint": result.fingerprint,
+                "rule_id": result.rule_id,
+                "resource": res.key,
+                "name": res.name,
+                "account": res.account,
+                "region": res.region,
+                "severity": result.severity,
+                "title": result.title,
+            },
+        )
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": "wfcheck",
+        "generated_at": format_timestamp(now),
+        "entries": [entries[key] for key in sorted(entries)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def load_baseline(path: str) -> Baseline:
+    """Read and validate a baseline file; any problem is an ``InputError`` at file:line."""
+    data = load_json(path, kind="baseline file")
+    problems = list(_validator().iter_errors(data))
+    if problems:
+        # Only on the error path: parse again with positions to say where the problem is.
+        located = _locate(path, data)
+        check_schema(located, schema("baseline.schema.json"), InputError)
+        raise InputError(problems[0].message, file=path)  # pragma: no cover - defensive
+    entries: dict[str, BaselineEntry] = {}
+    for index, raw in enumerate(data["entries"]):
+        entry = BaselineEntry(
+            fingerprint=raw["fingerprint"],
+            rule_id=raw["rule_id"],
+            resource=raw["resource"],
+            name=raw.get("name"),
+            account=raw.get("account"),
+            region=raw.get("region"),
+            severity=raw.get("severity"),
+            title=raw.get("title"),
+        )
+        if entry.fingerprint != f"{entry.rule_id}:{entry.resource}":
+            line = _locate(path, data).where(("entries", index, "fingerprint"))[0]
+            raise InputError(
+                f"entries[{index}].fingerprint: {entry.fingerprint!r} is not rule_id:resource",
+                file=path,
+                line=line,
+                hint="regenerate the file with --write-baseline",
+            )
+        entries[entry.fingerprint] = entry
+    return Baseline(path, entries)
+
+
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema("baseline.schema.json"))
+
+
+def _locate(path: str, data: Any) -> Located:
+    """The document with value positions (JSON parses as YAML); without lines if too large."""
+    try:
+        return load_yaml(path, kind="baseline file")
+    except InputError:
+        return Located(data, path, {(): (1, 1)})
+
+
+def validate_baseline_file(path: str) -> None:
+    load_baseline(path)
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    results: list[Result]
+    notes: list[str]
+
+
+def apply_baseline(results: Sequence[Result], baseline: Baseline) -> BaselineOutcome:
+    """Known failures become ``baseline``; entries whose result now passes are listed resolved.
+
+    An entry whose rule or resource was not evaluated in this run is not called resolved (the
+    scan may have covered other accounts or rules); it is counted separately.
+    """
+    out: list[Result] = []
+    seen: set[str] = set()
+    still_failing: set[str] = set()
+    for result in results:
+        fingerprint = result.fingerprint
+        seen.add(fingerprint)
+        if fingerprint in baseline.entries and result.status in ACCEPTABLE:
+            still_failing.add(fingerprint)
+            result = result._replace(status=Status.BASELINE, annotation={"baseline": True})
+        elif fingerprint in baseline.entries and result.status in (Status.WAIVED, Status.ERROR):
+            still_failing.add(fingerprint)
+        out.append(result)
+    resolved = sorted(key for key in baseline.entries if key in seen and key not in still_failing)
+    absent = sorted(key for key in baseline.entries if key not in seen)
+    notes = [
+        f"baseline {baseline.file}: {len(still_failing)} known failure(s) of "
+        f"{len(baseline.entries)} entr(ies) still present; {len(resolved)} resolved"
+    ]
+    notes.extend(
+        f"baseline entry resolved: {baseline.entries[key].label} ({key})" for key in resolved
+    )
+    if absent:
+        notes.append(
+            f"baseline {baseline.file}: {len(absent)} entr(ies) not evaluated in this "
+            "run (rule or workforce not scanned)"
+        )
+    return BaselineOutcome(out, notes)

@@ -1,0 +1,360 @@
+"""Waivers: accountable, expiring exceptions that turn matching failures into ``waived``.
+
+A waiver names one rule (an id, or a glob only when it contains ``*``, ``?`` or ``[``) and one
+resource selector (``arn``, ``name``, ``account`` + optional ``region``, or ``address``), each
+exact unless written as a glob; matching is ``fnmatchcase`` or equality, never substrings, so a
+waiver never mutes more than its author wrote. ``expires`` is evaluated against the scan's
+``--now`` in UTC: a date means valid through the end of that day UTC; a date-time ends at that
+moment (a naive one is taken as UTC). An expired waiver stops applying and is reported, so an
+exception cannot silently become a permanent hole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from fnmatch import fnmatchcase
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from checker.errors import InputError, WfcheckError
+from checker.loading import Located, PathKey, load_yaml
+from checker.model import Result, Status
+from checker.policy.loader import suggest
+from checker.timestamps import format_timestamp
+
+GLOB_CHARS = frozenset("*?[")
+SELECTORS = ("arn", "name", "account", "address")
+EXPIRY_WARNING = timedelta(days=14)
+#: Statuses a waiver can accept: a failure, or one that cannot be decided yet. An ``error``
+#: (the rule could not be evaluated) is never waived: nothing unproven passes.
+WAIVABLE = frozenset({Status.FAIL, Status.UNKNOWN})
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in ``checker/schemas/`` (package data)."""
+    text = (resources.files("checker") / "schemas" / name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def check_schema(doc: Located, schema_doc: dict[str, Any], error: type[WfcheckError]) -> None:
+    """Raise the first schema problem (by position) as ``file:line:column: message (hint)``."""
+    validator = jsonschema.Draft202012Validator(schema_doc)
+    problems = [_describe(doc, problem) for problem in _leaves(validator.iter_errors(doc.data))]
+    if problems:
+        line, column, message, hint = min(problems, key=lambda p: (p[0], p[1], p[2]))
+        raise error(message, file=doc.file, line=line, column=column, hint=hint)
+
+
+def _leaves(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
+    found: list[jsonschema.ValidationError] = []
+    for problem in errors:
+        if problem.context:
+            found.extend(_leaves(problem.context))
+        else:
+            found.append(problem)
+    return found
+
+
+def _field(path: PathKey) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "document"
+
+
+def _describe(
+    doc: Located, problem: jsonschema.ValidationError
+) -> tuple[int, int, str, str | None]:
+    path: PathKey = tuple(problem.absolute_path)
+    name = _field(path)
+    if problem.validator == "additionalProperties" and isinstance(problem.instance, dict):
+        allowed = sorted(problem.schema.get("properties", {}))
+        key = sorted(str(k) for k in problem.instance if k not in allowed)[0]
+        line, column = doc.where((*path, key, "<key>"))
+        hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        return line, column, f"{name}: unknown key {key!r}", hint
+    line, column = doc.where(path)
+    if (
+        problem.validator == "type"
+        and problem.validator_value == "string"
+        and isinstance(problem.instance, (int, float, bool))
+    ):
+        return (
+            line,
+            column,
+            f"{name}: expected a string, got {problem.instance!r}",
+            f'quote it: "{problem.instance}"',
+        )
+    if problem.validator == "required":
+        return line, column, f"{name}: {problem.message}", None
+    if problem.validator == "pattern" and path and path[-1] == "arn":
+        return (
+            line,
+            column,
+            f"{name}: {problem.instance!r} is not an ARN",
+            "write the full arn:aws:sagemaker:REGION:ACCOUNT:workforce/NAME or use name:",
+        )
+    return line, column, f"{name}: {problem.message}", None
+
+
+def is_glob(text: str) -> bool:
+    return any(char in GLOB_CHARS for char in text)
+
+
+def matches(pattern: str, value: str | None) -> bool:
+    """Equality, or ``fnmatchcase`` when the pattern was written as a glob. Never substrings."""
+    if value is None:
+        return False
+    return fnmatchcase(value, pattern) if is_glob(pattern) else value == pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One validated waiver entry. ``ends`` is the first moment (UTC) it no longer applies."""
+
+    rule: str
+    selector: str
+    value: str
+    region: str | None
+    reason: str
+    owner: str
+    expires: str
+    ends: datetime
+    ticket: str | None
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def label(self) -> str:
+        target = f"{self.selector} {self.value}"
+        if self.region is not None:
+            target += f" region {self.region}"
+        return f"waiver {self.where} ({self.rule} on {target})"
+
+    def applies_to(self, result: Result) -> bool:
+        if not matches(self.rule, result.rule_id):
+            return False
+        res = result.resource
+        if self.selector == "account":
+            return matches(self.value, res.account) and (
+                self.region is None or matches(self.region, res.region)
+            )
+        return matches(self.value, getattr(res, self.selector))
+
+    def annotation(self) -> dict[str, Any]:
+        return {
+            "waiver": {
+                "reason": self.reason,
+                "owner": self.owner,
+                "expires": self.expires,
+                "ticket": self.ticket,
+            }
+        }
+
+
+def parse_expiry(value: Any) -> tuple[str, datetime] | None:
+    """(as written, end moment in UTC) for a YAML date/date-time or an ISO string; else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = (
+                date.fromisoformat(text)
+                if len(text) == 10
+                else datetime.fromisoformat(
+                    text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+                )
+            )
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(timezone.utc)
+        return format_timestamp(moment), moment
+    if isinstance(value, date):
+        # Valid through the end of that day in UTC: it ends at the next midnight UTC.
+        end = datetime.combine(value + timedelta(days=1), time(), tzinfo=timezone.utc)
+        return value.isoformat(), end
+    return None
+
+
+def _check_value(doc: Located, path: PathKey, selector: str, text: str) -> None:
+    if selector == "account" and not is_glob(text) and not (text.isdigit() and len(text) == 12):
+        raise doc.error(
+            InputError,
+            path,
+            f"{_field(path)}: {text!r} is not a 12-digit account id",
+            "write the id in quotes, or an explicit glob such as '1111*'",
+        )
+    if selector == "rule" and not is_glob(text) and text != text.strip():
+        raise doc.error(InputError, path, f"{_field(path)}: {text!r} has surrounding spaces")
+
+
+def load_waivers(path: str) -> list[Waiver]:
+    """Parse and validate one waiver file; any problem is an ``InputError`` at file:line."""
+    doc = load_yaml(path, kind="waiver file")
+    if not isinstance(doc.data, dict):
+        raise doc.error(
+            InputError, (), "expected a mapping with a 'waivers:' list", "see examples/waivers.yaml"
+        )
+    check_schema(doc, schema("waivers.schema.json"), InputError)
+    waivers = []
+    for index, entry in enumerate(doc.data["waivers"]):
+        base: PathKey = ("waivers", index)
+        chosen = [key for key in SELECTORS if key in entry]
+        if len(chosen) != 1:
+            found = ", ".join(chosen) or "none"
+            raise doc.error(
+                InputError,
+                base,
+                f"{_field(base)}: needs exactly one resource "
+                f"selector of {', '.join(SELECTORS)} (found: {found})",
+                "write one entry per resource",
+            )
+        selector = chosen[0]
+        if "region" in entry and selector != "account":
+            raise doc.error(
+                InputError,
+                (*base, "region", "<key>"),
+                f"{_field(base)}: region is only allowed with account",
+            )
+        _check_value(doc, (*base, "rule"), "rule", entry["rule"])
+        _check_value(doc, (*base, selector), selector, entry[selector])
+        expiry = parse_expiry(entry["expires"])
+        if expiry is None:
+            raise doc.error(
+                InputError,
+                (*base, "expires"),
+                f"{_field((*base, 'expires'))}: {entry['expires']!r} is not a date or date-time",
+                "write 2026-12-31 or 2026-12-31T18:00:00Z",
+            )
+        waivers.append(
+            Waiver(
+                rule=entry["rule"],
+                selector=selector,
+                value=entry[selector],
+                region=entry.get("region"),
+                reason=entry["reason"].strip(),
+                owner=entry["owner"].strip(),
+                expires=expiry[0],
+                ends=expiry[1],
+                ticket=entry.get("ticket"),
+                file=path,
+                line=doc.where(base)[0],
+            )
+        )
+    return waivers
+
+
+def validate_waiver_file(path: str) -> None:
+    """``wfcheck validate`` entry point for the ``waivers`` kind."""
+    load_waivers(path)
+
+
+def check_max_days(waivers: Sequence[Waiver], now: datetime, max_days: int) -> None:
+    """Reject waivers that run longer than ``max_days`` from ``now``.
+
+    A date-only waiver is measured in calendar days from today (UTC), so ``expires: today + N``
+    is always allowed; a date-time is measured exactly.
+    """
+    limit = timedelta(days=max_days)
+    for waiver in waivers:
+        if len(waiver.expires) == 10:
+            today = now.astimezone(timezone.utc).date()
+            too_long = date.fromisoformat(waiver.expires) - today > limit
+        else:
+            too_long = waiver.ends - now > limit
+        if too_long:
+            raise InputError(
+                f"waiver for {waiver.rule} expires {waiver.expires}, more than "
+                f"{max_days} day(s) after {format_timestamp(now)}",
+                file=waiver.file,
+                line=waiver.line,
+                hint="--max-waiver-days caps how long an exception may last",
+            )
+
+
+@dataclass(frozen=True)
+class WaiverOutcome:
+    """Results with waivers applied, what to tell the reader, and strict-mode gate failures."""
+
+    results: list[Result]
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extra_failures: int = 0
+
+
+def _left(ends: datetime, now: datetime) -> str:
+    remaining = ends - now
+    if remaining < timedelta(days=1):
+        return "in less than a day"
+    return f"in {remaining.days} day(s)"
+
+
+def apply_waivers(
+    results: Sequence[Result], waivers: Sequence[Waiver], now: datetime, *, strict: bool = False
+) -> WaiverOutcome:
+    """Mark failing results matched by an active waiver ``waived`` (first matching entry wins).
+
+    Every active waiver that matches at least one failing result counts as used. Expired and
+    unused waivers are listed in the notes; with ``strict`` each one is a gate failure.
+    """
+    active = [w for w in waivers if now < w.ends]
+    expired = [w for w in waivers if now >= w.ends]
+    used: set[int] = set()
+    revived: dict[int, int] = {}
+    out: list[Result] = []
+    for result in results:
+        if result.status not in WAIVABLE:
+            out.append(result)
+            continue
+        hits = [i for i, w in enumerate(active) if w.applies_to(result)]
+        used.update(hits)
+        for i, w in enumerate(expired):
+            if w.applies_to(result):
+                revived[i] = revived.get(i, 0) + 1
+        if hits:
+            waiver = active[hits[0]]
+            result = result._replace(status=Status.WAIVED, annotation=waiver.annotation())
+        out.append(result)
+    notes: list[str] = []
+    warnings: list[str] = []
+    waived = sum(1 for r in out if r.status is Status.WAIVED)
+    if waivers:
+        notes.append(
+            f"{waived} failing result(s) waived by {len(used)} of {len(waivers)} waiver(s)"
+        )
+    for i, waiver in enumerate(expired):
+        count = revived.get(i, 0)
+        text = (
+            f"{waiver.label} expired {waiver.expires} (ended {format_timestamp(waiver.ends)})"
+            f" and no longer applies; {count} result(s) it matched count again"
+        )
+        notes.append(text)
+        warnings.append(text)
+    for waiver in active:
+        if waiver.ends - now <= EXPIRY_WARNING:
+            text = f"{waiver.label} expires {waiver.expires} ({_left(waiver.ends, now)})"
+            notes.append(text)
+            warnings.append(text)
+    unused = [w for i, w in enumerate(active) if i not in used]
+    for waiver in unused:
+        notes.append(f"{waiver.label} is unused: it matches no failing result")
+    extra = len(expired) + len(unused) if strict else 0
+    if extra:
+        notes.append(
+            f"--strict-waivers: {len(expired)} expired and {len(unused)} unused "
+            "waiver(s) fail the run"
+        )
+    return WaiverOutcome(out, notes, warnings, extra)
