@@ -98,6 +98,28 @@ def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_acceptance_arguments(parser: argparse.ArgumentParser) -> None:
     """Waivers and baselines."""
+    group = parser.add_argument_group("waivers and baselines")
+    group.add_argument("--waivers", action="append", default=None, metavar="FILE",
+                       help="YAML waiver file (repeatable): matching failures become 'waived'")
+    group.add_argument("--max-waiver-days", type=_non_negative_int, default=None, metavar="N",
+                       help="reject waivers that expire more than N days after --now")
+    group.add_argument("--strict-waivers", action="store_true",
+                       help="expired or unused waivers fail the run (exit 1)")
+    group.add_argument("--baseline", metavar="FILE",
+                       help="known failures listed in FILE are reported as 'baseline' and do "
+                            "not fail the run")
+    group.add_argument("--write-baseline", metavar="FILE",
+                       help="write the current failing results' fingerprints to FILE")
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more days, got {value}")
+    return value
 
 
 def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +132,54 @@ def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: i
 
 def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """diff OLD NEW."""
+    from checker.diff import RENDERER_BY_NAME
+
+    diff = commands.add_parser(
+        "diff", help="new, resolved and unchanged failures between two scans",
+        description="Compare two JSON reports (scan --format json) or scan inputs such as "
+                    "snapshots (evaluated with the current policies and vars), per workforce. "
+                    "Exit 1 when NEW has failures OLD did not have.")
+    diff.add_argument("old", metavar="OLD", help="the earlier report or input file")
+    diff.add_argument("new", metavar="NEW", help="the later report or input file")
+    _add_policy_arguments(diff)
+    diff.add_argument("--format", choices=sorted(RENDERER_BY_NAME), default="table",
+                      help="output format (default table)")
+    diff.add_argument("--output", metavar="FILE", help="write the diff to FILE, not stdout")
+    diff.add_argument("--show-unchanged", action="store_true",
+                      help="table/markdown: list unchanged failures too (json always does)")
+    diff.add_argument("--fail-on", choices=SEVERITIES, default="low",
+                      help="lowest severity of a new failure that exits 1 (default low; info "
+                           "never does)")
+    diff.add_argument("--now", metavar="ISO8601",
+                      help="evaluate input files as of this time (both sides)")
+    diff.add_argument("--quiet", action="store_true", help="no notes on stderr")
+    diff.set_defaults(handler=run_diff)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from checker.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
+    from checker.outcome import EXIT_FINDINGS
+    from checker.sources.files import InputFileSource
+
+    if "-" in (args.old, args.new):
+        raise UsageError("diff reads two files; stdin (-) is not supported")
+    now = parse_now(args.now)
+    loaded: list[tuple[Sequence[str], list]] = []  # type: ignore[type-arg]
+
+    def evaluate(path: str) -> Report:
+        if not loaded:  # policies only when an input needs evaluating
+            policies = build_policies(args)
+            loaded.append((policies.files, select_rules(policies.rules, args.rule,
+                                                        args.skip_rule)))
+        files, rules = loaded[0]
+        return build_report(args, files, rules, [InputFileSource(path)], now)
+
+    diff = compare(load_side(args.old, evaluate), load_side(args.new, evaluate))
+    write_text(args.output, RENDERER_BY_NAME[args.format](diff, args.show_unchanged))
+    if not args.quiet:
+        for note in diff.notes:
+            print(f"{PROG}: warning: {note}", file=sys.stderr)
+    return EXIT_FINDINGS if gate_failures(diff, args.fail_on) else 0
 
 
 def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -220,8 +290,45 @@ def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
 def accept_results(
     args: argparse.Namespace, results: list[Result], now: datetime
 ) -> tuple[list[Result], list[str], int]:
-    """Apply waivers and baselines: (results, notes for the report, extra gate failures)."""
-    return results, [], 0
+    """Apply waivers and baselines: (results, notes for the report, extra gate failures).
+
+    Waivers first (an explicit, expiring exception wins over the baseline), then the baseline;
+    --write-baseline records what still fails after both. Options are read from ``args`` only
+    (getattr: commands without these options, such as diff, build reports too).
+    """
+    from checker.baseline import apply_baseline, load_baseline, render_baseline
+    from checker.waivers import apply_waivers, check_max_days, load_waivers
+
+    notes: list[str] = []
+    extra = 0
+    waiver_files = getattr(args, "waivers", None) or []
+    strict = bool(getattr(args, "strict_waivers", False))
+    waivers = [waiver for path in waiver_files for waiver in load_waivers(path)]
+    max_days = getattr(args, "max_waiver_days", None)
+    if max_days is not None:
+        check_max_days(waivers, now, max_days)
+    baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None
+    if waiver_files:
+        outcome = apply_waivers(results, waivers, now, strict=strict)
+        results, extra = outcome.results, outcome.extra_failures
+        notes.extend(outcome.notes)
+        if not getattr(args, "quiet", False):
+            for warning in outcome.warnings:
+                print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    if baseline is not None:
+        accepted = apply_baseline(results, baseline)
+        results = accepted.results
+        notes.extend(accepted.notes)
+    target = getattr(args, "write_baseline", None)
+    if target:
+        if target == "-":
+            raise UsageError("--write-baseline needs a file name, not -")
+        try:
+            Path(target).write_text(render_baseline(results, now), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write baseline: {exc.strerror or exc}", file=target) from None
+        notes.append(f"baseline written to {target}")
+    return results, notes, extra
 
 
 def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorEntry]:

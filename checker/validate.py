@@ -13,6 +13,7 @@ from pathlib import Path
 from checker.errors import WfcheckError
 from checker.loading import iter_files, load_yaml
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
+from checker.waivers import validate_waiver_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -30,6 +31,7 @@ def _validate_vars(path: str) -> None:
 VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "input": _validate_input,
     "vars": _validate_vars,
+    "waivers": validate_waiver_file,
 }
 
 
