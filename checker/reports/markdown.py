@@ -84,7 +84,8 @@ class _Budget:
             self.size += len(line.encode("utf-8")) + 1
 
 
-_RESERVE = 2048  # room for the closing lines of every later section
+_RESERVE = 4096  # what a table leaves for the closing lines of every later section
+_CLOSING = 256  # what a list item leaves for its own closing lines
 
 
 def _add_table(
@@ -159,7 +160,7 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
         if remediations:
             _details(out, f"How to fix ({len(remediations)} rule(s))")
             for line in remediations:
-                if not out.fits(line, _RESERVE):
+                if not out.fits(line, _CLOSING):
                     break
                 out.add(line)
             out.add("", "</details>", "")
@@ -197,7 +198,7 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
 
     for note in report.notes:
         line = f"> {md_cell(note, 0)}"
-        if out.fits(line, _RESERVE):
+        if out.fits(line, _CLOSING):
             out.add(line, "")
     return "\n".join(out.lines).rstrip("\n") + "\n"
 
