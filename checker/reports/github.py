@@ -13,6 +13,8 @@ info -> ``notice``. A rule that could not be evaluated (status ``error``) is alw
 
 from __future__ import annotations
 
+import re
+
 from checker.model import Report, Result, Status
 from checker.reports.interface import RenderOptions
 from checker.reports.table import summary_line
@@ -27,11 +29,14 @@ LEVEL_BY_SEVERITY = {
 }
 ANNOTATED = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 NOT_A_FILE = ("aws", "stdin", "-")
+_BREAKS = re.compile(r"(\r|\n)")
 
 
 def _clean(text: str) -> str:
-    """Drop escapes and control characters but keep line breaks (they are encoded later)."""
-    return terminal_safe(text.replace("\r\n", "\n"), keep_newlines=True)
+    """Drop escapes and control characters but keep CR and LF (``escape_data`` encodes them)."""
+    return "".join(
+        part if part in ("\r", "\n") else terminal_safe(part) for part in _BREAKS.split(text)
+    )
 
 
 def escape_data(text: str) -> str:
@@ -44,7 +49,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(name: str, message: str, **properties: str) -> str:
+def command(name: str, message: str, /, **properties: str) -> str:
     """One workflow command line, as ``issueCommand`` in @actions/core builds it."""
     props = ",".join(
         f"{key}={escape_property(_clean(value))}" for key, value in properties.items() if value
