@@ -95,7 +95,7 @@ def test_neutralize(cell: str, expected: str) -> None:
 
 def test_injection_corpus(hostile_report: Report) -> None:
     text = get_writer("csv").render(hostile_report, RenderOptions())
-    header, *body = list(csv.reader(io.StringIO(text, newline="")))
+    _header, *body = list(csv.reader(io.StringIO(text, newline="")))
     assert len(body) == len(hostile_report.results)
     for cells in body:
         assert len(cells) == len(COLUMNS)

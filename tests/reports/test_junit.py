@@ -136,7 +136,7 @@ def test_collection_errors_are_errored_cases(example_report: Report, tmp_path: P
         ),
     )
     _, tree, xml = render(report, tmp_path)
-    suite = [s for s in xml if s.name == "collection"][0]
+    suite = next(s for s in xml if s.name == "collection")
     (case,) = list(suite)
     assert isinstance(case.result[0], Error)
     assert case.result[0].message == "no access <here>"
@@ -145,7 +145,7 @@ def test_collection_errors_are_errored_cases(example_report: Report, tmp_path: P
 
 
 def test_injection_corpus(hostile_report: Report, tmp_path: Path) -> None:
-    text, tree, xml = render(hostile_report, tmp_path)
+    text, _tree, xml = render(hostile_report, tmp_path)
     assert "<script>" not in text
     assert "\x1b" not in text and "\x07" not in text
     messages = {
