@@ -82,6 +82,14 @@ def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
     """Terraform plan/state inputs."""
+    group = parser.add_argument_group("terraform")
+    group.add_argument("--terraform", action="append", default=[], metavar="FILE",
+                       help="JSON of terraform show -json PLANFILE, or of terraform show -json "
+                            "(state) (repeatable; - is stdin)")
+    group.add_argument("--include-unchanged", action="store_true",
+                       help="plans: also check workforces the plan leaves unchanged (no-op)")
+    group.add_argument("--fail-on-unknown", action="store_true",
+                       help="fail the run when a rule depends on a value known only after apply")
 
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -279,7 +287,12 @@ def build_sources(args: argparse.Namespace) -> list[RecordSource]:
 
 def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
     """Sources for --terraform files (none when not given)."""
-    return []
+    from checker.sources.terraform import terraform_sources
+
+    return terraform_sources(getattr(args, "terraform", None) or [],
+                             stdin_taken="-" in (getattr(args, "input", None) or []),
+                             include_unchanged=getattr(args, "include_unchanged", False),
+                             regions=getattr(args, "region", None))
 
 
 def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:

@@ -14,6 +14,7 @@ from checker.model import Record, Result, Status
 from checker.policy.loader import Rule
 from checker.policy.operators import Context, show
 from checker.policy.paths import touches
+from checker.policy.unknowns import unknown_gap
 
 PASS_MESSAGE = "ok"
 
@@ -39,7 +40,8 @@ def evaluate_one(rule: Rule, record: Record, doc: dict, ctx: Context) -> Result:
             names = ", ".join(rule.missing_vars)
             return _result(rule, record, Status.SKIP, f"var {names} is not set", "")
         if record.unknown_paths:
-            gap = touches(rule.fields, record.unknown_paths)
+            gap = touches(rule.fields, record.unknown_paths) and unknown_gap(
+                rule, doc, ctx, record.unknown_paths)
             if gap is not None:
                 return _result(rule, record, Status.UNKNOWN,
                                f"depends on {gap}, which is known only after apply", gap)

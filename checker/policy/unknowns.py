@@ -1,0 +1,85 @@
+"""Which rules a value unknown until apply (Terraform ``after_unknown``) really leaves undecided.
+
+A rule is ``unknown`` only when known values cannot decide it. Conditions are evaluated with
+three values (true, false, undecided): ``all`` is false as soon as one known part is false, ``any``
+true as soon as one known part is true, and a ``when`` that known values make false skips the rule
+even if its assertion reads unknown values (a VPC endpoint id not known yet does not matter to a
+rule that only applies to Active workforces, and a plan has no Status). A presence check
+(``exists``/``absent``) on a block is decided when only values inside the block are unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from checker.policy.conditions import All, Any_, Condition, Leaf, Not
+from checker.policy.operators import Context
+from checker.policy.paths import Path, touches
+
+PRESENCE_OPERATORS = frozenset({"exists", "absent"})
+WHOLE_DOCUMENT = "@"
+
+
+def unknown_gap(
+    rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]
+) -> str | None:
+    """The unknown path the rule's outcome depends on, or None when known values decide it."""
+    if not unknown or rule.missing_vars or touches(rule.fields, unknown) is None:
+        return None  # a rule with an unset var skips whatever the values are
+    gaps: list[str] = []
+    if rule.when is not None:
+        decided = decide(rule.when, doc, ctx, unknown, gaps)
+        if decided is None:
+            return gaps[0]
+        if not decided:
+            return None
+    if rule.assertion is None:
+        return None
+    decided = decide(rule.assertion, doc, ctx, unknown, gaps)
+    return gaps[0] if decided is None else None
+
+
+def decide(
+    condition: Condition,
+    doc: Mapping[str, Any],
+    ctx: Context,
+    unknown: frozenset[str],
+    gaps: list[str],
+) -> bool | None:
+    """True, False, or None when the outcome depends on unknown values (named in ``gaps``)."""
+    if isinstance(condition, Leaf):
+        gap = leaf_gap(condition, unknown)
+        if gap is not None:
+            gaps.append(gap)
+            return None
+        return condition.holds(doc, ctx)  # type: ignore[arg-type]
+    if isinstance(condition, Not):
+        inner = decide(condition.child, doc, ctx, unknown, gaps)
+        return None if inner is None else not inner
+    if isinstance(condition, (All, Any_)):
+        decisive = isinstance(condition, Any_)  # the child value that settles the whole
+        undecided = False
+        for child in condition.children:
+            verdict = decide(child, doc, ctx, unknown, gaps)
+            if verdict is None:
+                undecided = True
+            elif verdict is decisive:
+                return decisive
+        return None if undecided else not decisive
+    return None  # an unfamiliar condition: do not guess
+
+
+def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> str | None:
+    """The unknown path one operator application reads, if any."""
+    fields = leaf.fields
+    if isinstance(leaf.value, Path):
+        fields = fields | leaf.value.fields
+    presence = leaf.op.name in PRESENCE_OPERATORS
+    for field in sorted(fields):
+        for gap in sorted(unknown):
+            if field in (WHOLE_DOCUMENT, gap) or field.startswith(gap + "."):
+                return gap
+            if gap.startswith(field + ".") and not presence:
+                return gap
+    return None
