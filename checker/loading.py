@@ -167,6 +167,8 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, f"invalid YAML value: {exc.problem}") from None
+        except ValueError as exc:  # a timestamp-shaped scalar that is no date: 2026-02-30
+            raise self.fail(node, f"invalid YAML value: {exc}") from None
 
 
 def load_json(name: str, *, error: type[WfcheckError] = InputError, kind: str = "file") -> Any:
