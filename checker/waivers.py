@@ -49,7 +49,10 @@ def check_schema(doc: Located, schema_doc: dict[str, Any], error: type[WfcheckEr
     validator = jsonschema.Draft202012Validator(schema_doc)
     problems = [_describe(doc, problem) for problem in _leaves(validator.iter_errors(doc.data))]
     if problems:
-        line, column, message, hint = min(problems, key=lambda p: (p[0], p[1], p[2]))
+        # By position; at one position an unknown key (with its did-you-mean) explains most.
+        line, column, message, hint = min(
+            problems, key=lambda p: (p[0], p[1], "unknown key" not in p[2], p[2])
+        )
         raise error(message, file=doc.file, line=line, column=column, hint=hint)
 
 
