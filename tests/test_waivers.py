@@ -34,8 +34,12 @@ def at(text: str) -> datetime:
 
 
 def result(rule_id: str = "WF011", status: Status = Status.FAIL, **resource: str | None) -> Result:
-    fields: dict[str, str | None] = {"arn": ARN, "name": "labeling-broad",
-                                     "account": "222222222222", "region": "us-east-1"}
+    fields: dict[str, str | None] = {
+        "arn": ARN,
+        "name": "labeling-broad",
+        "account": "222222222222",
+        "region": "us-east-1",
+    }
     fields.update(resource)
     res = Resource(source="test.json", **fields)  # type: ignore[arg-type]
     return Result(rule_id, "title", "critical", status, res, "message", "path", "fix it")
@@ -47,10 +51,13 @@ def waiver_file(tmp_path: Path, body: str, name: str = "waivers.yaml") -> str:
     return str(path)
 
 
-def entry(selector: str = f"arn: {ARN}", rule: str = "WF011", expires: str = "2026-12-31",
-          extra: str = "") -> str:
-    return (f"waivers:\n  - rule: {rule}\n    {selector}\n    reason: vendor onboarding\n"
-            f"    owner: team@example.com\n    expires: {expires}\n{extra}")
+def entry(
+    selector: str = f"arn: {ARN}", rule: str = "WF011", expires: str = "2026-12-31", extra: str = ""
+) -> str:
+    return (
+        f"waivers:\n  - rule: {rule}\n    {selector}\n    reason: vendor onboarding\n"
+        f"    owner: team@example.com\n    expires: {expires}\n{extra}"
+    )
 
 
 def one(tmp_path: Path, body: str) -> Waiver:
@@ -61,24 +68,27 @@ def one(tmp_path: Path, body: str) -> Waiver:
 # --- expiry -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("expires", "now", "active"), [
-    # date-only: valid through the end of that day in UTC
-    ("2026-11-25", "2026-11-25T00:00:00Z", True),         # today, first second
-    ("2026-11-25", "2026-11-25T23:59:59Z", True),         # today, last second
-    ("2026-11-25", "2026-11-26T00:00:00Z", False),        # the next midnight UTC ends it
-    ("2026-11-24", "2026-11-25T00:00:00Z", False),        # yesterday
-    ("'2026-11-25'", "2026-11-25T12:00:00Z", True),       # quoted date, same meaning
-    # --now with an offset is compared in UTC, not in its local calendar day
-    ("2026-11-25", "2026-11-26T01:00:00+14:00", True),    # = 2026-11-25T11:00Z
-    ("2026-11-25", "2026-11-25T20:00:00-05:00", False),   # = 2026-11-26T01:00Z
-    # date-times end at that moment; an offset is honoured, a naive one is UTC
-    ("2026-11-25T12:00:00+02:00", "2026-11-25T09:59:59Z", True),
-    ("2026-11-25T12:00:00+02:00", "2026-11-25T10:00:00Z", False),
-    ("2026-11-25T10:00:00Z", "2026-11-25T09:59:59Z", True),
-    ("2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z", False),
-    ("2026-11-25 10:00:00", "2026-11-25T10:00:01Z", False),
-    ("2026-11-25 10:00:00", "2026-11-25T11:59:59+02:00", True),
-])
+@pytest.mark.parametrize(
+    ("expires", "now", "active"),
+    [
+        # date-only: valid through the end of that day in UTC
+        ("2026-11-25", "2026-11-25T00:00:00Z", True),  # today, first second
+        ("2026-11-25", "2026-11-25T23:59:59Z", True),  # today, last second
+        ("2026-11-25", "2026-11-26T00:00:00Z", False),  # the next midnight UTC ends it
+        ("2026-11-24", "2026-11-25T00:00:00Z", False),  # yesterday
+        ("'2026-11-25'", "2026-11-25T12:00:00Z", True),  # quoted date, same meaning
+        # --now with an offset is compared in UTC, not in its local calendar day
+        ("2026-11-25", "2026-11-26T01:00:00+14:00", True),  # = 2026-11-25T11:00Z
+        ("2026-11-25", "2026-11-25T20:00:00-05:00", False),  # = 2026-11-26T01:00Z
+        # date-times end at that moment; an offset is honoured, a naive one is UTC
+        ("2026-11-25T12:00:00+02:00", "2026-11-25T09:59:59Z", True),
+        ("2026-11-25T12:00:00+02:00", "2026-11-25T10:00:00Z", False),
+        ("2026-11-25T10:00:00Z", "2026-11-25T09:59:59Z", True),
+        ("2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z", False),
+        ("2026-11-25 10:00:00", "2026-11-25T10:00:01Z", False),
+        ("2026-11-25 10:00:00", "2026-11-25T11:59:59+02:00", True),
+    ],
+)
 def test_expiry_edges(tmp_path: Path, expires: str, now: str, active: bool) -> None:
     waiver = one(tmp_path, entry(expires=expires))
     outcome = apply_waivers([result()], [waiver], at(now))
@@ -87,11 +97,14 @@ def test_expiry_edges(tmp_path: Path, expires: str, now: str, active: bool) -> N
     assert bool(expired_notes) is not active
 
 
-@pytest.mark.parametrize(("value", "written", "ends"), [
-    ("2026-11-25", "2026-11-25", "2026-11-26T00:00:00Z"),
-    ("2026-11-25T12:00:00+02:00", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"),
-    ("2026-11-25T10:00:00", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("value", "written", "ends"),
+    [
+        ("2026-11-25", "2026-11-25", "2026-11-26T00:00:00Z"),
+        ("2026-11-25T12:00:00+02:00", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"),
+        ("2026-11-25T10:00:00", "2026-11-25T10:00:00Z", "2026-11-25T10:00:00Z"),
+    ],
+)
 def test_parse_expiry_from_text(value: str, written: str, ends: str) -> None:
     assert parse_expiry(value) == (written, at(ends))
 
@@ -103,8 +116,19 @@ def test_parse_expiry_rejects(value: object) -> None:
 
 def test_expired_waiver_is_reported_and_its_finding_counts_again(tmp_path: Path) -> None:
     path = waiver_file(tmp_path, entry(expires="2026-11-24"))
-    run = run_cli("scan", "--input", EXAMPLE_INPUT, "--rule", "WF011", "--now", NOW,
-                  "--waivers", path, "--format", "json")
+    run = run_cli(
+        "scan",
+        "--input",
+        EXAMPLE_INPUT,
+        "--rule",
+        "WF011",
+        "--now",
+        NOW,
+        "--waivers",
+        path,
+        "--format",
+        "json",
+    )
     assert run.code == 1
     report = json.loads(run.out)
     assert [r["status"] for r in report["results"] if r["rule_id"] == "WF011"].count("fail") == 1
@@ -116,25 +140,28 @@ def test_expired_waiver_is_reported_and_its_finding_counts_again(tmp_path: Path)
 # --- matching: exact unless written as a glob, never substrings ---------------------------------
 
 
-@pytest.mark.parametrize(("pattern", "value", "expected"), [
-    ("WF011", "WF011", True),
-    ("WF01", "WF011", False),            # no prefix/substring matching
-    ("WF011", "WF0111", False),
-    ("WF01*", "WF011", True),
-    ("WF01*", "WF001", False),
-    ("WF01*", "WF1", False),
-    ("WF01*", "WF10", False),
-    ("wf011", "WF011", False),           # case matters
-    ("WF01?", "WF0111", False),
-    ("WF0[12]1", "WF021", True),
-    ("WF0[12]1", "WF031", False),
-    ("prod", "prod-2", False),
-    ("prod", "my-prod", False),
-    ("prod*", "prod-2", True),
-    ("Prod", "prod", False),
-    ("x", None, False),
-    ("*", None, False),                  # a glob never matches a missing value
-])
+@pytest.mark.parametrize(
+    ("pattern", "value", "expected"),
+    [
+        ("WF011", "WF011", True),
+        ("WF01", "WF011", False),  # no prefix/substring matching
+        ("WF011", "WF0111", False),
+        ("WF01*", "WF011", True),
+        ("WF01*", "WF001", False),
+        ("WF01*", "WF1", False),
+        ("WF01*", "WF10", False),
+        ("wf011", "WF011", False),  # case matters
+        ("WF01?", "WF0111", False),
+        ("WF0[12]1", "WF021", True),
+        ("WF0[12]1", "WF031", False),
+        ("prod", "prod-2", False),
+        ("prod", "my-prod", False),
+        ("prod*", "prod-2", True),
+        ("Prod", "prod", False),
+        ("x", None, False),
+        ("*", None, False),  # a glob never matches a missing value
+    ],
+)
 def test_matches(pattern: str, value: str | None, expected: bool) -> None:
     assert matches(pattern, value) is expected
 
@@ -142,47 +169,91 @@ def test_matches(pattern: str, value: str | None, expected: bool) -> None:
 BASE = "arn:aws:sagemaker:us-east-1:111111111111:workforce"
 
 
-@pytest.mark.parametrize(("selector", "rule", "resource", "expected"), [
-    (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/a"}, True),
-    (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/ab"}, False),
-    (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/a/b"}, False),
-    (f"arn: '{BASE}/a*'", "WF011", {"arn": f"{BASE}/ab"}, True),
-    (f"arn: {BASE}/a", "WF011", {"arn": None, "address": "aws_sagemaker_workforce.a"}, False),
-    ("arn: 'arn:aws:sagemaker:*:111111111111:workforce/*'", "WF011",
-     {"arn": "arn:aws:sagemaker:eu-west-1:111111111111:workforce/x"}, True),
-    ("arn: 'arn:aws:sagemaker:*:111111111111:workforce/*'", "WF011",
-     {"arn": "arn:aws:sagemaker:eu-west-1:1111111111112:workforce/x"}, False),
-    ("name: prod", "WF011", {"name": "prod"}, True),
-    ("name: prod", "WF011", {"name": "prod-2"}, False),
-    ("name: prod", "WF011", {"name": "preprod"}, False),
-    ("name: 'prod-*'", "WF011", {"name": "prod-2"}, True),
-    ("name: 'prod-*'", "WF011", {"name": "prod"}, False),
-    ("account: '111111111111'", "WF011", {"account": "111111111111"}, True),
-    ("account: '111111111111'", "WF011", {"account": "211111111111"}, False),
-    ("account: '111111111111'\n    region: us-east-1", "WF011",
-     {"account": "111111111111", "region": "us-east-1"}, True),
-    ("account: '111111111111'\n    region: us-east-1", "WF011",
-     {"account": "111111111111", "region": "us-east-12"}, False),
-    ("account: '111111111111'\n    region: 'eu-*'", "WF011",
-     {"account": "111111111111", "region": "us-east-1"}, False),
-    ("account: '111111111111'\n    region: 'eu-*'", "WF011",
-     {"account": "111111111111", "region": "eu-west-1"}, True),
-    ("account: '1111*'", "WF011", {"account": "111122223333"}, True),
-    ("address: aws_sagemaker_workforce.main", "WF011",
-     {"arn": None, "address": "aws_sagemaker_workforce.main"}, True),
-    ("address: aws_sagemaker_workforce.main", "WF011",
-     {"arn": None, "address": "aws_sagemaker_workforce.main_2"}, False),
-    ("address: aws_sagemaker_workforce.main", "WF011",
-     {"arn": None, "address": "module.x.aws_sagemaker_workforce.main"}, False),
-    ("address: '*.aws_sagemaker_workforce.main'", "WF011",
-     {"arn": None, "address": "module.x.aws_sagemaker_workforce.main"}, True),
-    ("name: prod", "WF01*", {"name": "prod"}, True),
-    ("name: prod", "'WF01*'", {"name": "prod"}, True),
-    ("name: prod", "WF01", {"name": "prod"}, False),
-    ("name: prod", "'*'", {"name": "prod"}, True),
-])
-def test_selectors_do_not_overmatch(tmp_path: Path, selector: str, rule: str,
-                                    resource: dict[str, str | None], expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("selector", "rule", "resource", "expected"),
+    [
+        (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/a"}, True),
+        (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/ab"}, False),
+        (f"arn: {BASE}/a", "WF011", {"arn": f"{BASE}/a/b"}, False),
+        (f"arn: '{BASE}/a*'", "WF011", {"arn": f"{BASE}/ab"}, True),
+        (f"arn: {BASE}/a", "WF011", {"arn": None, "address": "aws_sagemaker_workforce.a"}, False),
+        (
+            "arn: 'arn:aws:sagemaker:*:111111111111:workforce/*'",
+            "WF011",
+            {"arn": "arn:aws:sagemaker:eu-west-1:111111111111:workforce/x"},
+            True,
+        ),
+        (
+            "arn: 'arn:aws:sagemaker:*:111111111111:workforce/*'",
+            "WF011",
+            {"arn": "arn:aws:sagemaker:eu-west-1:1111111111112:workforce/x"},
+            False,
+        ),
+        ("name: prod", "WF011", {"name": "prod"}, True),
+        ("name: prod", "WF011", {"name": "prod-2"}, False),
+        ("name: prod", "WF011", {"name": "preprod"}, False),
+        ("name: 'prod-*'", "WF011", {"name": "prod-2"}, True),
+        ("name: 'prod-*'", "WF011", {"name": "prod"}, False),
+        ("account: '111111111111'", "WF011", {"account": "111111111111"}, True),
+        ("account: '111111111111'", "WF011", {"account": "211111111111"}, False),
+        (
+            "account: '111111111111'\n    region: us-east-1",
+            "WF011",
+            {"account": "111111111111", "region": "us-east-1"},
+            True,
+        ),
+        (
+            "account: '111111111111'\n    region: us-east-1",
+            "WF011",
+            {"account": "111111111111", "region": "us-east-12"},
+            False,
+        ),
+        (
+            "account: '111111111111'\n    region: 'eu-*'",
+            "WF011",
+            {"account": "111111111111", "region": "us-east-1"},
+            False,
+        ),
+        (
+            "account: '111111111111'\n    region: 'eu-*'",
+            "WF011",
+            {"account": "111111111111", "region": "eu-west-1"},
+            True,
+        ),
+        ("account: '1111*'", "WF011", {"account": "111122223333"}, True),
+        (
+            "address: aws_sagemaker_workforce.main",
+            "WF011",
+            {"arn": None, "address": "aws_sagemaker_workforce.main"},
+            True,
+        ),
+        (
+            "address: aws_sagemaker_workforce.main",
+            "WF011",
+            {"arn": None, "address": "aws_sagemaker_workforce.main_2"},
+            False,
+        ),
+        (
+            "address: aws_sagemaker_workforce.main",
+            "WF011",
+            {"arn": None, "address": "module.x.aws_sagemaker_workforce.main"},
+            False,
+        ),
+        (
+            "address: '*.aws_sagemaker_workforce.main'",
+            "WF011",
+            {"arn": None, "address": "module.x.aws_sagemaker_workforce.main"},
+            True,
+        ),
+        ("name: prod", "WF01*", {"name": "prod"}, True),
+        ("name: prod", "'WF01*'", {"name": "prod"}, True),
+        ("name: prod", "WF01", {"name": "prod"}, False),
+        ("name: prod", "'*'", {"name": "prod"}, True),
+    ],
+)
+def test_selectors_do_not_overmatch(
+    tmp_path: Path, selector: str, rule: str, resource: dict[str, str | None], expected: bool
+) -> None:
     waiver = one(tmp_path, entry(selector=selector, rule=rule))
     assert waiver.applies_to(result("WF011", **resource)) is expected
 
@@ -192,22 +263,34 @@ def test_waived_result_keeps_severity_and_carries_the_waiver(tmp_path: Path) -> 
     outcome = apply_waivers([result()], [one(tmp_path, body)], at(NOW))
     waived = outcome.results[0]
     assert waived.status is Status.WAIVED and waived.severity == "critical"
-    assert waived.annotation == {"waiver": {"reason": "vendor onboarding",
-                                            "owner": "team@example.com",
-                                            "expires": "2026-12-31", "ticket": "SEC-1"}}
+    assert waived.annotation == {
+        "waiver": {
+            "reason": "vendor onboarding",
+            "owner": "team@example.com",
+            "expires": "2026-12-31",
+            "ticket": "SEC-1",
+        }
+    }
 
 
 def test_only_failures_are_waived(tmp_path: Path) -> None:
     waiver = one(tmp_path, entry())
     statuses = [Status.PASS, Status.SKIP, Status.ERROR, Status.UNKNOWN, Status.FAIL]
     outcome = apply_waivers([result(status=s) for s in statuses], [waiver], at(NOW))
-    assert [r.status for r in outcome.results] == [Status.PASS, Status.SKIP, Status.ERROR,
-                                                   Status.WAIVED, Status.WAIVED]
+    assert [r.status for r in outcome.results] == [
+        Status.PASS,
+        Status.SKIP,
+        Status.ERROR,
+        Status.WAIVED,
+        Status.WAIVED,
+    ]
 
 
 def test_first_matching_waiver_wins_and_all_matching_count_as_used(tmp_path: Path) -> None:
-    body = entry() + (f"  - rule: 'WF*'\n    name: labeling-broad\n    reason: broad\n"
-                      f"    owner: other@example.com\n    expires: 2026-12-30\n")
+    body = entry() + (
+        "  - rule: 'WF*'\n    name: labeling-broad\n    reason: broad\n"
+        "    owner: other@example.com\n    expires: 2026-12-30\n"
+    )
     waivers = load_waivers(waiver_file(tmp_path, body))
     outcome = apply_waivers([result()], waivers, at(NOW))
     assert outcome.results[0].annotation["waiver"]["owner"] == "team@example.com"  # type: ignore[index]
@@ -217,12 +300,15 @@ def test_first_matching_waiver_wins_and_all_matching_count_as_used(tmp_path: Pat
 # --- notes: expiring soon, unused, strict ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("expires", "warned", "text"), [
-    ("2026-11-25", True, "expires 2026-11-25 (in 1 day(s))"),   # ends at the next midnight
-    ("2026-12-08", True, "expires 2026-12-08 (in 14 day(s))"),  # exactly 14 days left
-    ("2026-12-09", False, ""),                   # 15 days left
-    ("2026-11-25T06:00:00Z", True, "expires 2026-11-25T06:00:00Z (in less than a day)"),
-])
+@pytest.mark.parametrize(
+    ("expires", "warned", "text"),
+    [
+        ("2026-11-25", True, "expires 2026-11-25 (in 1 day(s))"),  # ends at the next midnight
+        ("2026-12-08", True, "expires 2026-12-08 (in 14 day(s))"),  # exactly 14 days left
+        ("2026-12-09", False, ""),  # 15 days left
+        ("2026-11-25T06:00:00Z", True, "expires 2026-11-25T06:00:00Z (in less than a day)"),
+    ],
+)
 def test_expiring_soon_is_warned(tmp_path: Path, expires: str, warned: bool, text: str) -> None:
     outcome = apply_waivers([result()], [one(tmp_path, entry(expires=expires))], at(NOW))
     soon = [w for w in outcome.warnings if "expires" in w]
@@ -232,11 +318,12 @@ def test_expiring_soon_is_warned(tmp_path: Path, expires: str, warned: bool, tex
 
 
 def test_unused_and_expired_waivers_are_listed_and_fail_only_when_strict(tmp_path: Path) -> None:
-    body = (entry()
-            + "  - rule: WF011\n    name: not-a-workforce\n    reason: r\n    owner: o\n"
-              "    expires: 2026-12-31\n"
-            + "  - rule: WF011\n    name: labeling-broad\n    reason: r\n    owner: o\n"
-              "    expires: 2026-11-01\n")
+    body = (
+        entry() + "  - rule: WF011\n    name: not-a-workforce\n    reason: r\n    owner: o\n"
+        "    expires: 2026-12-31\n"
+        + "  - rule: WF011\n    name: labeling-broad\n    reason: r\n    owner: o\n"
+        "    expires: 2026-11-01\n"
+    )
     waivers = load_waivers(waiver_file(tmp_path, body))
     lenient = apply_waivers([result()], waivers, at(NOW))
     strict = apply_waivers([result()], waivers, at(NOW), strict=True)
@@ -249,25 +336,56 @@ def test_unused_and_expired_waivers_are_listed_and_fail_only_when_strict(tmp_pat
 
 @pytest.mark.parametrize(("extra_args", "code"), [((), 0), (("--strict-waivers",), 1)])
 def test_strict_waivers_exit_code(tmp_path: Path, extra_args: tuple[str, ...], code: int) -> None:
-    body = entry() + ("  - rule: WF012\n    arn: " + ARN + "\n    reason: r\n    owner: o\n"
-                      "    expires: 2026-12-31\n")
+    body = entry() + (
+        "  - rule: WF012\n    arn: " + ARN + "\n    reason: r\n    owner: o\n"
+        "    expires: 2026-12-31\n"
+    )
     path = waiver_file(tmp_path, body)
-    run = run_cli("scan", "--input", EXAMPLE_INPUT, "--rule", "WF011", "--now", NOW,
-                  "--waivers", path, *extra_args)
+    run = run_cli(
+        "scan",
+        "--input",
+        EXAMPLE_INPUT,
+        "--rule",
+        "WF011",
+        "--now",
+        NOW,
+        "--waivers",
+        path,
+        *extra_args,
+    )
     assert run.code == code, run.err
     assert f"waiver {path}:7 (WF012 on arn {ARN}) is unused" in run.out
     assert "1 waived" in run.out
 
 
 def test_waivers_in_the_json_report(tmp_path: Path) -> None:
-    run = run_cli("scan", "--input", EXAMPLE_INPUT, "--var-file", VARS, "--now", NOW,
-                  "--waivers", str(EXAMPLES / "waivers.yaml"), "--format", "json")
+    run = run_cli(
+        "scan",
+        "--input",
+        EXAMPLE_INPUT,
+        "--var-file",
+        VARS,
+        "--now",
+        NOW,
+        "--waivers",
+        str(EXAMPLES / "waivers.yaml"),
+        "--format",
+        "json",
+    )
     report = json.loads(run.out)
-    waived = {(r["rule_id"], r["resource"]["name"]): r for r in report["results"]
-              if r["status"] == "waived"}
-    assert set(waived) == {("WF011", "labeling-broad"), ("WF031", "labeling-broad"),
-                           ("WF032", "labeling-broad"), ("WF033", "labeling-broad"),
-                           ("WF034", "labeling-broad"), ("WF002", "labeling-stuck")}
+    waived = {
+        (r["rule_id"], r["resource"]["name"]): r
+        for r in report["results"]
+        if r["status"] == "waived"
+    }
+    assert set(waived) == {
+        ("WF011", "labeling-broad"),
+        ("WF031", "labeling-broad"),
+        ("WF032", "labeling-broad"),
+        ("WF033", "labeling-broad"),
+        ("WF034", "labeling-broad"),
+        ("WF002", "labeling-stuck"),
+    }
     assert waived[("WF011", "labeling-broad")]["severity"] == "critical"
     assert waived[("WF011", "labeling-broad")]["annotation"]["waiver"]["ticket"] == "SEC-1234"
     assert report["summary"]["waived"] == 6
@@ -278,8 +396,21 @@ def test_waivers_in_the_json_report(tmp_path: Path) -> None:
 def test_several_waiver_files(tmp_path: Path) -> None:
     first = waiver_file(tmp_path, entry(), "a.yaml")
     second = waiver_file(tmp_path, entry(selector="name: labeling-open", rule="WF010"), "b.yaml")
-    run = run_cli("scan", "--input", EXAMPLE_INPUT, "--rule", "WF01[01]", "--now", NOW,
-                  "--waivers", first, "--waivers", second, "--format", "json")
+    run = run_cli(
+        "scan",
+        "--input",
+        EXAMPLE_INPUT,
+        "--rule",
+        "WF01[01]",
+        "--now",
+        NOW,
+        "--waivers",
+        first,
+        "--waivers",
+        second,
+        "--format",
+        "json",
+    )
     report = json.loads(run.out)
     assert report["summary"]["waived"] == 2 and report["summary"]["fail"] == 0
     assert run.code == 0
@@ -288,14 +419,17 @@ def test_several_waiver_files(tmp_path: Path) -> None:
 # --- --max-waiver-days ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("expires", "days", "ok"), [
-    ("2026-12-25", 30, True),                 # exactly 30 calendar days from today (UTC)
-    ("2026-12-26", 30, False),
-    ("2026-11-25", 0, True),                  # today, with a zero-day cap
-    ("2026-12-25T00:00:00Z", 30, True),       # date-times are measured exactly
-    ("2026-12-25T00:00:01Z", 30, False),
-    ("2020-01-01", 1, True),                  # expired ones are not "too long"
-])
+@pytest.mark.parametrize(
+    ("expires", "days", "ok"),
+    [
+        ("2026-12-25", 30, True),  # exactly 30 calendar days from today (UTC)
+        ("2026-12-26", 30, False),
+        ("2026-11-25", 0, True),  # today, with a zero-day cap
+        ("2026-12-25T00:00:00Z", 30, True),  # date-times are measured exactly
+        ("2026-12-25T00:00:01Z", 30, False),
+        ("2020-01-01", 1, True),  # expired ones are not "too long"
+    ],
+)
 def test_max_waiver_days(tmp_path: Path, expires: str, days: int, ok: bool) -> None:
     waiver = one(tmp_path, entry(expires=expires))
     if ok:
@@ -308,8 +442,9 @@ def test_max_waiver_days(tmp_path: Path, expires: str, days: int, ok: bool) -> N
 
 def test_max_waiver_days_cli_exit_2(tmp_path: Path) -> None:
     path = waiver_file(tmp_path, entry(expires="2027-06-01"))
-    run = run_cli("scan", "--input", EXAMPLE_INPUT, "--now", NOW, "--waivers", path,
-                  "--max-waiver-days", "90")
+    run = run_cli(
+        "scan", "--input", EXAMPLE_INPUT, "--now", NOW, "--waivers", path, "--max-waiver-days", "90"
+    )
     assert run.code == 2 and run.out == ""
     assert f"{path}:2: waiver for WF011 expires 2027-06-01, more than 90 day(s)" in run.err
 
@@ -323,36 +458,60 @@ def test_max_waiver_days_must_be_a_count(value: str) -> None:
 # --- malformed files: exit 2 with file:line, never ignored ---------------------------------------
 
 
-@pytest.mark.parametrize(("body", "line", "message"), [
-    (entry(extra="    resaon: typo\n"), 7, "unknown key 'resaon' (did you mean 'reason'?)"),
-    (entry(extra="    tciket: X-1\n"), 7, "unknown key 'tciket' (did you mean 'ticket'?)"),
-    ("waivers:\n  - rule: WF011\n    name: a\n    reason: r\n    expires: 2026-12-31\n", 2,
-     "'owner' is a required property"),
-    ("waivers:\n  - rule: WF011\n    name: a\n    owner: o\n    expires: 2026-12-31\n", 2,
-     "'reason' is a required property"),
-    ("waivers:\n  - rule: WF011\n    name: a\n    reason: r\n    owner: o\n", 2,
-     "'expires' is a required property"),
-    ("waivers:\n  - rule: WF011\n    name: a\n    reason: ' '\n    owner: o\n"
-     "    expires: 2026-12-31\n", 4, "waivers[0].reason"),
-    (entry(selector="name: a\n    arn: " + ARN), 2, "exactly one resource selector"),
-    ("waivers:\n  - rule: WF011\n    reason: r\n    owner: o\n    expires: 2026-12-31\n", 2,
-     "exactly one resource selector of arn, name, account, address (found: none)"),
-    (entry(selector="name: a\n    region: us-east-1"), 4, "region is only allowed with account"),
-    (entry(selector="account: 111111111111"), 3, 'expected a string, got 111111111111 (quote'),
-    (entry(selector="account: '11111111111'"), 3, "is not a 12-digit account id"),
-    (entry(selector="arn: workforce/a"), 3, "is not an ARN"),
-    (entry(expires="never"), 6, "'never' is not a date or date-time"),
-    (entry(expires="2026-02-30"), 6, "invalid YAML value"),
-    (entry(rule="''"), 2, "waivers[0].rule"),
-    ("waiver:\n  - rule: WF011\n", 1, "unknown key 'waiver' (did you mean 'waivers'?)"),
-    ("waivers: {rule: WF011}\n", 1, "waivers: {'rule': 'WF011'} is not of type 'array'"),
-    ("- rule: WF011\n", 1, "expected a mapping with a 'waivers:' list"),
-    ("", 1, "expected a mapping with a 'waivers:' list"),
-    ("waivers:\n  - rule: WF011\n    rule: WF012\n", 3, "duplicate key 'rule'"),
-    ("waivers: [\n", 2, "invalid YAML"),
-])
-def test_malformed_waiver_file_is_exit_2_with_file_line(tmp_path: Path, body: str, line: int,
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (entry(extra="    resaon: typo\n"), 7, "unknown key 'resaon' (did you mean 'reason'?)"),
+        (entry(extra="    tciket: X-1\n"), 7, "unknown key 'tciket' (did you mean 'ticket'?)"),
+        (
+            "waivers:\n  - rule: WF011\n    name: a\n    reason: r\n    expires: 2026-12-31\n",
+            2,
+            "'owner' is a required property",
+        ),
+        (
+            "waivers:\n  - rule: WF011\n    name: a\n    owner: o\n    expires: 2026-12-31\n",
+            2,
+            "'reason' is a required property",
+        ),
+        (
+            "waivers:\n  - rule: WF011\n    name: a\n    reason: r\n    owner: o\n",
+            2,
+            "'expires' is a required property",
+        ),
+        (
+            "waivers:\n  - rule: WF011\n    name: a\n    reason: ' '\n    owner: o\n"
+            "    expires: 2026-12-31\n",
+            4,
+            "waivers[0].reason",
+        ),
+        (entry(selector="name: a\n    arn: " + ARN), 2, "exactly one resource selector"),
+        (
+            "waivers:\n  - rule: WF011\n    reason: r\n    owner: o\n    expires: 2026-12-31\n",
+            2,
+            "exactly one resource selector of arn, name, account, address (found: none)",
+        ),
+        (
+            entry(selector="name: a\n    region: us-east-1"),
+            4,
+            "region is only allowed with account",
+        ),
+        (entry(selector="account: 111111111111"), 3, "expected a string, got 111111111111 (quote"),
+        (entry(selector="account: '11111111111'"), 3, "is not a 12-digit account id"),
+        (entry(selector="arn: workforce/a"), 3, "is not an ARN"),
+        (entry(expires="never"), 6, "'never' is not a date or date-time"),
+        (entry(expires="2026-02-30"), 6, "invalid YAML value"),
+        (entry(rule="''"), 2, "waivers[0].rule"),
+        ("waiver:\n  - rule: WF011\n", 1, "unknown key 'waiver' (did you mean 'waivers'?)"),
+        ("waivers: {rule: WF011}\n", 1, "waivers: {'rule': 'WF011'} is not of type 'array'"),
+        ("- rule: WF011\n", 1, "expected a mapping with a 'waivers:' list"),
+        ("", 1, "expected a mapping with a 'waivers:' list"),
+        ("waivers:\n  - rule: WF011\n    rule: WF012\n", 3, "duplicate key 'rule'"),
+        ("waivers: [\n", 2, "invalid YAML"),
+    ],
+)
+def test_malformed_waiver_file_is_exit_2_with_file_line(
+    tmp_path: Path, body: str, line: int, message: str
+) -> None:
     path = waiver_file(tmp_path, body)
     run = run_cli("scan", "--input", EXAMPLE_INPUT, "--now", NOW, "--waivers", path)
     assert run.code == 2, run.err
@@ -385,6 +544,9 @@ def test_validate_reports_a_bad_waiver_file(tmp_path: Path) -> None:
 
 def test_example_waivers_load() -> None:
     waivers = load_waivers(str(EXAMPLES / "waivers.yaml"))
-    assert [(w.rule, w.selector) for w in waivers] == [("WF011", "arn"), ("WF03*", "name"),
-                                                      ("WF002", "account")]
+    assert [(w.rule, w.selector) for w in waivers] == [
+        ("WF011", "arn"),
+        ("WF03*", "name"),
+        ("WF002", "account"),
+    ]
     assert waivers[1].expires == "2027-01-15T18:00:00Z"
