@@ -18,7 +18,7 @@ from pathlib import Path
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
 from checker.model import SEVERITIES, ErrorEntry, Report, Result, sort_key
-from checker.outcome import EXIT_USAGE, GatePolicy, exit_code
+from checker.outcome import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
 from checker.sources.base import RecordSource
@@ -78,6 +78,44 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
     """Live AWS collection options (scan with no --input, and fetch)."""
+    from checker.sources import aws as live
+
+    group = parser.add_argument_group("live AWS collection (scan without --input, fetch)")
+    group.add_argument("--profile", metavar="NAME", help="AWS profile (default: the standard "
+                       "credential chain)")
+    group.add_argument("--region", action="append", dest="region", default=None,
+                       metavar="REGION", help="region to read (repeatable); 'all': every "
+                       "SageMaker region enabled in the account (default: the session's region)")
+    group.add_argument("--endpoint-url", metavar="URL", help="SageMaker endpoint (private "
+                       "endpoints, tests)")
+    group.add_argument("--sts-endpoint-url", metavar="URL", help="STS endpoint for AssumeRole")
+    group.add_argument("--role-arn", metavar="ARN", help="assume this role (one account)")
+    group.add_argument("--accounts", metavar="FILE", help="YAML file of accounts to read "
+                       "(see docs/live.md)")
+    group.add_argument("--org", action="store_true", help="read every active account of the "
+                       "AWS Organization (with --role-name)")
+    group.add_argument("--role-name", metavar="NAME", help="role to assume in each account "
+                       "(--org; default for --accounts entries)")
+    group.add_argument("--external-id", metavar="ID", help="ExternalId for AssumeRole")
+    group.add_argument("--name-contains", metavar="TEXT", help="only workforces whose name "
+                       "contains TEXT (NameContains)")
+    group.add_argument("--sort-by", choices=live.SORT_BY, help="SortBy")
+    group.add_argument("--sort-order", choices=live.SORT_ORDER, help="SortOrder")
+    group.add_argument("--page-size", type=int, metavar="N", help="workforces per request "
+                       f"(1-{live.MAX_PAGE_SIZE})")
+    group.add_argument("--max-items", type=int, metavar="N", help="stop each listing after N "
+                       "workforces; the resume token is printed and kept in the report")
+    group.add_argument("--starting-token", metavar="TOKEN", help="resume a listing "
+                       "(one account and region) from a --max-items resume token")
+    group.add_argument("--workers", type=int, default=live.DEFAULT_WORKERS, metavar="N",
+                       help=f"parallel requests at most (default {live.DEFAULT_WORKERS})")
+    group.add_argument("--retry-mode", choices=live.RETRY_MODES, default="standard",
+                       help="botocore retry mode (default standard)")
+    group.add_argument("--max-attempts", type=int, default=live.DEFAULT_MAX_ATTEMPTS,
+                       metavar="N", help="attempts per request, retries included "
+                       f"(default {live.DEFAULT_MAX_ATTEMPTS})")
+    group.add_argument("--timeout", type=float, default=live.DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help=f"connect and read timeout (default {live.DEFAULT_TIMEOUT:g})")
 
 
 def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +174,22 @@ def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """fetch, iam-policy."""
+    fetch = commands.add_parser("fetch", help="read workforces from AWS into a snapshot file",
+                                description="Read every workforce (live API) into a snapshot "
+                                "that 'wfcheck scan --input' evaluates offline.")
+    fetch.add_argument("--output", metavar="FILE", help="write the snapshot to FILE, not stdout")
+    fetch.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
+    fetch.add_argument("--now", metavar="ISO8601", help="generated_at to record (reproducible "
+                       "snapshots)")
+    _add_live_arguments(fetch)
+    fetch.set_defaults(handler=run_fetch)
+    policy = commands.add_parser("iam-policy", help="print the IAM policy a live scan needs",
+                                 description="Print the least-privilege IAM policy document.")
+    policy.add_argument("--scope", choices=["all", "read", "caller"], default="all",
+                        help="read: the role in each scanned account; caller: the identity "
+                        "that assumes roles / lists the organization; all: both (default)")
+    policy.add_argument("--role-name", metavar="NAME", help="limit sts:AssumeRole to this role")
+    policy.set_defaults(handler=run_iam_policy)
 
 
 def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -297,7 +351,52 @@ def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
 
 def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
     """The live AWS source, used when no offline input is given."""
-    return []
+    from checker.progress import ProgressLine
+    from checker.sources.aws import AwsSource, live_options
+
+    progress = ProgressLine.for_stream(sys.stderr, quiet=args.quiet)
+
+    def on_progress(done: int, total: int, records: int, errors: int) -> None:
+        progress.update(done, total, records, errors)
+
+    def on_finish(source: AwsSource) -> None:
+        progress.finish()
+        if args.quiet:
+            return
+        for unit in source.truncated:
+            where = "/".join(part for part in (unit.account, unit.region) if part)
+            print(f"{PROG}: --max-items reached in {where or 'aws'}: resume with "
+                  f"--starting-token {unit.resume_token}", file=sys.stderr)
+
+    return [AwsSource(live_options(args), progress=on_progress, on_finish=on_finish)]
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Write the live records, units and errors as a snapshot; exit 3 if anything was missed."""
+    from checker.snapshot import render_snapshot
+    from checker.sources.aws import AwsSource
+
+    now = parse_now(args.now)
+    source = build_live_sources(args)[0]
+    assert isinstance(source, AwsSource)
+    records = list(source.records())
+    write_text(args.output, render_snapshot(records, source.units, source.errors,
+                                            options=source.describe(), generated_at=now))
+    if not args.quiet:
+        for error in source.errors:
+            where = "/".join(part for part in (error.account, error.region) if part)
+            print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
+                  f"{error.message}", file=sys.stderr)
+        print(f"{PROG}: {len(records)} workforce(s) from {len(source.units)} unit(s)",
+              file=sys.stderr)
+    return EXIT_INCOMPLETE if source.errors else 0
+
+
+def run_iam_policy(args: argparse.Namespace) -> int:
+    from checker.iam import render_policy
+
+    sys.stdout.write(render_policy(args.scope, args.role_name))
+    return 0
 
 
 def accept_results(

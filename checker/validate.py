@@ -13,6 +13,7 @@ from pathlib import Path
 from checker.errors import WfcheckError
 from checker.loading import iter_files, load_yaml
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
+from checker.sources.accounts import validate_accounts_file
 from checker.waivers import validate_waiver_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -32,6 +33,7 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "input": _validate_input,
     "vars": _validate_vars,
     "waivers": validate_waiver_file,
+    "accounts": validate_accounts_file,
 }
 
 

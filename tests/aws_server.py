@@ -1,0 +1,436 @@
+"""A loopback AWS endpoint for tests and benchmarks: real boto3 talks to it over HTTP.
+
+It speaks just enough of four protocols for wfcheck's live source:
+
+- SageMaker ``ListWorkforces`` (JSON 1.1: ``POST /``, ``X-Amz-Target: SageMaker.ListWorkforces``,
+  ``application/x-amz-json-1.1``) with real, opaque ``NextToken`` pagination, NameContains,
+  SortBy, SortOrder and MaxResults (1-100, validated like the service);
+- STS ``AssumeRole`` (query protocol, XML), issuing keys that name the account;
+- Organizations ``ListAccounts`` (JSON 1.1, paginated);
+- EC2 ``DescribeRegions`` (EC2 query protocol, XML).
+
+The caller's access key and region come from the SigV4 ``Authorization`` header, so the account
+and region of every request are what boto3 signed. :class:`Behaviour` injects latency,
+throttling, 500s, AccessDenied per region, hangs and malformed bodies. Run it standalone for the
+benchmark: ``python -m tests.aws_server --latency 0.05 --count 2`` prints its URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+DEFAULT_ACCOUNT = "123456789012"
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-south-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+    "me-south-1",
+    "af-south-1",
+)
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_ROLE_ACCOUNT = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/")
+
+
+def workforce(
+    name: str, account: str, region: str, created: float = 1761000000.0, **extra: Any
+) -> dict[str, Any]:
+    """A ListWorkforces entry as the API returns it (timestamps as epoch seconds)."""
+    item: dict[str, Any] = {
+        "WorkforceName": name,
+        "WorkforceArn": f"arn:aws:sagemaker:{region}:{account}:workforce/{name}",
+        "LastUpdatedDate": created + 3600,
+        "SourceIpConfig": {"Cidrs": ["203.0.113.0/24"]},
+        "SubDomain": f"{name}.labeling.{region}.sagemaker.aws",
+        "CreateDate": created,
+        "Status": "Active",
+        "OidcConfig": {
+            "ClientId": "client",
+            "Issuer": "https://idp.example.com",
+            "AuthorizationEndpoint": "https://idp.example.com/authorize",
+            "TokenEndpoint": "https://idp.example.com/token",
+            "UserInfoEndpoint": "https://idp.example.com/userinfo",
+            "LogoutEndpoint": "https://idp.example.com/logout",
+            "JwksUri": "https://idp.example.com/keys",
+        },
+    }
+    item.update(extra)
+    return item
+
+
+@dataclass
+class Behaviour:
+    """What the fake AWS does. Keys of the fault maps are ``region``, ``account`` or
+    ``account/region``; a count of -1 means forever."""
+
+    workforces: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    count: int = 0  # generated workforces per account x region without an explicit list
+    latency: float = 0.0
+    throttle: dict[str, int] = field(default_factory=dict)
+    server_errors: dict[str, int] = field(default_factory=dict)
+    access_denied: set[str] = field(default_factory=set)
+    hang: set[str] = field(default_factory=set)
+    malformed: set[str] = field(default_factory=set)
+    deny_assume_role: set[str] = field(default_factory=set)
+    credential_lifetime: int = 3600
+    enabled_regions: dict[str, list[str]] = field(default_factory=dict)  # account -> regions
+    deny_describe_regions: bool = False
+    org_accounts: list[dict[str, Any]] = field(default_factory=list)
+    deny_list_accounts: bool = False
+    org_page_size: int = 2
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    action: str
+    account: str
+    region: str
+    access_key: str
+    params: dict[str, Any]
+
+
+def _matches(keys: set[str] | dict[str, int], account: str, region: str) -> str | None:
+    for key in (f"{account}/{region}", account, region):
+        if key in keys:
+            return key
+    return None
+
+
+class FakeAws:
+    """The server and its state; use as a context manager (``with FakeAws(b) as aws: aws.url``)."""
+
+    def __init__(self, behaviour: Behaviour | None = None) -> None:
+        self.behaviour = behaviour or Behaviour()
+        self.calls: list[Call] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._keys: dict[str, str] = {}
+        self._issued = 0
+        self._throttled: dict[str, int] = {}
+        self._failed: dict[str, int] = {}
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.request_queue_size = 256
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeAws:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def calls_to(self, action: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.action == action]
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def _count(
+        self, faults: dict[str, int], used: dict[str, int], account: str, region: str
+    ) -> bool:
+        key = _matches(faults, account, region)
+        if key is None:
+            return False
+        with self._lock:
+            limit = faults[key]
+            if limit >= 0 and used.get(key, 0) >= limit:
+                return False
+            used[key] = used.get(key, 0) + 1
+            return True
+
+    def account_for(self, access_key: str) -> str:
+        with self._lock:
+            return self._keys.get(access_key, DEFAULT_ACCOUNT)
+
+    def workforces_for(self, account: str, region: str) -> list[dict[str, Any]]:
+        explicit = self.behaviour.workforces.get((account, region))
+        if explicit is not None:
+            return explicit
+        return [
+            workforce(f"wf-{index:03d}", account, region, 1761000000.0 + index * 86400)
+            for index in range(self.behaviour.count)
+        ]
+
+    # --- dispatch ------------------------------------------------------------------------
+
+    def handle(self, headers: Any, body: bytes) -> tuple[int, str, bytes] | None:
+        """(status, content type, body), or None to hang until the server closes."""
+        match = _CREDENTIAL.search(headers.get("Authorization") or "")
+        if not match:
+            return _json_error(403, "MissingAuthenticationTokenException", "no SigV4 signature")
+        access_key, region, service = match.groups()
+        account = self.account_for(access_key)
+        target = headers.get("X-Amz-Target") or ""
+        if target:
+            action = target.split(".", 1)[-1]
+            params = json.loads(body or b"{}")
+        else:
+            form = parse_qs(body.decode("utf-8"))
+            params = {key: values[0] for key, values in form.items()}
+            action = params.get("Action", "")
+        with self._lock:
+            self.calls.append(Call(service, action, account, region, access_key, params))
+        if self.behaviour.latency:
+            time.sleep(self.behaviour.latency)
+        if service == "sagemaker" and action == "ListWorkforces":
+            return self.list_workforces(account, region, params)
+        if service == "sts" and action == "AssumeRole":
+            return self.assume_role(params)
+        if service == "organizations" and action == "ListAccounts":
+            return self.list_accounts(params)
+        if service == "ec2" and action == "DescribeRegions":
+            return self.describe_regions(account)
+        return _json_error(400, "UnknownOperationException", f"{service} {action}")
+
+    def list_workforces(
+        self, account: str, region: str, params: dict[str, Any]
+    ) -> tuple[int, str, bytes] | None:
+        b = self.behaviour
+        if _matches(b.hang, account, region):
+            self._stop.wait(60)
+            return None
+        if _matches(b.access_denied, account, region):
+            return _json_error(
+                400,
+                "AccessDeniedException",
+                f"User is not authorized to perform: sagemaker:ListWorkforces in {region}",
+            )
+        if self._count(b.throttle, self._throttled, account, region):
+            return _json_error(400, "ThrottlingException", "Rate exceeded")
+        if self._count(b.server_errors, self._failed, account, region):
+            return _json_error(500, "InternalFailure", "We encountered an internal error.")
+        if _matches(b.malformed, account, region):
+            return 200, "application/x-amz-json-1.1", b'{"Workforces": [{"WorkforceName": "x"'
+        size = params.get("MaxResults", 10)
+        if not isinstance(size, int) or not 1 <= size <= 100:
+            return _json_error(400, "ValidationException", "MaxResults must be 1-100")
+        items = list(self.workforces_for(account, region))
+        needle = params.get("NameContains")
+        if needle:
+            items = [item for item in items if needle in item["WorkforceName"]]
+        sort_by = params.get("SortBy", "CreateDate")
+        field_name = "WorkforceName" if sort_by == "Name" else "CreateDate"
+        items.sort(
+            key=lambda item: item[field_name],
+            reverse=params.get("SortOrder", "Descending") == "Descending",
+        )
+        query = hashlib.sha256(
+            json.dumps([account, region, needle, sort_by, params.get("SortOrder")]).encode()
+        ).hexdigest()[:8]
+        start = 0
+        if params.get("NextToken"):
+            try:
+                decoded = json.loads(base64.b64decode(params["NextToken"]))
+                start, token_query = int(decoded["offset"]), decoded["query"]
+            except (ValueError, KeyError, TypeError):
+                return _json_error(400, "ValidationException", "Invalid NextToken")
+            if token_query != query:
+                return _json_error(400, "ValidationException", "NextToken does not match")
+        page = items[start : start + size]
+        output: dict[str, Any] = {"Workforces": page}
+        if start + size < len(items):
+            output["NextToken"] = base64.b64encode(
+                json.dumps({"offset": start + size, "query": query}).encode()
+            ).decode()
+        return 200, "application/x-amz-json-1.1", json.dumps(output).encode()
+
+    def assume_role(self, params: dict[str, Any]) -> tuple[int, str, bytes]:
+        role = str(params.get("RoleArn", ""))
+        match = _ROLE_ACCOUNT.match(role)
+        if not match:
+            return _xml_error(400, "ValidationError", f"bad RoleArn {role}")
+        account = match[1]
+        if account in self.behaviour.deny_assume_role:
+            return _xml_error(
+                403, "AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role}"
+            )
+        with self._lock:
+            self._issued += 1
+            key = f"ASIA{account}{self._issued:04d}"
+            self._keys[key] = account
+        expires = datetime.now(timezone.utc) + timedelta(seconds=self.behaviour.credential_lifetime)
+        body = (
+            '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+            "<AssumeRoleResult><Credentials>"
+            f"<AccessKeyId>{key}</AccessKeyId>"
+            "<SecretAccessKey>dummy-secret-key</SecretAccessKey>"
+            "<SessionToken>dummy-session-token</SessionToken>"
+            f"<Expiration>{expires.strftime('%Y-%m-%dT%H:%M:%SZ')}</Expiration>"
+            "</Credentials><AssumedRoleUser>"
+            f"<AssumedRoleId>AROAEXAMPLE:{escape(str(params.get('RoleSessionName')))}"
+            "</AssumedRoleId>"
+            f"<Arn>arn:aws:sts::{account}:assumed-role/x/y</Arn>"
+            "</AssumedRoleUser></AssumeRoleResult>"
+            "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
+            "</AssumeRoleResponse>"
+        )
+        return 200, "text/xml", body.encode()
+
+    def list_accounts(self, params: dict[str, Any]) -> tuple[int, str, bytes]:
+        if self.behaviour.deny_list_accounts:
+            return _json_error(
+                400, "AccessDeniedException", "You don't have permissions to access this resource."
+            )
+        start = int(params.get("NextToken") or 0)
+        size = min(
+            int(params.get("MaxResults") or self.behaviour.org_page_size),
+            self.behaviour.org_page_size,
+        )
+        accounts = self.behaviour.org_accounts
+        output: dict[str, Any] = {"Accounts": accounts[start : start + size]}
+        if start + size < len(accounts):
+            output["NextToken"] = str(start + size)
+        return 200, "application/x-amz-json-1.1", json.dumps(output).encode()
+
+    def describe_regions(self, account: str) -> tuple[int, str, bytes]:
+        if self.behaviour.deny_describe_regions:
+            body = (
+                "<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+                "<Message>You are not authorized to perform this operation.</Message>"
+                "</Error></Errors><RequestID>r-1</RequestID></Response>"
+            )
+            return 403, "text/xml", body.encode()
+        regions = self.behaviour.enabled_regions.get(account, list(REGIONS))
+        items = "".join(
+            f"<item><regionName>{name}</regionName>"
+            f"<regionEndpoint>ec2.{name}.amazonaws.com</regionEndpoint>"
+            "<optInStatus>opt-in-not-required</optInStatus></item>"
+            for name in regions
+        )
+        body = (
+            '<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            f"<requestId>r-1</requestId><regionInfo>{items}</regionInfo>"
+            "</DescribeRegionsResponse>"
+        )
+        return 200, "text/xml", body.encode()
+
+
+def _json_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
+    return (
+        status,
+        "application/x-amz-json-1.1",
+        json.dumps({"__type": code, "message": message}).encode(),
+    )
+
+
+def _xml_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
+    body = (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+        f"<Message>{escape(message)}</Message></Error><RequestId>r-1</RequestId>"
+        "</ErrorResponse>"
+    )
+    return status, "text/xml", body.encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_POST(self) -> None:
+        fake: FakeAws = self.server.fake  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        fake._enter()
+        try:
+            answer = fake.handle(self.headers, body)
+        finally:
+            fake._leave()
+        if answer is None:
+            self.close_connection = True
+            return
+        status, content_type, payload = answer
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-amzn-RequestId", "r-1")
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def org_account(account_id: str, name: str = "", state: str = "ACTIVE") -> dict[str, Any]:
+    return {
+        "Id": account_id,
+        "Arn": f"arn:aws:organizations::{DEFAULT_ACCOUNT}:account/o-1/{account_id}",
+        "Email": f"{account_id}@example.com",
+        "Name": name or account_id,
+        "Status": state,
+        "State": state,
+        "JoinedMethod": "CREATED",
+        "JoinedTimestamp": 1700000000.0,
+    }
+
+
+def accounts(n: int) -> Iterator[str]:
+    """``n`` distinct 12-digit account ids."""
+    for index in range(n):
+        yield f"{100000000000 + index * 1111:012d}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until stdin closes (the benchmark's way to stop it)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--count", type=int, default=2)
+    args = parser.parse_args(argv)
+    fake = FakeAws(Behaviour(count=args.count, latency=args.latency))
+    with fake:
+        print(fake.url, flush=True)
+        sys.stdin.read()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
