@@ -168,8 +168,47 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+class _WriterSetting(argparse.Action):
+    """Stores an option in ``args.writer_settings`` (a new dict each time: defaults are shared),
+    the one place report writers' settings come from (``RenderOptions.settings``)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        settings = dict(getattr(namespace, "writer_settings", None) or {})
+        settings[self.dest] = str(values)
+        namespace.writer_settings = settings
+
+
+def _product_arn(text: str) -> str:
+    from checker.reports.asff import PRODUCT_ARN
+
+    if not PRODUCT_ARN.match(text):
+        raise argparse.ArgumentTypeError(
+            f"expected arn:aws:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT, got {text!r}")
+    return text
+
+
 def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
-    """Sending ASFF findings to AWS Security Hub."""
+    """Sending ASFF findings to AWS Security Hub (and the SARIF/ASFF writers' settings)."""
+    group = parser.add_argument_group("Security Hub, ASFF and SARIF")
+    group.add_argument("--securityhub-import", action="store_true",
+                       help="send the failing results to AWS Security Hub as ASFF findings "
+                            "(BatchImportFindings, 100 a call); a rejected finding exits 3")
+    group.add_argument("--securityhub-region", metavar="REGION",
+                       help="call Security Hub in REGION (default: the region of each "
+                            "finding's product ARN, i.e. the workforce's region)")
+    group.add_argument("--securityhub-endpoint-url", metavar="URL",
+                       help="Security Hub endpoint (a VPC endpoint, or a local test server)")
+    group.add_argument("--asff-product-arn", dest="asff.product_arn", metavar="ARN",
+                       action=_WriterSetting, type=_product_arn,
+                       help="ASFF ProductArn (default arn:aws:securityhub:REGION:ACCOUNT:"
+                            "product/ACCOUNT/default per finding); also places records that "
+                            "have no account or region (Terraform plans)")
+    group.add_argument("--sarif-automation-id", dest="sarif.automation_id", metavar="ID",
+                       action=_WriterSetting,
+                       help="SARIF runAutomationDetails.id, GitHub's analysis category "
+                            "(default wfcheck/)")
+    parser.set_defaults(writer_settings={})
 
 
 def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -445,7 +484,25 @@ def accept_results(
 
 def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorEntry]:
     """Actions after the reports are written (Security Hub import); what failed, if anything."""
-    return []
+    if not getattr(args, "securityhub_import", False):
+        return []
+    from checker.reports.asff import findings, unplaced
+    from checker.securityhub import SOURCE, import_findings
+
+    settings = getattr(args, "writer_settings", None) or {}
+    outcome = import_findings(findings(report, settings), region=args.securityhub_region,
+                              endpoint_url=args.securityhub_endpoint_url,
+                              profile=getattr(args, "profile", None))
+    errors = list(outcome.errors)
+    left_out = unplaced(report, settings)
+    if left_out:
+        errors.append(ErrorEntry(source=SOURCE, code="NoAccount", message=(
+            f"{left_out} failing result(s) have no account or region and were not sent; "
+            "give --asff-product-arn to place them")))
+    if not args.quiet:
+        print(f"{PROG}: Security Hub: imported {outcome.imported} of {outcome.sent} "
+              "finding(s)", file=sys.stderr)
+    return errors
 
 
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
