@@ -1,0 +1,210 @@
+"""The HTML report, read as a document: content, self-containment, CSP, escaping, packaging."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from checker.model import ErrorEntry, Report, Status, UnitStatus
+from checker.reports.html import render_html
+from checker.reports.interface import RenderOptions
+from tests.conftest import ROOT
+from tests.reports.conftest import INJECTIONS
+from tests.reports.human_golden import assert_golden, scan_examples
+
+FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
+
+
+def page(report: Report, **options: bool) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(render_html(report, RenderOptions(**options)))
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def test_examples_match_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = scan_examples(monkeypatch, "--format", "html")
+    assert result.code == 1, result.err
+    assert_golden("examples.html", result.out)
+
+
+def test_page_is_self_contained(example_report: Report) -> None:
+    html = render_html(example_report, RenderOptions())
+    doc = lxml.html.fromstring(html)
+    assert [
+        el.tag for el in doc.iter("script", "style", "link", "img", "iframe", "object", "embed")
+    ] == ["style", "script"]
+    assert doc.find(".//script").get("src") is None
+    for element in doc.iter():
+        for name in ("src", "href", "action", "data", "poster"):
+            assert element.get(name) is None, (element.tag, name)
+    assert "url(" not in html and "@import" not in html
+
+
+def sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def test_content_security_policy_allows_only_the_shipped_script_and_style(
+    example_report: Report,
+) -> None:
+    html = render_html(example_report, RenderOptions())
+    doc = lxml.html.fromstring(html)
+    meta = doc.find(".//meta[@http-equiv='Content-Security-Policy']")
+    policy = dict(part.strip().split(" ", 1) for part in meta.get("content").split(";"))
+    assert policy["default-src"] == "'none'"
+    # Hash the exact bytes between the tags, as the browser does.
+    style = re.search(r"<style>(.*?)</style>", html, re.S)[1]
+    script = re.search(r"<script>(.*?)</script>", html, re.S)[1]
+    assert policy["style-src"] == f"'{sha256(style)}'"
+    assert policy["script-src"] == f"'{sha256(script)}'"
+    assert "unsafe" not in meta.get("content")
+    # The policy comes before anything it governs.
+    assert html.index("Content-Security-Policy") < html.index("<style>")
+
+
+def test_scope_names_what_was_checked(example_report: Report) -> None:
+    scope = text_of(page(example_report).get_element_by_id("scope"))
+    for account in ("111111111111", "222222222222", "333333333333"):
+        assert account in scope
+    for region in ("ap-southeast-2", "eu-central-1", "eu-west-1", "us-east-1"):
+        assert region in scope
+    for policy in example_report.policies:
+        assert policy in scope
+    assert "Sources (1) memory" in scope
+    assert "Generated at 2026-11-25T00:00:00Z" in scope
+    assert f"Tool version wfcheck {example_report.tool_version}" in scope
+    assert f"Workforces {example_report.records}" in scope
+
+
+def test_severity_chart_is_inline_svg(example_report: Report) -> None:
+    svg = page(example_report).find(".//{http://www.w3.org/2000/svg}svg")
+    if svg is None:  # lxml.html keeps the tag name without a namespace
+        svg = page(example_report).find(".//svg")
+    labels = [t.text for t in svg.iter("text")]
+    expected = {
+        sev: sum(1 for r in example_report.results if r.severity == sev and r.status in FAILING)
+        for sev in ("critical", "high", "medium", "low", "info")
+    }
+    assert labels == [part for sev, n in expected.items() for part in (sev, str(n))]
+    bars = [int(rect.get("width")) for rect in svg.iter("rect")][1::2]
+    assert bars[1] == 320 and all(0 <= width <= 320 for width in bars)  # high is the largest
+
+
+def test_breakdown_has_one_row_per_account_and_region(example_report: Report) -> None:
+    rows = page(example_report).get_element_by_id("breakdown").findall(".//tbody/tr")
+    places = {(r.resource.account, r.resource.region) for r in example_report.results}
+    assert [tuple(cell.text for cell in row[:2]) for row in rows] == sorted(places)
+    for row in rows:
+        account, region = row[0].text, row[1].text
+        failing = sum(
+            1
+            for r in example_report.results
+            if r.status in FAILING and (r.resource.account, r.resource.region) == (account, region)
+        )
+        assert sum(int(cell.text) for cell in row[3:8]) == failing
+
+
+def test_findings_carry_message_evidence_and_remediation(example_report: Report) -> None:
+    doc = page(example_report)
+    findings = doc.find_class("finding")
+    not_passed = [r for r in example_report.results if r.status is not Status.PASS]
+    assert len(findings) == len(not_passed)
+    assert [f.get("data-status") for f in findings][:3] == ["fail"] * 3
+    assert findings[0].get("data-severity") == "critical"
+    with_evidence = next(r for r in example_report.results if r.evidence)
+    row = next(
+        f
+        for f in findings
+        if f.get("data-rule") == with_evidence.rule_id and with_evidence.resource.key in text_of(f)
+    )
+    text = text_of(row)
+    assert with_evidence.message in text
+    name, value = with_evidence.evidence[0]
+    assert f"{name} {value}" in text
+    assert f"Fix: {with_evidence.remediation}" in text
+
+
+def test_filter_choices_list_what_the_findings_contain(example_report: Report) -> None:
+    form = page(example_report).get_element_by_id("filters")
+    choices = {
+        select.get("name"): [o.get("value") for o in select.iter("option")][1:]
+        for select in form.iter("select")
+    }
+    shown = [r for r in example_report.results if r.status is not Status.PASS]
+    assert set(choices["severity"]) == {r.severity for r in shown}
+    assert choices["rule"] == sorted({r.rule_id for r in shown})
+    assert set(choices["status"]) == {r.status.value for r in shown}
+    assert form.get("hidden") is not None, "hidden until the script runs"
+
+
+def test_show_passed_lists_every_result(example_report: Report) -> None:
+    findings = page(example_report, show_passed=True).find_class("finding")
+    assert len(findings) == len(example_report.results)
+
+
+def test_errors_section_lists_what_could_not_be_read(example_report: Report) -> None:
+    payload = INJECTIONS[0]
+    report = replace(
+        example_report,
+        errors=(
+            ErrorEntry("aws", f"denied {payload}", "AccessDenied", "444444444444", "eu-north-1"),
+        ),
+        units=(UnitStatus("aws", "error", 0, "444444444444", "eu-north-1", note=payload),),
+    )
+    html = render_html(report, RenderOptions())
+    section = lxml.html.fromstring(html).get_element_by_id("errors")
+    assert "What could not be read (2)" in text_of(section)
+    cells = [text_of(td) for td in section.iter("td")]
+    assert cells[:5] == ["aws", "444444444444", "eu-north-1", "AccessDenied", f"denied {payload}"]
+    assert payload in cells and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "444444444444" in text_of(lxml.html.fromstring(html).get_element_by_id("scope"))
+    assert "this report is incomplete" in html
+
+
+def test_no_errors_says_everything_was_read(example_report: Report) -> None:
+    assert "Every source was read completely." in render_html(example_report, RenderOptions())
+
+
+def test_hostile_values_are_text_not_markup(hostile_report: Report) -> None:
+    html = render_html(hostile_report, RenderOptions(show_passed=True))
+    doc = lxml.html.fromstring(html)
+    assert len(doc.findall(".//script")) == 1
+    assert not doc.findall(".//img") and not doc.findall(".//td//tr")
+    for element in doc.iter():
+        assert not any(name.startswith("on") for name in element.attrib), element.attrib
+    text = doc.text_content()
+    for payload in (
+        "<script>alert(1)</script>",
+        "'><img src=x onerror=alert(1)>",
+        "</td></tr><tr><td>",
+        "{{ 7*7 }} ${7*7}",
+    ):
+        assert payload in text  # shown to the reader verbatim, as text
+    assert "\x1b" not in html and "\x07" not in html
+    assert "49" not in re.findall(r"wf-15[^<]*", html)[0], "no template evaluation"
+
+
+def test_output_is_deterministic(example_report: Report) -> None:
+    assert render_html(example_report, RenderOptions()) == render_html(
+        example_report, RenderOptions()
+    )
+
+
+def test_template_ships_in_the_wheel(tmp_path: Path) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = next(
+        iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"]))
+    )
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for asset in ("report.html.j2", "report.css", "report.js"):
+        assert f"checker/reports/templates/{asset}" in names
