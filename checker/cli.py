@@ -284,11 +284,59 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """test (policy tests), config (effective configuration)."""
+    """test (policy tests), config (effective configuration); --config on every command."""
+    test = commands.add_parser("test", help="run policy tests (expected status per rule)",
+                               description="Run policy test cases: each names a workforce "
+                               "record, optional vars and time, and the expected status per "
+                               "rule id. Ends with 'N passed, M failed'; exit 1 on failures.")
+    test.add_argument("paths", nargs="+", metavar="PATH",
+                      help="test file, or directory searched for YAML files with 'cases:'")
+    test.add_argument("--policy", action="append", default=None, metavar="PATH",
+                      help="policy file or directory under test (repeatable; default builtin)")
+    test.add_argument("--now", metavar="ISO8601",
+                      help="time for cases that set no 'now' (default: the current time)")
+    test.add_argument("--coverage", action="store_true",
+                      help="list rules with no passing or no failing case; gaps exit 1")
+    test.set_defaults(handler=run_test)
+    config = commands.add_parser("config", help="print the effective configuration",
+                                 description="Print the options COMMAND would run with, after "
+                                 ".wfcheck.yaml and the command line, and where each came from.")
+    config.add_argument("args", nargs=argparse.REMAINDER, metavar="COMMAND [OPTION...]",
+                        help="the command line to explain (default: scan)")
+    config.set_defaults(handler=run_config)
+    for parser in commands.choices.values():
+        group = parser.add_argument_group("configuration")
+        group.add_argument("--config", metavar="FILE",
+                           help="read options from FILE instead of the .wfcheck.yaml found in "
+                                "the working directory or its parents")
+        group.add_argument("--no-config", action="store_true",
+                           help="ignore any .wfcheck.yaml")
 
 
 def load_config_defaults(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Apply .wfcheck.yaml (or --config FILE) as parser defaults, so the command line wins."""
+    from checker.config import apply_config, find_config
+
+    config = find_config(argv)
+    if config is not None:
+        apply_config(parser, config)
+
+
+def run_test(args: argparse.Namespace) -> int:
+    from checker.policytest import format_run, run_tests
+
+    now = parse_now(args.now) if args.now else None
+    run = run_tests(args.paths, args.policy or ["builtin"], now)
+    sys.stdout.write(format_run(run, coverage=args.coverage))
+    gaps = args.coverage and run.coverage_gaps()
+    return 1 if run.failed or gaps else 0
+
+
+def run_config(args: argparse.Namespace) -> int:
+    from checker.config import explain_config
+
+    sys.stdout.write(explain_config(build_parser, args.args or ["scan"]))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -347,7 +395,8 @@ def parse_now(text: str | None) -> datetime:
 def build_policies(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from checker.policy.loader import BUILTIN, load_policies
 
-    return load_policies(args.policy or [BUILTIN], args.var_file, args.var)
+    return load_policies(args.policy or [BUILTIN], args.var_file, args.var,
+                         severity_overrides=getattr(args, "severity_overrides", None))
 
 
 def select_rules(rules: Sequence, include: Sequence[str], exclude: Sequence[str]) -> list:  # type: ignore[type-arg]

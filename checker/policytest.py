@@ -380,3 +380,11 @@ def format_coverage(run: PolicyTestRun) -> Iterable[str]:
     yield (f"coverage: {complete} of {len(run.rules)} rule(s) have a passing and a failing case")
     for gap in gaps:
         yield f"  {gap.rule_id}: no {' and no '.join(gap.missing)} case"
+
+
+def validate_test_file(name: str) -> None:
+    """``wfcheck validate`` for a policy test file: its shape, records and times.
+
+    Rule ids and var names are checked by ``wfcheck test``, which knows the policies under test.
+    """
+    load_test_file(name)

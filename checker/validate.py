@@ -87,3 +87,9 @@ def validate_paths(paths: Sequence[str]) -> tuple[list[str], int]:
         except WfcheckError as exc:
             problems.append(str(exc))
     return problems, checked
+from checker.config import CONFIG_NAMES, validate_config_file
+from checker.policytest import validate_test_file
+    "cases": validate_test_file,
+    "config file": validate_config_file,
+    if path.name in CONFIG_NAMES:
+        return "config file"
