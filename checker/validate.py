@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from checker.config import CONFIG_NAMES, validate_config_file
 from checker.errors import WfcheckError
 from checker.loading import iter_files, load_yaml
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
+from checker.policytest import validate_test_file
 from checker.sources.accounts import validate_accounts_file
 from checker.waivers import validate_waiver_file
 
@@ -34,6 +36,8 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "vars": _validate_vars,
     "waivers": validate_waiver_file,
     "accounts": validate_accounts_file,
+    "cases": validate_test_file,
+    "config file": validate_config_file,
 }
 
 
@@ -41,6 +45,8 @@ def detect_kind(path: Path) -> str:
     """policy, vars, input, or a kind registered by another module (waivers, config, tests)."""
     if path.suffix == ".json":
         return "input"
+    if path.name in CONFIG_NAMES:
+        return "config file"
     doc = load_yaml(str(path), kind="YAML file")
     data = doc.data if isinstance(doc.data, dict) else {}
     if "rules" in data or "version" in data and "vars" in data:
@@ -87,9 +93,3 @@ def validate_paths(paths: Sequence[str]) -> tuple[list[str], int]:
         except WfcheckError as exc:
             problems.append(str(exc))
     return problems, checked
-from checker.config import CONFIG_NAMES, validate_config_file
-from checker.policytest import validate_test_file
-    "cases": validate_test_file,
-    "config file": validate_config_file,
-    if path.name in CONFIG_NAMES:
-        return "config file"
