@@ -183,6 +183,7 @@ def test_rejected_findings_are_errors_and_exit_3(
     for finding in theirs:
         assert f"finding {finding['Id']} not imported: account 222222222222" in result.err
     assert result.err.count("AccessDeniedException") == len(theirs)
+    assert sum(len(call.findings) for call in state.calls) == len(findings)  # all were tried
 
 
 def test_many_rejections_are_summed_up(
@@ -195,6 +196,7 @@ def test_many_rejections_are_summed_up(
     assert result.code == 3
     assert result.err.count("not imported:") == MAX_DETAILED_FAILURES
     assert f"{total - MAX_DETAILED_FAILURES} more finding(s) not imported" in result.err
+    assert sum(len(call.findings) for call in state.calls) == total
 
 
 def test_a_refused_call_is_an_error(
