@@ -260,6 +260,7 @@ def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ig
 def run_diff(args: argparse.Namespace) -> int:
     from checker.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
     from checker.outcome import EXIT_FINDINGS
+    from checker.reports.text import terminal_safe
     from checker.sources.files import InputFileSource
 
     if "-" in (args.old, args.new):
@@ -279,7 +280,7 @@ def run_diff(args: argparse.Namespace) -> int:
     write_text(args.output, RENDERER_BY_NAME[args.format](diff, args.show_unchanged))
     if not args.quiet:
         for note in diff.notes:
-            print(f"{PROG}: warning: {note}", file=sys.stderr)
+            print(f"{PROG}: warning: {terminal_safe(note)}", file=sys.stderr)
     return EXIT_FINDINGS if gate_failures(diff, args.fail_on) else 0
 
 
@@ -497,6 +498,7 @@ def accept_results(
     (getattr: commands without these options, such as diff, build reports too).
     """
     from checker.baseline import apply_baseline, load_baseline, render_baseline
+    from checker.reports.text import terminal_safe
     from checker.waivers import apply_waivers, check_max_days, load_waivers
 
     notes: list[str] = []
@@ -514,7 +516,7 @@ def accept_results(
         notes.extend(outcome.notes)
         if not getattr(args, "quiet", False):
             for warning in outcome.warnings:
-                print(f"{PROG}: warning: {warning}", file=sys.stderr)
+                print(f"{PROG}: warning: {terminal_safe(warning)}", file=sys.stderr)
     if baseline is not None:
         accepted = apply_baseline(results, baseline)
         results = accepted.results
