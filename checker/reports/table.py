@@ -36,6 +36,12 @@ def _rows(results: list[Result]) -> list[list[str]]:
 HEADERS = ["rule", "status", "account", "region", "workforce", "message"]
 
 
+def _grid(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain-text table. Cells stay text: tabulate would otherwise read a workforce named
+    ``1e5`` as the number 100000 and right-align account ids."""
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
 class TableWriter:
     name = "table"
 
@@ -49,25 +55,25 @@ class TableWriter:
             if options.color:
                 title = f"{_COLORS[severity]}{title}{_RESET}"
             parts.append(title)
-            parts.append(tabulate(_rows(group), headers=HEADERS, tablefmt="simple"))
+            parts.append(_grid(_rows(group), HEADERS))
             parts.append("")
         others = [r for r in report.results if r.status in (Status.WAIVED, Status.BASELINE)]
         if others:
             parts.append(f"ACCEPTED ({len(others)}: waived or in the baseline)")
-            parts.append(tabulate(_rows(others), headers=HEADERS, tablefmt="simple"))
+            parts.append(_grid(_rows(others), HEADERS))
             parts.append("")
         if options.show_passed:
             rest = [r for r in report.results if r.status in (Status.PASS, Status.SKIP)]
             if rest:
                 parts.append(f"PASSED AND SKIPPED ({len(rest)})")
-                parts.append(tabulate(_rows(rest), headers=HEADERS, tablefmt="simple"))
+                parts.append(_grid(_rows(rest), HEADERS))
                 parts.append("")
         if report.errors:
             parts.append(f"COLLECTION ERRORS ({len(report.errors)})")
-            parts.append(tabulate(
+            parts.append(_grid(
                 [[_cell(e.source), _cell(e.account), _cell(e.region), _cell(e.code),
                   _cell(e.message, 160)] for e in report.errors],
-                headers=["source", "account", "region", "code", "message"], tablefmt="simple",
+                ["source", "account", "region", "code", "message"],
             ))
             parts.append("")
         for note in report.notes:

@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
-    """Strip ANSI escapes and control/bidi characters; tabs and newlines become spaces."""
+    """Strip ANSI escapes and control/bidi characters; tabs and newlines become spaces.
+
+    Escape sequences go first, whole, so none leaves its parameters behind as text; then every
+    C0/C1 control, zero-width and bidirectional-override character (a "Trojan Source" name can
+    otherwise read differently from what it is), and the Unicode line/paragraph separators.
+    """
     text = _ANSI.sub("", text)
     text = _CONTROL.sub("", text)
     if not keep_newlines:
