@@ -13,6 +13,7 @@ import csv
 import io
 
 from checker.model import Report, Result
+from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
 
 COLUMNS: tuple[str, ...] = (
@@ -44,7 +45,7 @@ def neutralize(cell: str) -> str:
 
 def row(result: Result) -> list[str]:
     res = result.resource
-    reason = (result.annotation or {}).get("reason")
+    reason = acceptance_reason(result)
     evidence = "; ".join(f"{name}={value}" for name, value in result.evidence)
     cells = [
         result.rule_id,
@@ -60,7 +61,7 @@ def row(result: Result) -> list[str]:
         result.path,
         result.message,
         evidence,
-        str(reason) if reason else "",
+        reason or "",
         result.remediation,
         result.fingerprint,
     ]

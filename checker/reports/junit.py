@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from checker.model import Report, Result, Status
+from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
 from checker.timestamps import format_timestamp
 
@@ -81,7 +82,7 @@ def _details(result: Result) -> str:
         f"Message: {result.message}",
     ]
     lines += [f"Evidence {name}: {value}" for name, value in result.evidence]
-    reason = (result.annotation or {}).get("reason")
+    reason = acceptance_reason(result)
     if reason:
         lines.append(f"Reason: {reason}")
     lines.append(f"Remediation: {result.remediation}")
@@ -107,7 +108,7 @@ def _testcase(result: Result) -> str:
             f"{details}</error>"
         )
     else:
-        reason = (result.annotation or {}).get("reason")
+        reason = acceptance_reason(result)
         message = (
             result.message
             if status is Status.SKIP

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from checker.model import Report, Result, RuleInfo, Status
+from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
 from checker.timestamps import format_timestamp
 
@@ -193,9 +194,9 @@ def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[
     }
     if result.status is Status.WAIVED:
         suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
-        reason = (result.annotation or {}).get("reason")
+        reason = acceptance_reason(result)
         if reason:
-            suppression["justification"] = str(reason)
+            suppression["justification"] = reason
         item["suppressions"] = [suppression]
     if with_baseline:
         item["baselineState"] = "unchanged" if result.status is Status.BASELINE else "new"

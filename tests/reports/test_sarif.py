@@ -294,3 +294,21 @@ def test_injection_corpus(hostile_report: Report) -> None:
     blob = json.dumps(results, ensure_ascii=False)
     for payload in INJECTIONS:
         assert json.dumps(message_text(payload), ensure_ascii=False)[1:-1] in blob, payload
+
+
+def test_waivers_file_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = example_output(monkeypatch, "sarif", "--waivers", "examples/waivers.yaml")
+    data = json.loads(text)
+    assert not list(VALIDATOR.iter_errors(data))
+    suppressed = {
+        item["ruleId"]: item["suppressions"][0]
+        for item in data["runs"][0]["results"]
+        if "suppressions" in item
+    }
+    assert suppressed["WF011"] == {
+        "kind": "external",
+        "status": "accepted",
+        "justification": "Vendor onboarding needs open access until their egress IPs are known "
+        "(owner labeling-platform@example.com, ticket SEC-1234, "
+        "expires 2026-12-31)",
+    }
