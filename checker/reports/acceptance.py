@@ -15,11 +15,9 @@ def acceptance_reason(result: Result) -> str | None:
     waiver = annotation.get("waiver")
     if isinstance(waiver, dict) and waiver.get("reason"):
         extras = [
-            f"{label} {waiver[key]}"
-            for key, label in (("owner", "owner"), ("ticket", "ticket"), ("expires", "expires"))
-            if waiver.get(key)
+            f"{key} {waiver[key]}" for key in ("owner", "ticket", "expires") if waiver.get(key)
         ]
-        reason = str(waiver["reason"])
-        return f"{reason} ({', '.join(extras)})" if extras else reason
+        text = str(waiver["reason"])
+        return f"{text} ({', '.join(extras)})" if extras else text
     reason = annotation.get("reason")
     return str(reason) if reason else None
