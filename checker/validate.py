@@ -16,6 +16,7 @@ from checker.loading import iter_files, load_yaml
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policytest import validate_test_file
 from checker.sources.accounts import validate_accounts_file
+from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 from checker.waivers import validate_waiver_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -36,6 +37,7 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "vars": _validate_vars,
     "waivers": validate_waiver_file,
     "accounts": validate_accounts_file,
+    "terraform json": validate_terraform_file,
     "cases": validate_test_file,
     "config file": validate_config_file,
 }
@@ -44,7 +46,7 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
 def detect_kind(path: Path) -> str:
     """policy, vars, input, or a kind registered by another module (waivers, config, tests)."""
     if path.suffix == ".json":
-        return "input"
+        return "terraform json" if looks_like_terraform(str(path)) else "input"
     if path.name in CONFIG_NAMES:
         return "config file"
     doc = load_yaml(str(path), kind="YAML file")

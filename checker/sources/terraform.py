@@ -135,6 +135,7 @@ class _Document:
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
+        self.start = 0  # where the section being read starts (a plan's resource_changes)
 
     def error(self, message: str, near: str | None = None) -> InputError:
         return InputError(message, file=self.name, line=self.line_of(near))
@@ -144,10 +145,10 @@ class _Document:
         if not address:
             return None
         pattern = r'"address"\s*:\s*' + re.escape(json.dumps(address))
-        match = re.search(pattern, self.text)
+        match = re.compile(pattern).search(self.text, self.start)
         if match is None:
             pattern = r'"address"\s*:\s*' + re.escape(json.dumps(address, ensure_ascii=False))
-            match = re.search(pattern, self.text)
+            match = re.compile(pattern).search(self.text, self.start)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -217,16 +218,19 @@ class TerraformSource(RecordSource):
         if not isinstance(version, str):
             raise doc.error(f"format_version: expected a string, got {_type(version)}")
         if version.split(".", 1)[0] != SUPPORTED_MAJOR:
+            shown = f" {version}" if re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,4}){0,3}", version) else ""
             raise doc.error(
-                f"unsupported format_version {json.dumps(version)[:40]} "
-                f"(wfcheck reads {SUPPORTED_MAJOR}.x)"
+                f"unsupported format_version{shown} (wfcheck reads {SUPPORTED_MAJOR}.x; "
+                "is this the output of terraform show -json?)"
             )
 
     def _plan(self, doc: _Document, data: Mapping[str, Any]) -> list[Record]:
-        changes = data.get("resource_changes") or []
+        changes = data.get("resource_changes")
+        changes = [] if changes is None else changes
         if not isinstance(changes, list):
             raise doc.error(f"resource_changes: expected a list, got {_type(changes)}")
         providers = _ProviderRegions(doc, data.get("configuration"))
+        doc.start = max(doc.text.find('"resource_changes"'), 0)
         records = []
         for index, change in enumerate(changes):
             where = f"resource_changes[{index}]"
@@ -300,7 +304,8 @@ class TerraformSource(RecordSource):
             raise doc.error(f"{where}: expected an object, got {_type(module)}")
         if depth > 64:
             raise doc.error(f"{where}: modules nested deeper than 64 levels")
-        resources = module.get("resources") or []
+        resources = module.get("resources")
+        resources = [] if resources is None else resources
         if not isinstance(resources, list):
             raise doc.error(f"{where}.resources: expected a list, got {_type(resources)}")
         for index, resource in enumerate(resources):
@@ -327,7 +332,8 @@ class TerraformSource(RecordSource):
                     f"{label}.sensitive_values ({address}): expected an object", address
                 )
             out.append(self._record(doc, address, attributes, None, sensitive, None))
-        children = module.get("child_modules") or []
+        children = module.get("child_modules")
+        children = [] if children is None else children
         if not isinstance(children, list):
             raise doc.error(f"{where}.child_modules: expected a list, got {_type(children)}")
         for index, child in enumerate(children):
@@ -382,7 +388,7 @@ class _Mapper:
     def workforce(self, values: Mapping[str, Any]) -> dict[str, Any]:
         record: dict[str, Any] = {}
         for attribute, field in TOP_LEVEL:
-            value = self._leaf(values, attribute, field, field, self.unknown, self.sensitive)
+            value = self._leaf(values, attribute, field, attribute, self.unknown, self.sensitive)
             if value is not None:
                 record[field] = value
         for block, field, leaves in BLOCKS:
@@ -559,8 +565,30 @@ def terraform_sources(
 
     if list(paths).count("-") + (1 if stdin_taken and "-" in paths else 0) > 1:
         raise UsageError("- (stdin) can be read only once: give it to one --input or --terraform")
-    default_region = regions if isinstance(regions, str) else next(iter(regions or ()), None)
+    if isinstance(regions, str):
+        regions = [regions]
+    # --region all means "every region" to the live source; it names no region here.
+    default_region = next((r for r in regions or () if r and r != "all"), None)
     return [
         TerraformSource(path, include_unchanged=include_unchanged, default_region=default_region)
         for path in paths
     ]
+
+
+_TERRAFORM_HEAD = re.compile(r'\A\ufeff?\s*\{\s*"format_version"\s*:')
+
+
+def looks_like_terraform(path: str) -> bool:
+    """Whether a JSON file is ``terraform show -json`` output: Terraform writes format_version
+    first, so the first bytes tell, without parsing a large plan twice."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _TERRAFORM_HEAD.match(head) is not None
+
+
+def validate_terraform_file(path: str) -> None:
+    """``wfcheck validate``: a plan or state file reads without errors."""
+    TerraformSource(path)
