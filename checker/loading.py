@@ -156,8 +156,8 @@ class _Builder:
                 result[key] = self.build(value_node, child, depth + 1)
                 self.marks[child] = (value_node.start_mark.line + 1,
                                      value_node.start_mark.column + 1)
-                self.marks.setdefault((*child, "<key>"), (key_node.start_mark.line + 1,
-                                                          key_node.start_mark.column + 1))
+                self.marks[(*child, "<key>")] = (key_node.start_mark.line + 1,
+                                                 key_node.start_mark.column + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [
