@@ -565,10 +565,12 @@ def emit_reports(args: argparse.Namespace, report: Report) -> None:
     specs = getattr(args, "report", None) or []
     check_destinations(args.output, specs)
     to_stdout = args.output in (None, "-")
+    settings = getattr(args, "writer_settings", None) or {}
     options = RenderOptions(show_passed=args.show_passed,
-                            color=to_stdout and want_color(sys.stdout, os.environ))
+                            color=to_stdout and want_color(sys.stdout, os.environ),
+                            settings=settings)
     write_text(args.output, get_writer(args.format).render(report, options))
-    plain = RenderOptions(show_passed=args.show_passed)
+    plain = RenderOptions(show_passed=args.show_passed, settings=settings)
     rendered: dict[str, str] = {}
     for spec in specs:
         if spec.format not in rendered:
