@@ -49,10 +49,14 @@ def _plain(value: Any) -> Any:
 def check_document(doc: Located, schema: dict[str, Any], error: type[WfcheckError]) -> None:
     """Raise the first problem (by position in the file), or return when the document is valid."""
     validator = jsonschema.Draft202012Validator(schema)
-    problems = [_describe(doc, leaf) for leaf in _leaves(validator.iter_errors(_plain(doc.data)))]
-    if not problems:
+    leaves = _leaves(validator.iter_errors(_plain(doc.data)))
+    if not leaves:
         return
-    line, column, message, hint = min(problems, key=lambda problem: (problem[0], problem[1]))
+    # A misspelled key explains the "required" error it causes, so unknown keys come first.
+    rank = {"additionalProperties": 0, "required": 2}
+    best = min(rank.get(str(leaf.validator), 1) for leaf in leaves)
+    problems = [_describe(doc, leaf) for leaf in leaves if rank.get(str(leaf.validator), 1) == best]
+    line, column, message, hint = min(problems, key=lambda problem: problem[:2])
     raise error(message, file=doc.file, line=line, column=column, hint=hint)
 
 
