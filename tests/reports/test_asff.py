@@ -285,3 +285,10 @@ def test_the_checks_can_fail(example_report: Report, breakage: Any) -> None:
     breakage(item)
     with pytest.raises(AssertionError):
         check_findings([item])
+
+
+def test_cli_product_arn_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    product = "arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default"
+    items = json.loads(example_output(monkeypatch, "asff", "--asff-product-arn", product))
+    check_findings(items)
+    assert items and {item["ProductArn"] for item in items} == {product}

@@ -312,3 +312,19 @@ def test_waivers_file_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
         "(owner labeling-platform@example.com, ticket SEC-1234, "
         "expires 2026-12-31)",
     }
+
+
+def test_cli_settings_reach_stdout_and_report_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.sarif"
+    text = example_output(
+        monkeypatch,
+        "sarif",
+        "--sarif-automation-id",
+        "wfcheck/prod/",
+        "--report",
+        f"sarif={target}",
+    )
+    for data in (json.loads(text), json.loads(target.read_text())):
+        assert data["runs"][0]["automationDetails"]["id"] == "wfcheck/prod/"
