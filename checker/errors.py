@@ -13,8 +13,13 @@ class WfcheckError(Exception):
     exit_code = 2
 
     def __init__(
-        self, message: str, *, file: str | None = None, line: int | None = None,
-        column: int | None = None, hint: str | None = None,
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

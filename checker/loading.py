@@ -137,8 +137,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_YAML_NODES:
-            raise self.fail(node, f"document expands to more than {MAX_YAML_NODES} values "
-                            "(an alias bomb?)")
+            raise self.fail(
+                node, f"document expands to more than {MAX_YAML_NODES} values (an alias bomb?)"
+            )
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested deeper than {MAX_DEPTH} levels")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -154,10 +155,14 @@ class _Builder:
                     raise self.fail(key_node, f"duplicate key {key!r}")
                 child: PathKey = (*path, key if isinstance(key, (str, int)) else str(key))
                 result[key] = self.build(value_node, child, depth + 1)
-                self.marks[child] = (value_node.start_mark.line + 1,
-                                     value_node.start_mark.column + 1)
-                self.marks[(*child, "<key>")] = (key_node.start_mark.line + 1,
-                                                 key_node.start_mark.column + 1)
+                self.marks[child] = (
+                    value_node.start_mark.line + 1,
+                    value_node.start_mark.column + 1,
+                )
+                self.marks[(*child, "<key>")] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
             return result
         if isinstance(node, yaml.SequenceNode):
             return [
@@ -177,8 +182,9 @@ def load_json(name: str, *, error: type[WfcheckError] = InputError, kind: str = 
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno,
-                    column=exc.colno) from None
+        raise error(
+            f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
+        ) from None
     except RecursionError:
         raise error("JSON nested too deeply", file=name) from None
 

@@ -18,9 +18,15 @@ def _var_text(names: Sequence[str], vars_: Mapping[str, Any]) -> str:
 def render_rules(rules: Sequence[RuleInfo], vars_: Mapping[str, Any], fmt: str) -> str:
     if fmt == "json":
         data = [
-            {"id": r.id, "severity": r.severity, "title": r.title, "description": r.description,
-             "remediation": r.remediation, "references": list(r.references),
-             "vars": {name: vars_.get(name) for name in r.vars}}
+            {
+                "id": r.id,
+                "severity": r.severity,
+                "title": r.title,
+                "description": r.description,
+                "remediation": r.remediation,
+                "references": list(r.references),
+                "vars": {name: vars_.get(name) for name in r.vars},
+            }
             for r in rules
         ]
         return json.dumps(data, indent=2) + "\n"

@@ -51,7 +51,7 @@ def detect_kind(path: Path) -> str:
         return "config file"
     doc = load_yaml(str(path), kind="YAML file")
     data = doc.data if isinstance(doc.data, dict) else {}
-    if "rules" in data or "version" in data and "vars" in data:
+    if "rules" in data or ("version" in data and "vars" in data):
         return "policy"
     for kind in VALIDATOR_BY_KIND:
         if kind not in ("input", "vars") and kind in data:

@@ -47,12 +47,14 @@ class ListSource(RecordSource):
 
     kind = "memory"
 
-    def __init__(self, workforces: list[dict[str, Any]], name: str = "memory",
-                 **origin: Any) -> None:
+    def __init__(
+        self, workforces: list[dict[str, Any]], name: str = "memory", **origin: Any
+    ) -> None:
         super().__init__()
         self._name = name
-        self._records = [make_record(w, source=name, source_kind="file", **origin)
-                         for w in workforces]
+        self._records = [
+            make_record(w, source=name, source_kind="file", **origin) for w in workforces
+        ]
 
     @property
     def name(self) -> str:
@@ -62,8 +64,13 @@ class ListSource(RecordSource):
         yield from self._records
 
 
-def report_for(workforces: list[dict[str, Any]], *, var_overrides: tuple[str, ...] = (),
-               now: str = NOW, source: RecordSource | None = None) -> Report:
+def report_for(
+    workforces: list[dict[str, Any]],
+    *,
+    var_overrides: tuple[str, ...] = (),
+    now: str = NOW,
+    source: RecordSource | None = None,
+) -> Report:
     """A full report of the bundled pack on ``workforces``, as the CLI builds it."""
     from checker.cli import build_parser
 
@@ -71,5 +78,6 @@ def report_for(workforces: list[dict[str, Any]], *, var_overrides: tuple[str, ..
     moment = parse_timestamp(now)
     assert isinstance(moment, datetime)
     args = build_parser().parse_args(["scan"])
-    return build_report(args, policies.files, policies.rules,
-                        [source or ListSource(workforces)], moment)
+    return build_report(
+        args, policies.files, policies.rules, [source or ListSource(workforces)], moment
+    )

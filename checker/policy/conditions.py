@@ -7,6 +7,7 @@ message is needed (a failure, a skip) and says what was found and where, e.g.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ def _found(name: str, item: Any, reason: str) -> str:
 class Leaf:
     """One operator applied to the value a path yields."""
 
-    __slots__ = ("check", "each", "fields", "get", "match", "op", "path", "value")
+    __slots__ = ("check", "each", "fields", "get", "holds", "match", "op", "path", "value")
 
     def __init__(self, path: Path, op: Operator, value: Any, match: str) -> None:
         self.path = path
@@ -39,22 +40,34 @@ class Leaf:
         self.each = op.kind == "each"
         self.check = op.check
         self.get = path.get
-        self.fields = path.fields
+        self.fields = path.fields | value.fields if isinstance(value, Path) else path.fields
+        self.holds: Callable[[dict[str, Any], Context], bool] = self._holds_function()
 
-    def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
-        actual = self.get(doc)
-        check, value = self.check, self.value
+    def _holds_function(self) -> Callable[[dict[str, Any], Context], bool]:
+        """A closure specialized for this leaf: the per-record hot path, no attribute lookups."""
+        get, check, value, label = self.get, self.check, self.value, self.path.text
         if not self.each:
-            return check(actual, value, ctx, self.path.text) is None
-        items = actual if isinstance(actual, list) else (actual,)
+            return lambda doc, ctx: check(get(doc), value, ctx, label) is None
         if self.match == "all":
-            for item in items:
-                if check(item, value, ctx) is not None:
-                    return False
-            return True
+
+            def holds_all(doc: dict[str, Any], ctx: Context) -> bool:
+                actual = get(doc)
+                if type(actual) is not list:
+                    return check(actual, value, ctx) is None
+                for item in actual:
+                    if check(item, value, ctx) is not None:
+                        return False
+                return True
+
+            return holds_all
+
+        def items(doc: dict[str, Any]) -> list[Any] | tuple[Any]:
+            actual = get(doc)
+            return actual if isinstance(actual, list) else (actual,)
+
         if self.match == "any":
-            return any(check(item, value, ctx) is None for item in items)
-        return all(check(item, value, ctx) is not None for item in items)
+            return lambda doc, ctx: any(check(i, value, ctx) is None for i in items(doc))
+        return lambda doc, ctx: all(check(i, value, ctx) is not None for i in items(doc))
 
     def explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
         actual = self.get(doc)
@@ -80,10 +93,14 @@ class Leaf:
             if not verdicts or (len(verdicts) == 1 and verdicts[0][1] is None):
                 return Explanation(False, (f"{label} has no items",), label)
             bad = [_found(name, item, reason) for name, item, reason in verdicts if reason]
-            return Explanation(False, (f"no item of {label} satisfies {self.op.name}: "
-                                       + "; ".join(bad),), label)
-        good = [f"{name} {show(item)} satisfies {self.op.name} {self._value_text()}".rstrip()
-                for name, item, reason in verdicts if reason is None]
+            return Explanation(
+                False, (f"no item of {label} satisfies {self.op.name}: " + "; ".join(bad),), label
+            )
+        good = [
+            f"{name} {show(item)} satisfies {self.op.name} {self._value_text()}".rstrip()
+            for name, item, reason in verdicts
+            if reason is None
+        ]
         if good:
             return Explanation(False, tuple(good), label)
         return Explanation(True, (f"no item of {label} satisfies {self.op.name}",), label)
@@ -97,8 +114,9 @@ class Leaf:
         pattern = getattr(value, "pattern", None)
         if isinstance(pattern, str):
             return f"/{pattern}/"
-        return show(value if not isinstance(value, (tuple, frozenset)) else
-                    sorted(str(v) for v in value))
+        return show(
+            value if not isinstance(value, (tuple, frozenset)) else sorted(str(v) for v in value)
+        )
 
 
 class All:
@@ -109,7 +127,10 @@ class All:
         self.fields = frozenset().union(*(child.fields for child in children))
 
     def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
-        return all(child.holds(doc, ctx) for child in self.children)
+        for child in self.children:
+            if not child.holds(doc, ctx):
+                return False
+        return True
 
     def explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
         parts = [child.explain(doc, ctx) for child in self.children]
@@ -127,7 +148,10 @@ class Any_:
         self.fields = frozenset().union(*(child.fields for child in children))
 
     def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
-        return any(child.holds(doc, ctx) for child in self.children)
+        for child in self.children:
+            if child.holds(doc, ctx):
+                return True
+        return False
 
     def explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
         parts = [child.explain(doc, ctx) for child in self.children]
@@ -135,8 +159,9 @@ class Any_:
             if part.holds:
                 return part
         reasons = [" and ".join(part.reasons) for part in parts]
-        return Explanation(False, ("none of the alternatives holds: " + " | ".join(reasons),),
-                           parts[0].path)
+        return Explanation(
+            False, ("none of the alternatives holds: " + " | ".join(reasons),), parts[0].path
+        )
 
 
 class Not:

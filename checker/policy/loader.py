@@ -121,9 +121,7 @@ def _rule_prefix(doc: Located, path: PathKey) -> str:
     return ""
 
 
-def _describe(
-    doc: Located, error: jsonschema.ValidationError
-) -> tuple[int, int, str, str | None]:
+def _describe(doc: Located, error: jsonschema.ValidationError) -> tuple[int, int, str, str | None]:
     path: PathKey = tuple(error.absolute_path)
     prefix = _rule_prefix(doc, path)
     field_name = ".".join(str(p) for p in path) or "document"
@@ -144,8 +142,12 @@ def _describe(
         return line, column, f"{prefix}{field_name}: {error.message}", None
     if error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
-        return line, column, f"{prefix}{field_name}: {error.instance!r} is not one of: {choices}", \
-            suggest(str(error.instance), [str(c) for c in error.validator_value])
+        return (
+            line,
+            column,
+            f"{prefix}{field_name}: {error.instance!r} is not one of: {choices}",
+            suggest(str(error.instance), [str(c) for c in error.validator_value]),
+        )
     return line, column, f"{prefix}{field_name}: {error.message}", None
 
 
@@ -192,8 +194,12 @@ def resolve_vars(
             prefix = ()
         for name, value in data.items():
             if name not in values:
-                raise doc.error(PolicyError, (*prefix, name, "<key>"), f"unknown var {name!r}",
-                                suggest(str(name), sorted(values)))
+                raise doc.error(
+                    PolicyError,
+                    (*prefix, name, "<key>"),
+                    f"unknown var {name!r}",
+                    suggest(str(name), sorted(values)),
+                )
             values[name] = value
             sources[name] = var_file
     for item in overrides:
@@ -275,8 +281,11 @@ class _Compiler:
         path = self.path(node["path"], (*where, "path"))
         match = node.get("match", "all")
         if match != "all" and op.kind != "each":
-            raise self.fail((*where, "match"), f"operator {op.name!r} works on the whole value; "
-                            "'match' only applies to single-value operators")
+            raise self.fail(
+                (*where, "match"),
+                f"operator {op.name!r} works on the whole value; "
+                "'match' only applies to single-value operators",
+            )
         if op.parse is None:
             if "value" in node:
                 raise self.fail((*where, "value"), f"operator {op.name!r} takes no value")
@@ -300,12 +309,16 @@ def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[
     when = compiler.condition(raw["when"], (*where, "when")) if "when" in raw else None
     assertion = compiler.condition(raw["assert"], (*where, "assert"))
     evidence = tuple(
-        compiler.path(text, (*where, "evidence", i)) for i, text in enumerate(raw.get("evidence", []))
+        compiler.path(text, (*where, "evidence", i))
+        for i, text in enumerate(raw.get("evidence", []))
     )
     for name in sorted(compiler.used):
         if name not in vars_:
-            raise compiler.fail(where, f"var {name!r} is not defined in any loaded policy's vars",
-                                suggest(name, sorted(vars_)))
+            raise compiler.fail(
+                where,
+                f"var {name!r} is not defined in any loaded policy's vars",
+                suggest(name, sorted(vars_)),
+            )
     line, _ = doc.where(where)
     info = RuleInfo(
         id=raw["id"],
@@ -350,8 +363,12 @@ def load_policies(
         for index, raw in enumerate(doc.data["rules"]):
             line, column = doc.where(("rules", index, "id"))
             if raw["id"] in seen:
-                raise PolicyError(f"rule {raw['id']}: duplicate rule id (first defined at "
-                                  f"{seen[raw['id']]})", file=doc.file, line=line, column=column)
+                raise PolicyError(
+                    f"rule {raw['id']}: duplicate rule id (first defined at {seen[raw['id']]})",
+                    file=doc.file,
+                    line=line,
+                    column=column,
+                )
             seen[raw["id"]] = f"{doc.file}:{line}"
             rules.append(_compile_rule(doc, index, raw, vars_))
     if severity_overrides:
@@ -366,10 +383,13 @@ def _override_severities(rules: list[Rule], overrides: Mapping[str, str]) -> lis
     known = {rule.info.id for rule in rules}
     for rule_id in overrides:
         if rule_id not in known:
-            raise PolicyError(f"severity override for unknown rule {rule_id!r}",
-                              hint=suggest(rule_id, sorted(known)))
+            raise PolicyError(
+                f"severity override for unknown rule {rule_id!r}",
+                hint=suggest(rule_id, sorted(known)),
+            )
     return [
         replace(rule, info=replace(rule.info, severity=overrides[rule.info.id]))
-        if rule.info.id in overrides else rule
+        if rule.info.id in overrides
+        else rule
         for rule in rules
     ]

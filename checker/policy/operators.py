@@ -52,8 +52,13 @@ class Operator:
         return self.parse is not None
 
 
+_PLAIN = re.compile(r'^[^"\\\x00-\x1f\x7f-\U0010ffff]{0,200}$')
+
+
 def show(value: Any) -> str:
     """A value as it appears in messages: JSON, so strings are quoted and escapes are visible."""
+    if type(value) is str and _PLAIN.match(value):
+        return f'"{value}"'
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
     try:
@@ -341,8 +346,11 @@ def _url_same_host_as(item: Any, value: Path, ctx: Context) -> str | None:
     other_host = url_host(other)
     if other_host is None:
         return f"cannot be compared: {value.text} {show(other)} has no URL host"
-    return None if host == other_host else f"host {show(host)} is not {value.text}'s host " \
-        f"{show(other_host)}"
+    return (
+        None
+        if host == other_host
+        else f"host {show(host)} is not {value.text}'s host {show(other_host)}"
+    )
 
 
 def _same_as(item: Any, value: Path, ctx: Context) -> str | None:
@@ -440,50 +448,143 @@ OPERATORS: dict[str, Operator] = {
     for op in (
         Operator("exists", "whole", _exists, None, "the path yields a value (not null/absent)"),
         Operator("absent", "whole", _absent, None, "the path yields nothing (absent or null)"),
-        Operator("not_empty", "whole", _not_empty, None, "present and not an empty string, list "
-                 "or map"),
-        Operator("contains", "whole", _contains, _any, "the list (or string) contains the value",
-                 "any literal"),
-        Operator("count_at_least", "whole", _count_at_least, _count, "the list has at least N "
-                 "items (absent counts as 0)", "integer"),
-        Operator("count_at_most", "whole", _count_at_most, _count, "the list has at most N items",
-                 "integer"),
-        Operator("cidrs_no_overlap", "whole", _cidrs_no_overlap, None, "no two CIDRs in the list "
-                 "overlap or repeat; every item parses"),
+        Operator(
+            "not_empty", "whole", _not_empty, None, "present and not an empty string, list or map"
+        ),
+        Operator(
+            "contains",
+            "whole",
+            _contains,
+            _any,
+            "the list (or string) contains the value",
+            "any literal",
+        ),
+        Operator(
+            "count_at_least",
+            "whole",
+            _count_at_least,
+            _count,
+            "the list has at least N items (absent counts as 0)",
+            "integer",
+        ),
+        Operator(
+            "count_at_most",
+            "whole",
+            _count_at_most,
+            _count,
+            "the list has at most N items",
+            "integer",
+        ),
+        Operator(
+            "cidrs_no_overlap",
+            "whole",
+            _cidrs_no_overlap,
+            None,
+            "no two CIDRs in the list overlap or repeat; every item parses",
+        ),
         Operator("equals", "each", _equals, _any, "equal to the value", "any literal"),
         Operator("not_equals", "each", _not_equals, _any, "not equal to the value", "any literal"),
         Operator("in", "each", _in, _list, "one of the listed values", "list"),
         Operator("not_in", "each", _not_in, _list, "none of the listed values", "list"),
-        Operator("matches", "each", _matches, _regex, "a string the regex finds a match in "
-                 "(re.search; anchor with ^ and $)", "regex"),
-        Operator("not_matches", "each", _not_matches, _regex, "a string the regex does not match",
-                 "regex"),
-        Operator("lt", "each", _compare("<", lambda a, b: a < b), _number, "a number < value",
-                 "number"),
-        Operator("le", "each", _compare("<=", lambda a, b: a <= b), _number, "a number <= value",
-                 "number"),
-        Operator("gt", "each", _compare(">", lambda a, b: a > b), _number, "a number > value",
-                 "number"),
-        Operator("ge", "each", _compare(">=", lambda a, b: a >= b), _number, "a number >= value",
-                 "number"),
+        Operator(
+            "matches",
+            "each",
+            _matches,
+            _regex,
+            "a string the regex finds a match in (re.search; anchor with ^ and $)",
+            "regex",
+        ),
+        Operator(
+            "not_matches",
+            "each",
+            _not_matches,
+            _regex,
+            "a string the regex does not match",
+            "regex",
+        ),
+        Operator(
+            "lt", "each", _compare("<", lambda a, b: a < b), _number, "a number < value", "number"
+        ),
+        Operator(
+            "le",
+            "each",
+            _compare("<=", lambda a, b: a <= b),
+            _number,
+            "a number <= value",
+            "number",
+        ),
+        Operator(
+            "gt", "each", _compare(">", lambda a, b: a > b), _number, "a number > value", "number"
+        ),
+        Operator(
+            "ge",
+            "each",
+            _compare(">=", lambda a, b: a >= b),
+            _number,
+            "a number >= value",
+            "number",
+        ),
         Operator("cidr_valid", "each", _cidr_valid, None, "an IPv4 or IPv6 CIDR (address/prefix)"),
         Operator("cidr_canonical", "each", _cidr_canonical, None, "a CIDR with no host bits set"),
-        Operator("cidr_prefix_at_least", "each", _cidr_prefix_at_least, _prefixes, "a CIDR whose "
-                 "prefix length is at least the limit for its family", "{ipv4: N, ipv6: M}"),
-        Operator("cidr_within", "each", _cidr_within, _networks, "a CIDR inside one of the listed "
-                 "ranges (same family)", "list of CIDRs"),
-        Operator("cidr_disjoint", "each", _cidr_disjoint, _networks, "a CIDR overlapping none of "
-                 "the listed ranges", "list of CIDRs"),
+        Operator(
+            "cidr_prefix_at_least",
+            "each",
+            _cidr_prefix_at_least,
+            _prefixes,
+            "a CIDR whose prefix length is at least the limit for its family",
+            "{ipv4: N, ipv6: M}",
+        ),
+        Operator(
+            "cidr_within",
+            "each",
+            _cidr_within,
+            _networks,
+            "a CIDR inside one of the listed ranges (same family)",
+            "list of CIDRs",
+        ),
+        Operator(
+            "cidr_disjoint",
+            "each",
+            _cidr_disjoint,
+            _networks,
+            "a CIDR overlapping none of the listed ranges",
+            "list of CIDRs",
+        ),
         Operator("url_https", "each", _url_https, None, "an absolute https URL"),
-        Operator("url_in", "each", _url_in, _urls, "a URL equal to one listed, after normalizing "
-                 "scheme/host case, default port and trailing slash", "list of URLs"),
-        Operator("url_host_in", "each", _url_host_in, _host_patterns, "a URL whose host is listed;"
-                 " *.example.com matches subdomains", "list of hosts"),
-        Operator("url_same_host_as", "each", _url_same_host_as, _path, "a URL with the same host "
-                 "as the URL at another path", "path"),
+        Operator(
+            "url_in",
+            "each",
+            _url_in,
+            _urls,
+            "a URL equal to one listed, after normalizing "
+            "scheme/host case, default port and trailing slash",
+            "list of URLs",
+        ),
+        Operator(
+            "url_host_in",
+            "each",
+            _url_host_in,
+            _host_patterns,
+            "a URL whose host is listed; *.example.com matches subdomains",
+            "list of hosts",
+        ),
+        Operator(
+            "url_same_host_as",
+            "each",
+            _url_same_host_as,
+            _path,
+            "a URL with the same host as the URL at another path",
+            "path",
+        ),
         Operator("same_as", "each", _same_as, _path, "equal to the value at another path", "path"),
-        Operator("age_hours_at_most", "each", _age_hours_at_most, _number, "a timestamp at most N "
-                 "hours before now (--now)", "number of hours"),
+        Operator(
+            "age_hours_at_most",
+            "each",
+            _age_hours_at_most,
+            _number,
+            "a timestamp at most N hours before now (--now)",
+            "number of hours",
+        ),
     )
 }
 

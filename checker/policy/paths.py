@@ -15,6 +15,10 @@ from typing import Any
 import jmespath
 import jmespath.exceptions
 import jmespath.functions
+import jmespath.visitor
+
+WHOLE_DOCUMENT = "@"
+"""Marks a path that reads the record as a whole (``@`` at the top level)."""
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
@@ -62,29 +66,115 @@ def _dotted_getter(parts: tuple[str, ...]) -> Callable[[Any], Any]:
     return get_many
 
 
+def _falsy(value: Any) -> bool:
+    """JMESPath truthiness: null, false, and empty strings, lists and objects are false."""
+    return value is None or value is False or (isinstance(value, (str, list, dict)) and not value)
+
+
+def _or_getter(getters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    def get_first(doc: Any) -> Any:
+        value = None
+        for get in getters:
+            value = get(doc)
+            if not _falsy(value):
+                return value
+        return value
+
+    return get_first
+
+
 def compile_path(text: str) -> Path:
     """Compile a path; raises ValueError with JMESPath's explanation when it is invalid."""
     text = text.strip()
     if _DOTTED.match(text):
         parts = tuple(text.split("."))
         return Path(text, _dotted_getter(parts), frozenset({text}))
+    alternatives = [part.strip() for part in text.split("||")]
+    if len(alternatives) > 1 and all(_DOTTED.match(part) for part in alternatives):
+        getters = [_dotted_getter(tuple(part.split("."))) for part in alternatives]
+        return Path(text, _or_getter(getters), frozenset(alternatives))
     try:
         parsed = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as exc:
         raise ValueError(f"invalid JMESPath {text!r}: {exc}") from None
 
+    tree = parsed.parsed
+    fields = frozenset(_fields(tree))
+    compiled = _compile_node(tree)
+    if compiled is not None:
+        return Path(text, compiled, fields)
+    interpreter = jmespath.visitor.TreeInterpreter(_OPTIONS)
+
     def search(doc: Any) -> Any:
         try:
-            return parsed.search(doc, options=_OPTIONS)
+            return interpreter.visit(tree, doc)
         except jmespath.exceptions.JMESPathError:
             return None
 
-    return Path(text, search, frozenset(_fields(parsed.parsed)))
+    return Path(text, search, fields)
+
+
+def _split(value: Any, separator: Any) -> Any:
+    if not isinstance(value, str) or not isinstance(separator, str) or not separator:
+        return None
+    return value.split(separator)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else None
+
+
+_NATIVE_FUNCTIONS: dict[str, Callable[..., Any]] = {"split": _split, "lower": _lower}
+
+
+def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """A closure for the common subset of JMESPath (fields, indexes, ||, our functions).
+
+    The interpreter re-dispatches on every node for every record; for these shapes a closure
+    gives the same answers several times faster. Anything else returns None and is interpreted.
+    """
+    kind = node["type"]
+    nodes = node.get("children", [])
+    if kind == "index_expression" and len(nodes) == 2 and nodes[1]["type"] == "index":
+        nodes = nodes[:1]
+    children = [_compile_node(child) for child in nodes]
+    if any(child is None for child in children):
+        return None
+    if kind == "field":
+        return _dotted_getter((node["value"],))
+    if kind == "literal":
+        constant = node["value"]
+        return lambda doc: constant
+    if kind == "subexpression":
+        left, right = children
+        return lambda doc: right(left(doc))  # type: ignore[misc]
+    if kind == "index_expression" and len(children) == 1:
+        left = children[0]
+        position = node["children"][1]["value"]
+
+        def index(doc: Any) -> Any:
+            value = left(doc)  # type: ignore[misc]
+            if not isinstance(value, list):
+                return None
+            try:
+                return value[position]
+            except IndexError:
+                return None
+
+        return index
+    if kind == "or_expression":
+        return _or_getter(children)  # type: ignore[arg-type]
+    if kind == "function_expression" and node["value"] in _NATIVE_FUNCTIONS:
+        function = _NATIVE_FUNCTIONS[node["value"]]
+        return lambda doc: function(*(arg(doc) for arg in children))  # type: ignore[misc]
+    return None
 
 
 def _fields(node: dict[str, Any], prefix: str = "") -> set[str]:
     """Dotted field chains an expression reads; used to tell when it touches unknown values."""
     kind = node.get("type")
+    if kind == "current" and not prefix:
+        return {WHOLE_DOCUMENT}
     if kind == "field":
         return {f"{prefix}.{node['value']}" if prefix else str(node["value"])}
     if kind == "subexpression":
@@ -107,6 +197,13 @@ def _fields(node: dict[str, Any], prefix: str = "") -> set[str]:
         if isinstance(child, dict):
             found |= _fields(child, prefix)
     return found
+
+
+def top_level_names(fields: frozenset[str]) -> tuple[str, ...] | None:
+    """The record keys a set of fields starts from; None when it may read the whole record."""
+    if not fields or WHOLE_DOCUMENT in fields:
+        return None
+    return tuple(sorted({field.split(".", 1)[0] for field in fields}))
 
 
 def touches(fields: frozenset[str], unknown: frozenset[str]) -> str | None:

@@ -15,7 +15,10 @@ SCHEMA_VERSION = 1
 def result_to_dict(result: Result) -> dict[str, Any]:
     res = result.resource
     resource: dict[str, Any] = {
-        "arn": res.arn, "name": res.name, "account": res.account, "region": res.region,
+        "arn": res.arn,
+        "name": res.name,
+        "account": res.account,
+        "region": res.region,
         "source": res.source,
     }
     if res.address:
@@ -39,14 +42,23 @@ def result_to_dict(result: Result) -> dict[str, Any]:
 
 
 def error_to_dict(error: ErrorEntry) -> dict[str, Any]:
-    return {"source": error.source, "account": error.account, "region": error.region,
-            "code": error.code, "message": error.message}
+    return {
+        "source": error.source,
+        "account": error.account,
+        "region": error.region,
+        "code": error.code,
+        "message": error.message,
+    }
 
 
 def unit_to_dict(unit: UnitStatus) -> dict[str, Any]:
-    item: dict[str, Any] = {"source": unit.source, "account": unit.account,
-                            "region": unit.region, "status": unit.status,
-                            "records": unit.records}
+    item: dict[str, Any] = {
+        "source": unit.source,
+        "account": unit.account,
+        "region": unit.region,
+        "status": unit.status,
+        "records": unit.records,
+    }
     if unit.resume_token:
         item["resume_token"] = unit.resume_token
     if unit.note:

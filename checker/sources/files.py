@@ -43,8 +43,9 @@ class InputFileSource(RecordSource):
         if isinstance(data, list):
             return self._workforces(data, "")
         if not isinstance(data, dict):
-            raise self._fail("expected a JSON object or list of workforces, got "
-                             f"{type(data).__name__}")
+            raise self._fail(
+                f"expected a JSON object or list of workforces, got {type(data).__name__}"
+            )
         if "schema_version" in data or "records" in data:
             return self._snapshot(data)
         if "Workforces" in data:
@@ -57,8 +58,8 @@ class InputFileSource(RecordSource):
             return self._workforces([data], "")
         keys = ", ".join(sorted(str(k) for k in data)[:5]) or "none"
         raise self._fail(
-            "not a recognized input: expected {\"Workforces\": [...]} (list-workforces), "
-            "{\"Workforce\": {...}} (describe-workforce), a list of workforces or a wfcheck "
+            'not a recognized input: expected {"Workforces": [...]} (list-workforces), '
+            '{"Workforce": {...}} (describe-workforce), a list of workforces or a wfcheck '
             f"snapshot; top-level keys: {keys}"
         )
 
@@ -75,39 +76,54 @@ class InputFileSource(RecordSource):
     def _snapshot(self, data: dict[str, Any]) -> list[Record]:
         version = data.get("schema_version")
         if version != SNAPSHOT_SCHEMA_VERSION:
-            raise self._fail(f"unsupported snapshot schema_version {version!r} "
-                             f"(this wfcheck reads {SNAPSHOT_SCHEMA_VERSION})")
+            raise self._fail(
+                f"unsupported snapshot schema_version {version!r} "
+                f"(this wfcheck reads {SNAPSHOT_SCHEMA_VERSION})"
+            )
         entries = data.get("records")
         if not isinstance(entries, list):
             raise self._fail("snapshot: records must be a list")
         records = []
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict) or not isinstance(entry.get("workforce"), dict):
-                raise self._fail(f"records[{index}]: expected {{account, region, workforce: {{...}}}}")
-            records.append(make_record(
-                entry["workforce"],
-                source=self.source_name,
-                source_kind="snapshot",
-                account=entry.get("account"),
-                region=entry.get("region"),
-            ))
+                raise self._fail(
+                    f"records[{index}]: expected {{account, region, workforce: {{...}}}}"
+                )
+            records.append(
+                make_record(
+                    entry["workforce"],
+                    source=self.source_name,
+                    source_kind="snapshot",
+                    account=entry.get("account"),
+                    region=entry.get("region"),
+                )
+            )
         for index, unit in enumerate(data.get("units") or []):
             if not isinstance(unit, dict):
                 raise self._fail(f"units[{index}]: expected an object")
-            self.units.append(UnitStatus(
-                source=self.source_name, status=str(unit.get("status", "ok")),
-                records=int(unit.get("records") or 0), account=unit.get("account"),
-                region=unit.get("region"), resume_token=unit.get("resume_token"),
-                note=unit.get("note"),
-            ))
+            self.units.append(
+                UnitStatus(
+                    source=self.source_name,
+                    status=str(unit.get("status", "ok")),
+                    records=int(unit.get("records") or 0),
+                    account=unit.get("account"),
+                    region=unit.get("region"),
+                    resume_token=unit.get("resume_token"),
+                    note=unit.get("note"),
+                )
+            )
         for index, error in enumerate(data.get("errors") or []):
             if not isinstance(error, dict):
                 raise self._fail(f"errors[{index}]: expected an object")
-            self.errors.append(ErrorEntry(
-                source=self.source_name, message=str(error.get("message", "")),
-                code=str(error.get("code", "Error")), account=error.get("account"),
-                region=error.get("region"),
-            ))
+            self.errors.append(
+                ErrorEntry(
+                    source=self.source_name,
+                    message=str(error.get("message", "")),
+                    code=str(error.get("code", "Error")),
+                    account=error.get("account"),
+                    region=error.get("region"),
+                )
+            )
         if not self.units:
             self.units.append(UnitStatus(self.source_name, "ok", len(records)))
         return records
