@@ -64,7 +64,10 @@ def _leaves(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.Val
     found: list[jsonschema.ValidationError] = []
     for problem in errors:
         if problem.context and problem.validator in ("anyOf", "oneOf"):
-            found.extend(_leaves(problem.context))
+            # The alternative that got furthest into the value says best what is wrong.
+            inner = _leaves(problem.context)
+            deepest = max(len(leaf.absolute_path) for leaf in inner)
+            found.extend(leaf for leaf in inner if len(leaf.absolute_path) == deepest)
         else:
             found.append(problem)
     return found
