@@ -1,0 +1,96 @@
+"""``examples/ci/``: valid YAML, wfcheck commands the real parser accepts, reports wired up."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.cli import build_parser
+from checker.reports.destinations import ReportSpec
+from tests.conftest import EXAMPLES
+
+CI = EXAMPLES / "ci"
+
+
+def load(name: str) -> dict[Any, Any]:
+    data: dict[Any, Any] = yaml.safe_load((CI / name).read_text(encoding="utf-8"))
+    return data
+
+
+def wfcheck_commands(script: str) -> list[list[str]]:
+    """Every ``wfcheck ...`` command in a shell script (line continuations joined)."""
+    joined = script.replace("\\\n", " ")
+    commands = []
+    for line in joined.splitlines():
+        words = shlex.split(line, comments=True)
+        if words and words[0] == "wfcheck":
+            commands.append(words[1:])
+    return commands
+
+
+def parsed(argv: list[str]) -> Any:
+    """The real parser's reading of ``argv``; an unknown option or value fails the test."""
+    try:
+        return build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse reports the problem on stderr
+        pytest.fail(f"wfcheck {' '.join(argv)}: rejected by the parser (exit {exc.code})")
+
+
+def reports(args: Any) -> dict[str, str]:
+    specs: list[ReportSpec] = args.report
+    return {spec.format: spec.path for spec in specs}
+
+
+def test_github_workflow() -> None:
+    workflow = load("github-actions.yml")
+    assert workflow[True]  # "on:" (YAML 1.1 reads the key as true)
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["wfcheck"]["steps"]
+    scan = next(step for step in steps if step.get("id") == "scan")
+    [argv] = wfcheck_commands(scan["run"])
+    args = parsed(argv)
+    assert args.command == "scan" and args.format == "github"  # annotations + job summary
+    files = reports(args)
+
+    upload = next(
+        s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")
+    )
+    assert upload["with"]["sarif_file"] == files["sarif"]
+    assert upload["if"].startswith("always()")
+    artifact = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert artifact["with"]["path"] == files["html"]
+
+    # The scan step keeps the exit code; the last step fails the job on any non-zero code.
+    assert "set +e" in scan["run"] and 'echo "exit_code=$?"' in scan["run"]
+    gate = steps[-1]
+    assert gate["if"] == "steps.scan.outputs.exit_code != '0'"
+    assert re.search(r"^\s*1\)", gate["run"], re.M) and re.search(r"^\s*3\)", gate["run"], re.M)
+    assert 'exit "$CODE"' in gate["run"]
+
+
+def test_gitlab_job() -> None:
+    job = load("gitlab-ci.yml")["wfcheck"]
+    [argv] = [cmd for line in job["script"] for cmd in wfcheck_commands(line)]
+    args = parsed(argv)
+    assert args.command == "scan"
+    files = reports(args)
+    assert job["artifacts"]["reports"]["junit"] == files["junit"]
+    assert files["html"] in job["artifacts"]["paths"]
+    assert job["artifacts"]["when"] == "always"
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_commands_named_in_comments_exist(name: str) -> None:
+    import argparse
+
+    [commands] = [
+        action.choices
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    mentioned = re.findall(r"`wfcheck ([a-z-]+)", (CI / name).read_text(encoding="utf-8"))
+    assert all(command in commands for command in mentioned), mentioned
