@@ -29,7 +29,7 @@ from checker.policy.conditions import Condition
 from checker.policy.loader import Rule
 from checker.policy.operators import Context, show
 from checker.policy.paths import top_level_names, touches
-from checker.policy.unknowns import unknown_gap
+from checker.policy.unknowns import known_part, unknown_gap
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 _PROBE = 4096  # lookups before deciding whether memoizing a condition pays off
@@ -168,7 +168,11 @@ def _unknown_outcome(plan: _RulePlan, record: Record, doc: dict[str, Any], ctx: 
     )
     if gap is not None and plan.constant is None:
         return (Status.UNKNOWN, f"depends on {gap}, which is known only after apply", gap, ())
-    return plan.plain_outcome(doc, ctx)
+    rule = known_part(plan.rule, doc, ctx, record.unknown_paths)
+    if rule is plan.rule or plan.constant is not None:
+        return plan.plain_outcome(doc, ctx)
+    skip = _skip_outcome(rule, doc, ctx)
+    return skip if skip is not None else _assert_outcome(rule, doc, ctx, plan.pass_path)
 
 
 def _safe_outcome(

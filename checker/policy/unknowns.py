@@ -11,6 +11,7 @@ rule that only applies to Active workforces, and a plan has no Status). A presen
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
@@ -83,3 +84,33 @@ def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> str | None:
             if gap.startswith(field + ".") and not presence:
                 return gap
     return None
+
+
+def known_part(rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]) -> Any:
+    """The rule with the parts known values did not need left out, for its messages.
+
+    Called once the rule is decided: a failing ``all`` then names only the known parts that fail
+    it, not also an unknown value as "absent". Returns the rule itself when nothing is unknown.
+    """
+    if not unknown or touches(rule.fields, unknown) is None:
+        return rule
+    when = _prune(rule.when, doc, ctx, unknown) if rule.when is not None else None
+    assertion = _prune(rule.assertion, doc, ctx, unknown) if rule.assertion is not None else None
+    return replace(rule, when=when, assertion=assertion)
+
+
+def _prune(
+    condition: Condition, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]
+) -> Condition:
+    if isinstance(condition, Not):
+        return Not(_prune(condition.child, doc, ctx, unknown))
+    if isinstance(condition, (All, Any_)):
+        kept = [
+            _prune(child, doc, ctx, unknown)
+            for child in condition.children
+            if decide(child, doc, ctx, unknown, []) is not None
+        ]
+        if not kept:
+            return condition
+        return All(kept) if isinstance(condition, All) else Any_(kept)
+    return condition

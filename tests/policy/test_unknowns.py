@@ -62,18 +62,18 @@ def _oidc(**changes: Any) -> dict[str, Any]:
         # a rule that reads the unknown value, and nothing decides it otherwise
         (_oidc(Issuer=None), {"OidcConfig.Issuer"}, "WF032", (Status.UNKNOWN, "OidcConfig.Issuer")),
         (_oidc(Issuer=None), {"OidcConfig.Issuer"}, "WF033", (Status.UNKNOWN, "OidcConfig.Issuer")),
-        # a known part of an all decides it (the message may also name the unknown value as absent)
+        # a known part of an all decides it, and only the known part is named
         (
             _oidc(Issuer=None, LogoutEndpoint="http://idp.example.com/logout"),
             {"OidcConfig.Issuer"},
             "WF032",
-            (Status.FAIL, "OidcConfig.Issuer"),
+            (Status.FAIL, "OidcConfig.LogoutEndpoint"),
         ),
         (
             _oidc(TokenEndpoint=None, JwksUri="http://idp.example.com/jwks"),
             {"OidcConfig.TokenEndpoint"},
             "WF032",
-            (Status.FAIL, "OidcConfig.TokenEndpoint"),
+            (Status.FAIL, "OidcConfig.JwksUri"),
         ),
         (_oidc(Issuer=None), {"OidcConfig.AuthorizationEndpoint"}, "WF031", (Status.SKIP, "")),
         # presence of a block is known when only values inside it are unknown
@@ -152,3 +152,22 @@ def test_every_bundled_rule_reading_an_unknown_block_is_unknown_or_skipped() -> 
             continue
         assert status is Status.UNKNOWN, (rule, status)
         assert path in unknown, rule
+
+
+def test_a_decided_failure_names_only_known_values() -> None:
+    policies = load_policies([BUILTIN])
+    workforce = _oidc(Issuer=None, TokenEndpoint=None, LogoutEndpoint="http://idp.example.com/out")
+    record = make_record(
+        workforce,
+        source="plan.json",
+        source_kind="terraform",
+        region="eu-west-1",
+        address="aws_sagemaker_workforce.x",
+        unknown_paths=frozenset({"OidcConfig.Issuer", "OidcConfig.TokenEndpoint"}),
+    )
+    moment = parse_timestamp(NOW)
+    assert moment is not None
+    (result,) = [r for r in evaluate([record], policies.rules, moment) if r.rule_id == "WF032"]
+    assert result.status is Status.FAIL
+    assert "LogoutEndpoint" in result.message
+    assert "Issuer" not in result.message and "TokenEndpoint" not in result.message
