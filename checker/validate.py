@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from checker.cifiles import validate_ci_file
 from checker.config import CONFIG_NAMES, validate_config_file
 from checker.errors import WfcheckError
 from checker.loading import iter_files, load_yaml
@@ -40,6 +41,8 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "terraform json": validate_terraform_file,
     "cases": validate_test_file,
     "config file": validate_config_file,
+    "jobs": validate_ci_file,  # a GitHub Actions workflow that runs wfcheck
+    "stages": validate_ci_file,  # a GitLab CI file that runs wfcheck
 }
 
 

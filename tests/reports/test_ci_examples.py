@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-import shlex
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from checker.cifiles import wfcheck_commands
 from checker.cli import build_parser
 from checker.reports.destinations import ReportSpec
 from tests.conftest import EXAMPLES
+from tests.helpers import run_cli
 
 CI = EXAMPLES / "ci"
 
@@ -19,17 +21,6 @@ CI = EXAMPLES / "ci"
 def load(name: str) -> dict[Any, Any]:
     data: dict[Any, Any] = yaml.safe_load((CI / name).read_text(encoding="utf-8"))
     return data
-
-
-def wfcheck_commands(script: str) -> list[list[str]]:
-    """Every ``wfcheck ...`` command in a shell script (line continuations joined)."""
-    joined = script.replace("\\\n", " ")
-    commands = []
-    for line in joined.splitlines():
-        words = shlex.split(line, comments=True)
-        if words and words[0] == "wfcheck":
-            commands.append(words[1:])
-    return commands
 
 
 def parsed(argv: list[str]) -> Any:
@@ -51,7 +42,7 @@ def test_github_workflow() -> None:
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["wfcheck"]["steps"]
     scan = next(step for step in steps if step.get("id") == "scan")
-    [argv] = wfcheck_commands(scan["run"])
+    [argv] = list(wfcheck_commands(scan["run"]))
     args = parsed(argv)
     assert args.command == "scan" and args.format == "github"  # annotations + job summary
     files = reports(args)
@@ -94,3 +85,38 @@ def test_commands_named_in_comments_exist(name: str) -> None:
     ]
     mentioned = re.findall(r"`wfcheck ([a-z-]+)", (CI / name).read_text(encoding="utf-8"))
     assert all(command in commands for command in mentioned), mentioned
+
+
+def test_validate_accepts_the_examples() -> None:
+    result = run_cli("validate", str(CI))
+    assert result.code == 0, result.err
+    assert result.err == "2 file(s) valid\n"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("--format sarif", None),
+        ("--reprot sarif=x.sarif", "unrecognized arguments: --reprot sarif=x.sarif"),
+        ("--report pdf=x.pdf", "argument --report: unknown report format 'pdf'"),
+        ("--format yaml", "argument --format: invalid choice: 'yaml'"),
+    ],
+)
+def test_validate_checks_wfcheck_commands_in_workflows(
+    tmp_path: Path, bad: str, message: str | None
+) -> None:
+    workflow = tmp_path / "wfcheck.yml"
+    workflow.write_text(
+        "on: push\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install wfcheck\n"
+        f"      - run: |\n          set +e\n          wfcheck scan --region us-east-1 \\\n"
+        f"            {bad}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", str(workflow))
+    if message is None:
+        assert result.code == 0, result.err
+    else:
+        assert result.code == 2
+        assert result.err.startswith(f"wfcheck: error: {workflow}:7:")
+        assert message in result.err
