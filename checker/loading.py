@@ -28,6 +28,7 @@ MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def read_text(
@@ -143,6 +144,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested deeper than {MAX_DEPTH} levels")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"invalid YAML: unsupported tag {node.tag!r}")
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:

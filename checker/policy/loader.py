@@ -96,9 +96,10 @@ def validate_document(doc: Located) -> None:
     errors = list(validator.iter_errors(doc.data))
     if not errors:
         return
-    problems = [_describe(doc, error) for error in _leaf_errors(errors)]
-    problems.sort(key=lambda problem: (problem[0], problem[1]))
-    line, column, message, hint = problems[0]
+    # An unknown key usually explains the other errors (a misspelt required key): report it first.
+    problems = [(error.validator != "additionalProperties", *_describe(doc, error))
+                for error in _leaf_errors(errors)]
+    _, line, column, message, hint = min(problems, key=lambda p: p[:3])
     raise PolicyError(message, file=doc.file, line=line, column=column, hint=hint)
 
 
@@ -124,7 +125,8 @@ def _rule_prefix(doc: Located, path: PathKey) -> str:
 def _describe(doc: Located, error: jsonschema.ValidationError) -> tuple[int, int, str, str | None]:
     path: PathKey = tuple(error.absolute_path)
     prefix = _rule_prefix(doc, path)
-    field_name = ".".join(str(p) for p in path) or "document"
+    relative = path[2:] if prefix else path
+    field_name = ".".join(str(p) for p in relative) or ("rule" if prefix else "document")
     hint = None
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema.get("properties", {}))
@@ -132,7 +134,7 @@ def _describe(doc: Located, error: jsonschema.ValidationError) -> tuple[int, int
         key = unknown[0]
         line, column = doc.where((*path, key, "<key>"))
         hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        where = f" in {field_name}" if path else ""
+        where = f" in {field_name}" if relative else ""
         return line, column, f"{prefix}unknown key {key!r}{where}", hint
     line, column = doc.where(path)
     if error.validator == "enum" and path and path[-1] == "op":

@@ -1,0 +1,280 @@
+"""The operator table, one line per case: (operator, value, actual, holds)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from checker.policy.conditions import Leaf
+from checker.policy.operators import OPERATORS, Context, normalize_url, parse_cidr
+from checker.policy.paths import compile_path
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def holds(op: str, value: Any, actual: Any, match: str = "all", doc: dict | None = None) -> bool:
+    operator = OPERATORS[op]
+    parsed = operator.parse(value) if operator.parse else None
+    leaf = Leaf(compile_path("X"), operator, parsed, match)
+    document = {"X": actual, **(doc or {})}
+    verdict = leaf.holds(document, Context(document, NOW))
+    explained = leaf.explain(document, Context(document, NOW))
+    assert explained.holds == verdict, "holds() and explain() must agree"
+    return verdict
+
+
+CASES = [
+    # presence
+    ("exists", None, "x", True),
+    ("exists", None, None, False),
+    ("exists", None, [], True),
+    ("absent", None, None, True),
+    ("absent", None, "", False),
+    ("not_empty", None, ["a"], True),
+    ("not_empty", None, [], False),
+    ("not_empty", None, "", False),
+    ("not_empty", None, {}, False),
+    ("not_empty", None, None, False),
+    # equality and membership
+    ("equals", "Active", "Active", True),
+    ("equals", "Active", "active", False),
+    ("equals", 1, True, False),
+    ("equals", True, True, True),
+    ("equals", "Active", None, False),
+    ("not_equals", "Failed", "Active", True),
+    ("not_equals", "Failed", "Failed", False),
+    ("not_equals", "Failed", None, True),
+    ("in", ["a", "b"], "b", True),
+    ("in", ["a", "b"], "c", False),
+    ("in", [1], True, False),
+    ("not_in", ["a"], "b", True),
+    ("not_in", ["a"], "a", False),
+    ("contains", "openid", ["openid", "email"], True),
+    ("contains", "openid", ["email"], False),
+    ("contains", "open", "openid email", True),
+    ("contains", "x", None, False),
+    # regex
+    ("matches", "^vpc-", "vpc-123", True),
+    ("matches", "^vpc-", "subnet-1", False),
+    ("matches", "^vpc-", None, False),
+    ("matches", "^vpc-", 12, False),
+    ("not_matches", "^vpc-", "subnet-1", True),
+    ("not_matches", "^vpc-", "vpc-1", False),
+    ("not_matches", "^vpc-", None, False),
+    # counts
+    ("count_at_least", 2, ["a", "b"], True),
+    ("count_at_least", 2, ["a"], False),
+    ("count_at_least", 1, None, False),
+    ("count_at_least", 0, None, True),
+    ("count_at_least", 1, 5, False),
+    ("count_at_most", 10, list(range(10)), True),
+    ("count_at_most", 10, list(range(11)), False),
+    ("count_at_most", 1, None, True),
+    # comparisons
+    ("lt", 5, 4, True),
+    ("lt", 5, 5, False),
+    ("le", 5, 5, True),
+    ("gt", 5, 6, True),
+    ("gt", 5, True, False),
+    ("ge", 5, 5.0, True),
+    ("ge", 5, "6", False),
+    ("ge", 5, None, False),
+    # CIDR syntax
+    ("cidr_valid", None, "10.0.0.0/8", True),
+    ("cidr_valid", None, "2001:db8::/32", True),
+    ("cidr_valid", None, "10.0.0.1/32", True),
+    ("cidr_valid", None, "10.0.0.0", False),
+    ("cidr_valid", None, "10.0.0.0/33", False),
+    ("cidr_valid", None, "2001:db8::/129", False),
+    ("cidr_valid", None, "10.0.0.0/255.0.0.0", False),
+    ("cidr_valid", None, "010.0.0.0/8", False),
+    ("cidr_valid", None, " 10.0.0.0/8", False),
+    ("cidr_valid", None, "garbage", False),
+    ("cidr_valid", None, "", False),
+    ("cidr_valid", None, None, False),
+    ("cidr_valid", None, 42, False),
+    ("cidr_valid", None, "1.2.3.4/-1", False),
+    ("cidr_canonical", None, "10.0.0.0/8", True),
+    ("cidr_canonical", None, "10.1.2.3/8", False),
+    ("cidr_canonical", None, "2001:db8::/32", True),
+    ("cidr_canonical", None, "2001:db8::1/64", False),
+    ("cidr_canonical", None, "10.1.2.3/32", True),
+    ("cidr_canonical", None, "10.1.2.3/0", False),
+    ("cidr_canonical", None, "nope", False),
+    # CIDR prefix limits
+    ("cidr_prefix_at_least", {"ipv4": 1, "ipv6": 1}, "0.0.0.0/0", False),
+    ("cidr_prefix_at_least", {"ipv4": 1, "ipv6": 1}, "::/0", False),
+    ("cidr_prefix_at_least", {"ipv4": 1, "ipv6": 1}, "10.1.2.3/0", False),
+    ("cidr_prefix_at_least", {"ipv4": 1, "ipv6": 1}, "10.0.0.0/8", True),
+    ("cidr_prefix_at_least", {"ipv4": 16, "ipv6": 48}, "10.0.0.0/8", False),
+    ("cidr_prefix_at_least", {"ipv4": 16, "ipv6": 48}, "10.0.0.0/16", True),
+    ("cidr_prefix_at_least", {"ipv4": 16, "ipv6": 48}, "2001:db8::/32", False),
+    ("cidr_prefix_at_least", {"ipv4": 16, "ipv6": 48}, "2001:db8::/48", True),
+    ("cidr_prefix_at_least", {"ipv6": 56}, "10.0.0.0/1", True),
+    ("cidr_prefix_at_least", {"ipv4": 16}, "not-a-cidr", False),
+    ("cidr_prefix_at_least", {"ipv4": 16}, None, False),
+    # CIDR ranges
+    ("cidr_within", ["10.0.0.0/8"], "10.1.0.0/16", True),
+    ("cidr_within", ["10.0.0.0/8"], "10.0.0.0/8", True),
+    ("cidr_within", ["10.0.0.0/8"], "10.0.0.0/7", False),
+    ("cidr_within", ["10.0.0.0/8"], "11.0.0.0/16", False),
+    ("cidr_within", ["10.0.0.0/8"], "10.1.2.3/16", True),
+    ("cidr_within", ["10.0.0.0/8", "2001:db8::/32"], "2001:db8:1::/48", True),
+    ("cidr_within", ["10.0.0.0/8"], "::ffff:10.0.0.0/104", False),
+    ("cidr_within", ["10.0.0.0/8"], "bad", False),
+    ("cidr_disjoint", ["10.0.0.0/8"], "192.168.0.0/16", True),
+    ("cidr_disjoint", ["10.0.0.0/8"], "10.5.0.0/16", False),
+    ("cidr_disjoint", ["10.0.0.0/16"], "10.0.0.0/8", False),
+    ("cidr_disjoint", ["2001:db8::/32"], "2001:db9::/32", True),
+    ("cidr_disjoint", ["10.0.0.0/8"], None, False),
+    ("cidrs_no_overlap", None, ["10.0.0.0/16", "10.1.0.0/16"], True),
+    ("cidrs_no_overlap", None, ["10.0.0.0/8", "10.1.0.0/16"], False),
+    ("cidrs_no_overlap", None, ["10.0.0.0/16", "10.0.0.0/16"], False),
+    ("cidrs_no_overlap", None, ["10.0.0.0/16", "10.0.0.1/16"], False),
+    ("cidrs_no_overlap", None, ["10.0.0.0/8", "2001:db8::/32"], True),
+    ("cidrs_no_overlap", None, ["::/0", "0.0.0.0/0"], True),
+    ("cidrs_no_overlap", None, ["10.0.0.0/8", "junk"], False),
+    ("cidrs_no_overlap", None, [], True),
+    ("cidrs_no_overlap", None, None, True),
+    # URLs
+    ("url_https", None, "https://idp.example.com", True),
+    ("url_https", None, "HTTPS://IDP.example.com/path", True),
+    ("url_https", None, "http://idp.example.com", False),
+    ("url_https", None, "idp.example.com", False),
+    ("url_https", None, "https://", False),
+    ("url_https", None, "https://user:pw@idp.example.com", False),
+    ("url_https", None, None, False),
+    ("url_in", ["https://idp.example.com/"], "https://IDP.Example.com", True),
+    ("url_in", ["https://idp.example.com"], "https://idp.example.com:443/", True),
+    ("url_in", ["https://idp.example.com"], "https://idp.example.com:8443", False),
+    ("url_in", ["https://idp.example.com"], "http://idp.example.com", False),
+    ("url_in", ["https://idp.example.com/tenant"], "https://idp.example.com/tenant/", True),
+    ("url_in", ["https://idp.example.com/tenant"], "https://idp.example.com/other", False),
+    ("url_in", ["https://idp.example.com"], "https://idp.example.com.evil.net", False),
+    ("url_in", ["https://idp.example.com"], "not a url", False),
+    ("url_host_in", ["idp.example.com"], "https://idp.example.com/x", True),
+    ("url_host_in", ["idp.example.com"], "https://IDP.EXAMPLE.COM./x", True),
+    ("url_host_in", ["*.example.com"], "https://a.b.example.com/x", True),
+    ("url_host_in", ["*.example.com"], "https://example.com/x", False),
+    ("url_host_in", ["*.example.com"], "https://evilexample.com/x", False),
+    ("url_host_in", ["example.com"], "https://example.com.evil.net/", False),
+    ("url_host_in", [], "https://example.com/", False),
+    ("url_host_in", ["example.com"], None, False),
+]
+
+
+@pytest.mark.parametrize(("op", "value", "actual", "expected"), CASES)
+def test_operator(op: str, value: Any, actual: Any, expected: bool) -> None:
+    assert holds(op, value, actual) is expected
+
+
+def test_every_operator_has_cases() -> None:
+    covered = {case[0] for case in CASES} | {"url_same_host_as", "same_as", "age_hours_at_most"}
+    assert covered == set(OPERATORS)
+
+
+@pytest.mark.parametrize(("actual", "doc", "expected"), [
+    ("https://idp.example.com/token", {"I": "https://IDP.example.com"}, True),
+    ("https://other.example.com/token", {"I": "https://idp.example.com"}, False),
+    ("https://idp.example.com/token", {}, False),
+    (None, {"I": "https://idp.example.com"}, False),
+])
+def test_url_same_host_as(actual: Any, doc: dict, expected: bool) -> None:
+    assert holds("url_same_host_as", "I", actual, doc=doc) is expected
+
+
+@pytest.mark.parametrize(("actual", "doc", "expected"), [
+    ("eu-west-1", {"R": "eu-west-1"}, True),
+    ("eu-west-1", {"R": "us-east-1"}, False),
+    ("eu-west-1", {}, False),
+])
+def test_same_as(actual: Any, doc: dict, expected: bool) -> None:
+    assert holds("same_as", "R", actual, doc=doc) is expected
+
+
+@pytest.mark.parametrize(("actual", "expected"), [
+    (datetime(2026, 11, 24, 12, tzinfo=timezone.utc), True),
+    (datetime(2026, 11, 23, 23, tzinfo=timezone.utc), False),
+    ("2026-11-24T01:00:00Z", True),
+    ("2026-11-24T01:00:00+02:00", False),  # 23:00Z the day before: 25 hours
+    ("2026-11-24 01:00:00+00:00", True),
+    (1764000000.0, False),  # 2025-11-24
+    (NOW.timestamp() - 3600, True),
+    ("yesterday", False),
+    (None, False),
+    (True, False),
+])
+def test_age_hours_at_most(actual: Any, expected: bool) -> None:
+    assert holds("age_hours_at_most", 24, actual) is expected
+
+
+@pytest.mark.parametrize(("match", "actual", "expected"), [
+    ("all", ["a", "a"], True),
+    ("all", ["a", "b"], False),
+    ("all", [], True),
+    ("any", ["a", "b"], True),
+    ("any", ["b", "c"], False),
+    ("any", [], False),
+    ("none", ["b", "c"], True),
+    ("none", ["a", "c"], False),
+    ("none", [], True),
+])
+def test_match_modes_on_lists(match: str, actual: list, expected: bool) -> None:
+    assert holds("equals", "a", actual, match=match) is expected
+
+
+@pytest.mark.parametrize(("op", "value"), [
+    ("matches", "(unclosed"),
+    ("cidr_within", ["10.0.0.0/33"]),
+    ("cidr_within", "10.0.0.0/8"),
+    ("cidr_prefix_at_least", {"ipv4": 40}),
+    ("cidr_prefix_at_least", {"ipv5": 1}),
+    ("cidr_prefix_at_least", 16),
+    ("url_in", ["idp.example.com"]),
+    ("url_host_in", ["exa*mple.com"]),
+    ("count_at_least", -1),
+    ("count_at_most", "3"),
+    ("lt", "five"),
+    ("in", "abc"),
+    ("age_hours_at_most", "24h"),
+    ("same_as", "a.[b"),
+])
+def test_literals_are_rejected_when_the_policy_loads(op: str, value: Any) -> None:
+    parse = OPERATORS[op].parse
+    assert parse is not None
+    with pytest.raises(ValueError):
+        parse(value)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("10.0.0.0/8", True), ("::/0", True), ("fe80::1%eth0/64", False), ("1.2.3/8", False),
+    ("1.2.3.4/08", True), ("1.2.3.4/1234", False),
+])
+def test_parse_cidr(text: str, ok: bool) -> None:
+    assert (parse_cidr(text)[0] is not None) is ok
+
+
+@pytest.mark.parametrize(("url", "normalized"), [
+    ("HTTPS://Idp.Example.COM:443/a/", "https://idp.example.com/a"),
+    ("http://idp.example.com:80", "http://idp.example.com"),
+    ("https://idp.example.com:8443/", "https://idp.example.com:8443"),
+    ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
+    ("https://idp.example.com/?a=1", "https://idp.example.com?a=1"),
+    ("https://idp.example.com:99999", None),
+    ("mailto:x@example.com", None),
+])
+def test_normalize_url(url: str, normalized: str | None) -> None:
+    assert normalize_url(url)[0] == normalized
+
+
+def test_fail_message_names_index_value_and_reason() -> None:
+    operator = OPERATORS["cidr_prefix_at_least"]
+    leaf = Leaf(compile_path("SourceIpConfig.Cidrs"), operator, operator.parse({"ipv4": 16}),
+                "all")
+    doc = {"SourceIpConfig": {"Cidrs": ["10.0.0.0/16", "0.0.0.0/0"]}}
+    explained = leaf.explain(doc, Context(doc, NOW))
+    assert explained.reasons == (
+        'SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16',
+    )
