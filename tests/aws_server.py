@@ -376,6 +376,7 @@ def _xml_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -434,3 +435,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def live_args(fake: FakeAws, *extra: str) -> list[str]:
+    """Command-line options pointing every AWS call at ``fake`` (quick timeouts for tests)."""
+    return ["--endpoint-url", fake.url, "--sts-endpoint-url", fake.url, "--timeout", "5", *extra]
