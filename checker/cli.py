@@ -188,6 +188,15 @@ def _product_arn(text: str) -> str:
     return text
 
 
+def _http_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"expected an http(s):// URL, got {text!r}")
+    return text
+
+
 def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
     """Sending ASFF findings to AWS Security Hub (and the SARIF/ASFF writers' settings)."""
     group = parser.add_argument_group("Security Hub, ASFF and SARIF")
@@ -197,7 +206,7 @@ def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--securityhub-region", metavar="REGION",
                        help="call Security Hub in REGION (default: the region of each "
                             "finding's product ARN, i.e. the workforce's region)")
-    group.add_argument("--securityhub-endpoint-url", metavar="URL",
+    group.add_argument("--securityhub-endpoint-url", metavar="URL", type=_http_url,
                        help="Security Hub endpoint (a VPC endpoint, or a local test server)")
     group.add_argument("--asff-product-arn", dest="asff.product_arn", metavar="ARN",
                        action=_WriterSetting, type=_product_arn,

@@ -316,3 +316,17 @@ def test_offline_reports_do_not_import_boto3(tmp_path: Path) -> None:
     )
     assert done.stdout.strip() == "False False", done.stderr
     assert (tmp_path / "out.asff").read_text().startswith("[")
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://127.0.0.1/", "http://"])
+def test_bad_endpoint_url_is_a_usage_error(tmp_path: Path, url: str) -> None:
+    result = run_cli(
+        "scan",
+        "--input",
+        write_input(tmp_path, [open_workforce("a")]),
+        "--securityhub-import",
+        "--securityhub-endpoint-url",
+        url,
+    )
+    assert result.code == 2
+    assert "--securityhub-endpoint-url" in result.err and "expected an http(s):// URL" in result.err
