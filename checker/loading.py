@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
-MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -32,7 +32,12 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def read_text(
-    name: str, *, limit: int, error: type[WfcheckError] = InputError, kind: str = "file"
+    name: str,
+    *,
+    limit: int,
+    error: type[WfcheckError] = InputError,
+    kind: str = "file",
+    hint_if_too_large: str | None = None,
 ) -> str:
     """Read a file (or ``-`` for stdin) as strict UTF-8, refusing anything over ``limit`` bytes."""
     try:
@@ -48,7 +53,9 @@ def read_text(
         raise error(f"cannot read {kind}: {exc.strerror or exc}", file=name) from None
     if len(data) > limit:
         raise error(
-            f"{kind} is larger than {limit // (1024 * 1024)} MiB; refusing to load it", file=name
+            f"{kind} is larger than {limit // (1024 * 1024)} MiB; refusing to load it",
+            file=name,
+            hint=hint_if_too_large,
         )
     try:
         text = data.decode("utf-8")
@@ -179,9 +186,16 @@ class _Builder:
             raise self.fail(node, f"invalid YAML value: {exc}") from None
 
 
-def load_json(name: str, *, error: type[WfcheckError] = InputError, kind: str = "file") -> Any:
+def load_json(
+    name: str,
+    *,
+    error: type[WfcheckError] = InputError,
+    kind: str = "file",
+    limit: int = MAX_JSON_BYTES,
+) -> Any:
     """Parse JSON, reporting the line and column of a syntax error."""
-    text = read_text(name, limit=MAX_JSON_BYTES, error=error, kind=kind)
+    text = read_text(name, limit=limit, error=error, kind=kind,
+                     hint_if_too_large="raise the limit with --max-input-mb")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

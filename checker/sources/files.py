@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import load_json
+from checker.loading import MAX_JSON_BYTES, load_json
 from checker.model import ErrorEntry, Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
 
@@ -22,9 +22,10 @@ class InputFileSource(RecordSource):
 
     kind = "file"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, max_bytes: int = MAX_JSON_BYTES) -> None:
         super().__init__()
         self.path = path
+        self.max_bytes = max_bytes
         self.source_name = "stdin" if path == "-" else path
         self._records: list[Record] = self._load()
 
@@ -39,7 +40,7 @@ class InputFileSource(RecordSource):
         return InputError(message, file=self.source_name)
 
     def _load(self) -> list[Record]:
-        data = load_json(self.path, kind="input file")
+        data = load_json(self.path, kind="input file", limit=self.max_bytes)
         if isinstance(data, list):
             return self._workforces(data, "")
         if not isinstance(data, dict):

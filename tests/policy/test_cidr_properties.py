@@ -73,8 +73,7 @@ def test_cidr_disjoint_matches_reference(item: str, forbidden: list[str]) -> Non
 def test_cidrs_no_overlap_matches_reference(cidrs: list[str]) -> None:
     sets = [_family_addresses(c) for c in cidrs]
     expected = all(
-        a[0] != b[0] or not (a[1] & b[1])
-        for i, a in enumerate(sets) for b in sets[i + 1:]
+        a[0] != b[0] or not (a[1] & b[1]) for i, a in enumerate(sets) for b in sets[i + 1 :]
     )
     operator = OPERATORS["cidrs_no_overlap"]
     assert (operator.check(cidrs, None, CTX, "Cidrs") is None) is expected
@@ -111,7 +110,11 @@ def test_garbage_never_passes_a_cidr_operator(text: str) -> None:
     except ValueError:
         parses = False
     if not parses:
-        for op, value in [("cidr_valid", None), ("cidr_canonical", None),
-                          ("cidr_prefix_at_least", {"ipv4": 0, "ipv6": 0}),
-                          ("cidr_within", ["0.0.0.0/0", "::/0"]), ("cidr_disjoint", [])]:
+        for op, value in [
+            ("cidr_valid", None),
+            ("cidr_canonical", None),
+            ("cidr_prefix_at_least", {"ipv4": 0, "ipv6": 0}),
+            ("cidr_within", ["0.0.0.0/0", "::/0"]),
+            ("cidr_disjoint", []),
+        ]:
             assert not check(op, value, text), (op, text)

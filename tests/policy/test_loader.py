@@ -41,29 +41,63 @@ def error_for(tmp_path: Path, text: str, **kwargs: object) -> PolicyError:
     return info.value
 
 
-@pytest.mark.parametrize(("old", "new", "line", "fragment"), [
-    ("      op: equals", "      op: equal", 12, "unknown operator 'equal' (did you mean 'equals'?)"),
-    ("      value: Active", "      vaule: Active", 13, "unknown key 'vaule'"),
-    ("    severity: low", "    severity: urgent", 7, "'urgent' is not one of"),
-    ("    title: t\n", "", 5, "'title' is a required property"),
-    ("      value: Active", "      value: Active\n      match: some", 14, "'some' is not one of"),
-    ("    remediation: r", "    remediation: r\n    remedy: x", 10, "unknown key 'remedy'"),
-    ("      op: equals\n      value: Active", "      op: matches\n      value: '(x'", 13,
-     "invalid regular expression"),
-    ("      op: equals\n      value: Active", "      op: cidr_within\n      value: [10.0.0.0/33]",
-     13, "cidr_within"),
-    ("      op: equals\n      value: Active", "      op: url_in\n      value: [idp.example.com]",
-     13, "not an absolute URL"),
-    ("      op: equals\n      value: Active", "      op: exists\n      value: x", 13,
-     "takes no value"),
-    ("      op: equals\n      value: Active", "      op: equals", 11, "needs a value"),
-    ("      path: Status", "      path: Status[", 11, "invalid JMESPath"),
-    ("      value: Active", "      value: ${var.alowed}", 5, "var 'alowed' is not defined"),
-    ("      op: equals\n      value: Active", "      op: count_at_most\n      value: 3\n"
-     "      match: any", 14, "works on the whole value"),
-])
-def test_policy_mistakes_are_located(tmp_path: Path, old: str, new: str, line: int,
-                                     fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "line", "fragment"),
+    [
+        (
+            "      op: equals",
+            "      op: equal",
+            12,
+            "unknown operator 'equal' (did you mean 'equals'?)",
+        ),
+        ("      value: Active", "      vaule: Active", 13, "unknown key 'vaule'"),
+        ("    severity: low", "    severity: urgent", 7, "'urgent' is not one of"),
+        ("    title: t\n", "", 5, "'title' is a required property"),
+        (
+            "      value: Active",
+            "      value: Active\n      match: some",
+            14,
+            "'some' is not one of",
+        ),
+        ("    remediation: r", "    remediation: r\n    remedy: x", 10, "unknown key 'remedy'"),
+        (
+            "      op: equals\n      value: Active",
+            "      op: matches\n      value: '(x'",
+            13,
+            "invalid regular expression",
+        ),
+        (
+            "      op: equals\n      value: Active",
+            "      op: cidr_within\n      value: [10.0.0.0/33]",
+            13,
+            "cidr_within",
+        ),
+        (
+            "      op: equals\n      value: Active",
+            "      op: url_in\n      value: [idp.example.com]",
+            13,
+            "not an absolute URL",
+        ),
+        (
+            "      op: equals\n      value: Active",
+            "      op: exists\n      value: x",
+            13,
+            "takes no value",
+        ),
+        ("      op: equals\n      value: Active", "      op: equals", 11, "needs a value"),
+        ("      path: Status", "      path: Status[", 11, "invalid JMESPath"),
+        ("      value: Active", "      value: ${var.alowed}", 5, "var 'alowed' is not defined"),
+        (
+            "      op: equals\n      value: Active",
+            "      op: count_at_most\n      value: 3\n      match: any",
+            14,
+            "works on the whole value",
+        ),
+    ],
+)
+def test_policy_mistakes_are_located(
+    tmp_path: Path, old: str, new: str, line: int, fragment: str
+) -> None:
     assert old in GOOD_RULE
     error = error_for(tmp_path, GOOD_RULE.replace(old, new))
     text = str(error)
@@ -96,16 +130,19 @@ def test_builtin_ids_clash_with_a_user_policy(tmp_path: Path) -> None:
         load_policies([BUILTIN, path])
 
 
-@pytest.mark.parametrize(("text", "fragment", "line"), [
-    ("version: 1\nrules: [\n", "invalid YAML", 3),
-    ("version: 1\nrules:\n  - id: a\n   bad", "invalid YAML", 4),
-    ("version: 1\nversion: 1\nrules: []\n", "duplicate key 'version'", 2),
-    ("version: 2\nrules: []\n", "version: 1 was expected", 1),
-    ("rules: []\n", "'version' is a required property", 1),
-    ("- a\n- b\n", "is not of type 'object'", 1),
-    ("version: 1\nrules: []\nbase: &b {a: 1}\nother:\n  <<: *b\n", "merge keys", 5),
-    ("version: 1\nrules: !!python/object:os.system {}\n", "invalid YAML", 2),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment", "line"),
+    [
+        ("version: 1\nrules: [\n", "invalid YAML", 3),
+        ("version: 1\nrules:\n  - id: a\n   bad", "invalid YAML", 4),
+        ("version: 1\nversion: 1\nrules: []\n", "duplicate key 'version'", 2),
+        ("version: 2\nrules: []\n", "version: 1 was expected", 1),
+        ("rules: []\n", "'version' is a required property", 1),
+        ("- a\n- b\n", "is not of type 'object'", 1),
+        ("version: 1\nrules: []\nbase: &b {a: 1}\nother:\n  <<: *b\n", "merge keys", 5),
+        ("version: 1\nrules: !!python/object:os.system {}\n", "invalid YAML", 2),
+    ],
+)
 def test_malformed_documents(tmp_path: Path, text: str, fragment: str, line: int) -> None:
     error = error_for(tmp_path, text)
     assert fragment in str(error)
@@ -169,9 +206,14 @@ def test_directories_skip_tests_folders(tmp_path: Path) -> None:
 
 
 def test_var_overrides_and_types(tmp_path: Path) -> None:
-    policies = load_policies([BUILTIN], overrides=[
-        "allowed_cidrs=10.0.0.0/8, 192.168.0.0/16", "min_ipv4_prefix=20",
-        'allowed_oidc_issuers=["https://a.example.com"]'])
+    policies = load_policies(
+        [BUILTIN],
+        overrides=[
+            "allowed_cidrs=10.0.0.0/8, 192.168.0.0/16",
+            "min_ipv4_prefix=20",
+            'allowed_oidc_issuers=["https://a.example.com"]',
+        ],
+    )
     assert policies.vars["allowed_cidrs"] == ["10.0.0.0/8", "192.168.0.0/16"]
     assert policies.vars["min_ipv4_prefix"] == 20
     assert policies.vars["allowed_oidc_issuers"] == ["https://a.example.com"]
@@ -179,13 +221,16 @@ def test_var_overrides_and_types(tmp_path: Path) -> None:
     assert policies.var_sources["min_ipv6_prefix"].endswith("network.yaml")
 
 
-@pytest.mark.parametrize(("override", "fragment"), [
-    ("min_ipv4_prefix=sixteen", "--var min_ipv4_prefix: cannot use 'sixteen'"),
-    ("min_ipv4_prefx=16", "unknown var (did you mean 'min_ipv4_prefix'?)"),
-    ("no_equals_sign", "expected NAME=VALUE"),
-    ("allowed_cidrs=[1,", "cannot use"),
-    ("allowed_cidrs=10.0.0.0/33", "cidr_within"),
-])
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("min_ipv4_prefix=sixteen", "--var min_ipv4_prefix: cannot use 'sixteen'"),
+        ("min_ipv4_prefx=16", "unknown var (did you mean 'min_ipv4_prefix'?)"),
+        ("no_equals_sign", "expected NAME=VALUE"),
+        ("allowed_cidrs=[1,", "cannot use"),
+        ("allowed_cidrs=10.0.0.0/33", "cidr_within"),
+    ],
+)
 def test_bad_var_overrides(override: str, fragment: str) -> None:
     with pytest.raises(PolicyError) as info:
         load_policies([BUILTIN], overrides=[override])
@@ -215,7 +260,9 @@ def test_unset_var_makes_rule_skip_with_its_name() -> None:
 
 
 def test_severity_overrides() -> None:
-    rules = {r.info.id: r for r in load_policies([BUILTIN], severity_overrides={"WF022": "high"}).rules}
+    rules = {
+        r.info.id: r for r in load_policies([BUILTIN], severity_overrides={"WF022": "high"}).rules
+    }
     assert rules["WF022"].info.severity == "high"
     with pytest.raises(PolicyError, match="unknown rule 'WF999'"):
         load_policies([BUILTIN], severity_overrides={"WF999": "high"})
@@ -236,10 +283,24 @@ def test_schema_is_shipped_and_valid_json() -> None:
 
 def test_bundled_pack_has_the_contract_ids_and_severities() -> None:
     expected = {
-        "WF001": "high", "WF002": "medium", "WF010": "high", "WF011": "critical",
-        "WF012": "medium", "WF013": "high", "WF014": "low", "WF020": "high", "WF021": "medium",
-        "WF022": "low", "WF023": "medium", "WF030": "high", "WF031": "high", "WF032": "high",
-        "WF033": "medium", "WF034": "low", "WF035": "medium", "WF036": "low",
+        "WF001": "high",
+        "WF002": "medium",
+        "WF010": "high",
+        "WF011": "critical",
+        "WF012": "medium",
+        "WF013": "high",
+        "WF014": "low",
+        "WF020": "high",
+        "WF021": "medium",
+        "WF022": "low",
+        "WF023": "medium",
+        "WF030": "high",
+        "WF031": "high",
+        "WF032": "high",
+        "WF033": "medium",
+        "WF034": "low",
+        "WF035": "medium",
+        "WF036": "low",
     }
     policies = load_policies([BUILTIN])
     assert {r.info.id: r.info.severity for r in policies.rules} == expected

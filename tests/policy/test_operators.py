@@ -175,72 +175,87 @@ def test_every_operator_has_cases() -> None:
     assert covered == set(OPERATORS)
 
 
-@pytest.mark.parametrize(("actual", "doc", "expected"), [
-    ("https://idp.example.com/token", {"I": "https://IDP.example.com"}, True),
-    ("https://other.example.com/token", {"I": "https://idp.example.com"}, False),
-    ("https://idp.example.com/token", {}, False),
-    (None, {"I": "https://idp.example.com"}, False),
-])
+@pytest.mark.parametrize(
+    ("actual", "doc", "expected"),
+    [
+        ("https://idp.example.com/token", {"I": "https://IDP.example.com"}, True),
+        ("https://other.example.com/token", {"I": "https://idp.example.com"}, False),
+        ("https://idp.example.com/token", {}, False),
+        (None, {"I": "https://idp.example.com"}, False),
+    ],
+)
 def test_url_same_host_as(actual: Any, doc: dict, expected: bool) -> None:
     assert holds("url_same_host_as", "I", actual, doc=doc) is expected
 
 
-@pytest.mark.parametrize(("actual", "doc", "expected"), [
-    ("eu-west-1", {"R": "eu-west-1"}, True),
-    ("eu-west-1", {"R": "us-east-1"}, False),
-    ("eu-west-1", {}, False),
-])
+@pytest.mark.parametrize(
+    ("actual", "doc", "expected"),
+    [
+        ("eu-west-1", {"R": "eu-west-1"}, True),
+        ("eu-west-1", {"R": "us-east-1"}, False),
+        ("eu-west-1", {}, False),
+    ],
+)
 def test_same_as(actual: Any, doc: dict, expected: bool) -> None:
     assert holds("same_as", "R", actual, doc=doc) is expected
 
 
-@pytest.mark.parametrize(("actual", "expected"), [
-    (datetime(2026, 11, 24, 12, tzinfo=timezone.utc), True),
-    (datetime(2026, 11, 23, 23, tzinfo=timezone.utc), False),
-    ("2026-11-24T01:00:00Z", True),
-    ("2026-11-24T01:00:00+02:00", False),  # 23:00Z the day before: 25 hours
-    ("2026-11-24 01:00:00+00:00", True),
-    (1764000000.0, False),  # 2025-11-24
-    (NOW.timestamp() - 3600, True),
-    ("yesterday", False),
-    (None, False),
-    (True, False),
-])
+@pytest.mark.parametrize(
+    ("actual", "expected"),
+    [
+        (datetime(2026, 11, 24, 12, tzinfo=timezone.utc), True),
+        (datetime(2026, 11, 23, 23, tzinfo=timezone.utc), False),
+        ("2026-11-24T01:00:00Z", True),
+        ("2026-11-24T01:00:00+02:00", False),  # 23:00Z the day before: 25 hours
+        ("2026-11-24 01:00:00+00:00", True),
+        (1764000000.0, False),  # 2025-11-24
+        (NOW.timestamp() - 3600, True),
+        ("yesterday", False),
+        (None, False),
+        (True, False),
+    ],
+)
 def test_age_hours_at_most(actual: Any, expected: bool) -> None:
     assert holds("age_hours_at_most", 24, actual) is expected
 
 
-@pytest.mark.parametrize(("match", "actual", "expected"), [
-    ("all", ["a", "a"], True),
-    ("all", ["a", "b"], False),
-    ("all", [], True),
-    ("any", ["a", "b"], True),
-    ("any", ["b", "c"], False),
-    ("any", [], False),
-    ("none", ["b", "c"], True),
-    ("none", ["a", "c"], False),
-    ("none", [], True),
-])
+@pytest.mark.parametrize(
+    ("match", "actual", "expected"),
+    [
+        ("all", ["a", "a"], True),
+        ("all", ["a", "b"], False),
+        ("all", [], True),
+        ("any", ["a", "b"], True),
+        ("any", ["b", "c"], False),
+        ("any", [], False),
+        ("none", ["b", "c"], True),
+        ("none", ["a", "c"], False),
+        ("none", [], True),
+    ],
+)
 def test_match_modes_on_lists(match: str, actual: list, expected: bool) -> None:
     assert holds("equals", "a", actual, match=match) is expected
 
 
-@pytest.mark.parametrize(("op", "value"), [
-    ("matches", "(unclosed"),
-    ("cidr_within", ["10.0.0.0/33"]),
-    ("cidr_within", "10.0.0.0/8"),
-    ("cidr_prefix_at_least", {"ipv4": 40}),
-    ("cidr_prefix_at_least", {"ipv5": 1}),
-    ("cidr_prefix_at_least", 16),
-    ("url_in", ["idp.example.com"]),
-    ("url_host_in", ["exa*mple.com"]),
-    ("count_at_least", -1),
-    ("count_at_most", "3"),
-    ("lt", "five"),
-    ("in", "abc"),
-    ("age_hours_at_most", "24h"),
-    ("same_as", "a.[b"),
-])
+@pytest.mark.parametrize(
+    ("op", "value"),
+    [
+        ("matches", "(unclosed"),
+        ("cidr_within", ["10.0.0.0/33"]),
+        ("cidr_within", "10.0.0.0/8"),
+        ("cidr_prefix_at_least", {"ipv4": 40}),
+        ("cidr_prefix_at_least", {"ipv5": 1}),
+        ("cidr_prefix_at_least", 16),
+        ("url_in", ["idp.example.com"]),
+        ("url_host_in", ["exa*mple.com"]),
+        ("count_at_least", -1),
+        ("count_at_most", "3"),
+        ("lt", "five"),
+        ("in", "abc"),
+        ("age_hours_at_most", "24h"),
+        ("same_as", "a.[b"),
+    ],
+)
 def test_literals_are_rejected_when_the_policy_loads(op: str, value: Any) -> None:
     parse = OPERATORS[op].parse
     assert parse is not None
@@ -248,33 +263,40 @@ def test_literals_are_rejected_when_the_policy_loads(op: str, value: Any) -> Non
         parse(value)
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    ("10.0.0.0/8", True), ("::/0", True), ("fe80::1%eth0/64", False), ("1.2.3/8", False),
-    ("1.2.3.4/08", True), ("1.2.3.4/1234", False),
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("10.0.0.0/8", True),
+        ("::/0", True),
+        ("fe80::1%eth0/64", False),
+        ("1.2.3/8", False),
+        ("1.2.3.4/08", True),
+        ("1.2.3.4/1234", False),
+    ],
+)
 def test_parse_cidr(text: str, ok: bool) -> None:
     assert (parse_cidr(text)[0] is not None) is ok
 
 
-@pytest.mark.parametrize(("url", "normalized"), [
-    ("HTTPS://Idp.Example.COM:443/a/", "https://idp.example.com/a"),
-    ("http://idp.example.com:80", "http://idp.example.com"),
-    ("https://idp.example.com:8443/", "https://idp.example.com:8443"),
-    ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
-    ("https://idp.example.com/?a=1", "https://idp.example.com?a=1"),
-    ("https://idp.example.com:99999", None),
-    ("mailto:x@example.com", None),
-])
+@pytest.mark.parametrize(
+    ("url", "normalized"),
+    [
+        ("HTTPS://Idp.Example.COM:443/a/", "https://idp.example.com/a"),
+        ("http://idp.example.com:80", "http://idp.example.com"),
+        ("https://idp.example.com:8443/", "https://idp.example.com:8443"),
+        ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
+        ("https://idp.example.com/?a=1", "https://idp.example.com?a=1"),
+        ("https://idp.example.com:99999", None),
+        ("mailto:x@example.com", None),
+    ],
+)
 def test_normalize_url(url: str, normalized: str | None) -> None:
     assert normalize_url(url)[0] == normalized
 
 
 def test_fail_message_names_index_value_and_reason() -> None:
     operator = OPERATORS["cidr_prefix_at_least"]
-    leaf = Leaf(compile_path("SourceIpConfig.Cidrs"), operator, operator.parse({"ipv4": 16}),
-                "all")
+    leaf = Leaf(compile_path("SourceIpConfig.Cidrs"), operator, operator.parse({"ipv4": 16}), "all")
     doc = {"SourceIpConfig": {"Cidrs": ["10.0.0.0/16", "0.0.0.0/0"]}}
     explained = leaf.explain(doc, Context(doc, NOW))
-    assert explained.reasons == (
-        'SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16',
-    )
+    assert explained.reasons == ('SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16',)

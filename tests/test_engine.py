@@ -1,0 +1,168 @@
+"""The engine: one result per (record, rule), statuses, messages, memoization, parallel runs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from checker import engine
+from checker.engine import evaluate, evaluate_all
+from checker.model import Status
+from checker.policy.loader import BUILTIN, load_policies
+from checker.policy.operators import OPERATORS, Operator
+from checker.sources.base import make_record
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def record(**fields: object):  # type: ignore[no-untyped-def]
+    workforce = {
+        "WorkforceName": "wf",
+        "WorkforceArn": "arn:aws:sagemaker:eu-west-1:123456789012:workforce/wf",
+        "Status": "Active",
+        "SourceIpConfig": {"Cidrs": ["203.0.113.0/24"]},
+        **fields,
+    }
+    return make_record(workforce, source="test", source_kind="file")
+
+
+def results_by_rule(rec, *overrides: str):  # type: ignore[no-untyped-def]
+    rules = load_policies([BUILTIN], overrides=list(overrides)).rules
+    return {result.rule_id: result for result in evaluate([rec], rules, NOW)}
+
+
+def test_one_result_per_record_and_rule() -> None:
+    rules = load_policies([BUILTIN]).rules
+    results = list(evaluate([record(), record(WorkforceName="other")], rules, NOW))
+    assert len(results) == 2 * len(rules)
+    assert [r.rule_id for r in results[: len(rules)]] == sorted(r.info.id for r in rules)
+
+
+def test_fail_message_names_path_index_and_value() -> None:
+    rec = record(SourceIpConfig={"Cidrs": ["10.0.0.0/16", "0.0.0.0/0"]})
+    result = results_by_rule(rec)["WF012"]
+    assert result.status is Status.FAIL
+    assert result.message == 'SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16'
+    assert result.path == "SourceIpConfig.Cidrs"
+    assert result.severity == "medium"
+    assert result.remediation.startswith("Narrow each CIDR")
+
+
+def test_failed_status_carries_failure_reason() -> None:
+    rec = record(Status="Failed", FailureReason="subnet-1 does not exist")
+    result = results_by_rule(rec)["WF001"]
+    assert result.status is Status.FAIL
+    assert 'FailureReason: "subnet-1 does not exist"' in result.message
+    assert result.evidence == (("FailureReason", '"subnet-1 does not exist"'),)
+
+
+def test_unset_var_skips_and_names_the_var() -> None:
+    result = results_by_rule(record())["WF013"]
+    assert result.status is Status.SKIP
+    assert result.message == "var allowed_cidrs is not set"
+
+
+def test_when_not_holding_skips_with_reason() -> None:
+    result = results_by_rule(record())["WF032"]
+    assert result.status is Status.SKIP
+    assert result.message == "not applicable: OidcConfig is absent"
+
+
+def test_malformed_cidr_never_passes() -> None:
+    results = results_by_rule(
+        record(SourceIpConfig={"Cidrs": ["10.0.0.0/8", "garbage"]}),
+        "allowed_cidrs=10.0.0.0/8",
+        "min_ipv4_prefix=8",
+    )
+    for rule_id in ("WF011", "WF012", "WF013", "WF014"):
+        assert results[rule_id].status is Status.FAIL, rule_id
+        assert '"garbage" is not a valid CIDR' in results[rule_id].message
+
+
+def test_unrestricted_workforce_reads_as_empty_cidrs() -> None:
+    results = results_by_rule(record(SourceIpConfig={"Cidrs": []}))
+    assert results["WF010"].status is Status.FAIL
+    assert results["WF010"].message == "SourceIpConfig.Cidrs [] is empty"
+    assert results["WF011"].status is Status.PASS  # nothing broad, just nothing at all
+
+
+def test_a_raising_operator_is_an_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setitem(
+        OPERATORS, "not_equals", Operator("not_equals", "each", explode, lambda v: v, "explodes")
+    )
+    results = results_by_rule(record())
+    assert results["WF001"].status is Status.ERROR
+    assert "ZeroDivisionError: boom" in results["WF001"].message
+    assert results["WF010"].status is Status.PASS  # the other rules still ran
+
+
+def test_unknown_paths_give_unknown_status() -> None:
+    rec = make_record(
+        {"WorkforceName": "wf", "SourceIpConfig": {"Cidrs": []}},
+        source="plan.json",
+        source_kind="terraform",
+        unknown_paths=frozenset({"SourceIpConfig.Cidrs"}),
+    )
+    results = results_by_rule(rec)
+    assert results["WF010"].status is Status.UNKNOWN
+    assert "SourceIpConfig.Cidrs" in results["WF010"].message
+    assert results["WF001"].status is Status.PASS
+    assert results["WF013"].status is Status.SKIP  # var unset beats unknown
+
+
+def test_memoized_and_direct_evaluation_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.synthetic import synthetic_workforces
+
+    rules = load_policies([BUILTIN], overrides=["allowed_cidrs=203.0.113.0/24"]).rules
+    records = [
+        make_record(w, source="s", source_kind="file")
+        for w in synthetic_workforces(3000, hostile=False)
+    ]
+    memoized = list(evaluate(records, rules, NOW))
+    monkeypatch.setattr(engine, "top_level_names", lambda fields: None)  # memo off everywhere
+    direct = list(evaluate(records, rules, NOW))
+    assert memoized == direct
+
+
+def test_parallel_evaluation_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.synthetic import synthetic_workforces
+
+    rules = load_policies([BUILTIN]).rules
+    records = [
+        make_record(w, source="s", source_kind="file")
+        for w in synthetic_workforces(2500, hostile=True)
+    ]
+    monkeypatch.setattr(engine, "PARALLEL_MIN_RECORDS", 1000)
+    forked = evaluate_all(records, rules, NOW)
+    assert forked == list(evaluate(records, rules, NOW))
+
+
+def test_memo_never_confuses_equal_looking_values() -> None:
+    rules = load_policies([BUILTIN]).rules
+    a = record(SourceIpConfig={"Cidrs": ["10.0.0.0/8"]})
+    b = record(SourceIpConfig={"Cidrs": ["10.0.0.0/16"]})
+    results = list(evaluate([a, b, a], rules, NOW))
+    wf012 = [r for r in results if r.rule_id == "WF012"]
+    assert [r.status for r in wf012] == [Status.FAIL, Status.PASS, Status.FAIL]
+
+
+def test_examples_trip_every_bundled_rule() -> None:
+    import json
+
+    data = json.loads(
+        (Path(__file__).resolve().parents[1] / "examples" / "workforces.json").read_text()
+    )
+    records = [make_record(w, source="x", source_kind="file") for w in data["Workforces"]]
+    policies = load_policies(
+        [BUILTIN], var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")]
+    )
+    results = list(evaluate(records, policies.rules, NOW))
+    failing = {r.rule_id for r in results if r.status is Status.FAIL}
+    assert failing == {rule.info.id for rule in policies.rules}
+    compliant = [r for r in results if r.resource.name == "labeling-prod"]
+    assert {r.status for r in compliant} <= {Status.PASS, Status.SKIP}
