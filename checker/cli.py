@@ -17,7 +17,7 @@ from pathlib import Path
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
-from checker.model import SEVERITIES, ErrorEntry, Report, Result, sort_key
+from checker.model import SEVERITIES, ErrorEntry, Report, Result, record_sort_key
 from checker.outcome import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
@@ -70,6 +70,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--input", action="append", default=[], metavar="FILE",
                        help="list-workforces / describe-workforce JSON, a list of workforces, or "
                             "a wfcheck snapshot (repeatable; - is stdin)")
+    group.add_argument("--max-input-mb", type=int, default=32, metavar="N",
+                       help="refuse input files larger than N MiB (default 32)")
 
 
 # Extension points: each feature area owns one of these functions (and its own modules), so
@@ -428,7 +430,10 @@ def build_sources(args: argparse.Namespace) -> list[RecordSource]:
 
     if args.input.count("-") > 1:
         raise UsageError("--input - (stdin) can be given only once")
-    sources: list[RecordSource] = [InputFileSource(path) for path in args.input]
+    if args.max_input_mb < 1:
+        raise UsageError("--max-input-mb must be at least 1")
+    limit = args.max_input_mb * 1024 * 1024
+    sources: list[RecordSource] = [InputFileSource(path, limit) for path in args.input]
     sources.extend(build_terraform_sources(args))
     if not sources:
         sources.extend(build_live_sources(args))
@@ -604,12 +609,14 @@ def build_report(
     args: argparse.Namespace, policy_files: Sequence[str], rules: Sequence,  # type: ignore[type-arg]
     sources: Sequence[RecordSource], now: datetime,
 ) -> Report:
-    from checker.engine import evaluate
+    from checker.engine import evaluate_all, gc_paused
 
     records = []
-    for source in sources:
-        records.extend(source.records())
-    results: list[Result] = sorted(evaluate(records, rules, now), key=sort_key)
+    with gc_paused():
+        for source in sources:
+            records.extend(source.records())
+        records.sort(key=record_sort_key)
+        results: list[Result] = evaluate_all(records, rules, now)
     results, notes, extra_failures = accept_results(args, results, now)
     infos = tuple(rule.info for rule in rules)
     return Report(
