@@ -71,6 +71,7 @@ BLOCKS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 LIST_ATTRIBUTES = frozenset({"cidrs", "security_group_ids", "subnets"})
 MAP_ATTRIBUTES = frozenset({"authentication_request_extra_params"})
 REGION_PATH = "_region"
+MAX_VALUE_DEPTH = 32  # aws_sagemaker_workforce nests 3 levels; this bounds recursion safely
 
 CHANGING_ACTIONS = frozenset({"create", "update"})
 UNCHANGED_ACTIONS = frozenset({"no-op", "read"})
@@ -199,12 +200,12 @@ class TerraformSource(RecordSource):
                 f"expected the JSON object terraform show -json writes, got {_type(data)}"
             )
         self._check_version(doc, data)
-        if any(key in data for key in ("resource_changes", "planned_values", "prior_state")):
-            self.document_kind = "plan"
-            records = self._plan(doc, data)
-        else:
-            self.document_kind = "state"
-            records = self._state(doc, data)
+        plan = any(key in data for key in ("resource_changes", "planned_values", "prior_state"))
+        self.document_kind = "plan" if plan else "state"
+        try:
+            records = self._plan(doc, data) if plan else self._state(doc, data)
+        except RecursionError:
+            raise doc.error("values nested too deeply") from None
         self.units.append(
             UnitStatus(self.source_name, "ok", len(records), note=f"terraform {self.document_kind}")
         )
@@ -260,6 +261,8 @@ class TerraformSource(RecordSource):
                     f"actions {actions}, got {_type(after)}",
                     address,
                 )
+            for key in ("after", "after_unknown", "after_sensitive", "before_sensitive"):
+                _check_depth(doc, body.get(key), f"{where}.change.{key} ({address})", address)
             unknown = body.get("after_unknown")
             sensitive = _merge(body.get("after_sensitive"), body.get("before_sensitive"))
             for label, marker in (("after_unknown", unknown), ("after_sensitive", sensitive)):
@@ -327,6 +330,8 @@ class TerraformSource(RecordSource):
                     address,
                 )
             sensitive = resource.get("sensitive_values")
+            _check_depth(doc, attributes, f"{label}.values ({address})", address)
+            _check_depth(doc, sensitive, f"{label}.sensitive_values ({address})", address)
             if sensitive is not None and not isinstance(sensitive, (dict, bool)):
                 raise doc.error(
                     f"{label}.sensitive_values ({address}): expected an object", address
@@ -500,7 +505,8 @@ class _ProviderRegions:
     def _config_key(self, calls: tuple[str, ...], name: str) -> str | None:
         module: Any = self.root
         for call in calls:
-            entry = module.get("module_calls", {}).get(call) if isinstance(module, dict) else None
+            calls_map = module.get("module_calls") if isinstance(module, dict) else None
+            entry = calls_map.get(call) if isinstance(calls_map, dict) else None
             module = entry.get("module") if isinstance(entry, dict) else None
         if not isinstance(module, dict) or not isinstance(module.get("resources"), list):
             return None
@@ -534,6 +540,19 @@ def _constant_region(config: Mapping[str, Any]) -> str | None:
     region = expressions.get("region") if isinstance(expressions, dict) else None
     value = region.get("constant_value") if isinstance(region, dict) else None
     return value if isinstance(value, str) and value else None
+
+
+def _check_depth(doc: _Document, value: Any, where: str, address: str) -> None:
+    """Refuse values nested deeper than any Terraform schema nests, before recursing into them."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_VALUE_DEPTH:
+            raise doc.error(f"{where}: nested deeper than {MAX_VALUE_DEPTH} levels", address)
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
 
 
 def _type(value: Any) -> str:

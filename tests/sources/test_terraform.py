@@ -598,6 +598,44 @@ def test_region_fallbacks(tmp_path: Path, case: dict[str, Any], expected: str) -
     assert "_region" not in record.unknown_paths
 
 
+@pytest.mark.parametrize(
+    "configuration",
+    [
+        [],
+        {"provider_config": [], "root_module": []},
+        {"provider_config": {"aws": []}, "root_module": {"module_calls": []}},
+        {
+            "provider_config": {"aws": {"expressions": {"region": []}}},
+            "root_module": {"resources": {}},
+        },
+        {
+            "provider_config": {"aws": {"expressions": {"region": {"constant_value": 7}}}},
+            "root_module": {
+                "resources": [
+                    "x",
+                    {"address": "aws_sagemaker_workforce.x", "provider_config_key": 3},
+                ]
+            },
+        },
+    ],
+)
+def test_an_odd_configuration_only_loses_the_provider_region(
+    tmp_path: Path, configuration: Any
+) -> None:
+    """configuration is read only for a region fallback: its shape never stops a scan."""
+    entry = workforce_change(
+        'module.m["k"].aws_sagemaker_workforce.x',
+        ["create"],
+        COGNITO,
+        module='module.m["k"]',
+        name="x",
+    )
+    plan = plan_of(entry)
+    plan["configuration"] = configuration
+    found = records(write(tmp_path, plan), default_region="eu-south-1")
+    assert [r.resource.region for r in found.values()] == ["eu-south-1"]
+
+
 def test_region_unresolvable_is_unknown(tmp_path: Path) -> None:
     record = _region_case(
         tmp_path, after_extra={}, after_unknown={"arn": True}, key="aws", providers={}
@@ -914,6 +952,23 @@ def test_malformed_document_exits_2_with_one_line(tmp_path: Path, data: Any, exp
     assert lines[0].startswith(f"wfcheck: error: {path}")
     assert expected in lines[0]
     assert "Traceback" not in result.err
+
+
+def test_deeply_nested_markers_are_an_input_error(tmp_path: Path) -> None:
+    marker: Any = True
+    for _ in range(900):
+        marker = [marker]
+    entry = workforce_change(
+        "aws_sagemaker_workforce.x", ["create"], COGNITO, after_unknown={"source_ip_config": marker}
+    )
+    result = run_cli("scan", "--terraform", write(tmp_path, plan_of(entry)))
+    assert result.code == 2
+    (line,) = result.err.splitlines()
+    assert line.startswith(f"wfcheck: error: {tmp_path / 'plan.json'}:")
+    assert line.endswith(
+        "resource_changes[0].change.after_unknown (aws_sagemaker_workforce.x): "
+        "nested deeper than 32 levels"
+    )
 
 
 def test_structural_errors_name_the_line_of_the_resource(tmp_path: Path) -> None:
