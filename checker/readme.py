@@ -1,0 +1,105 @@
+"""Generated README sections, so the docs cannot drift from the code.
+
+``python -m checker.readme`` rewrites the parts of README.md between ``<!-- NAME:start -->`` and
+``<!-- NAME:end -->`` markers; ``tests/test_readme.py`` fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from checker.cli import build_parser
+from checker.policy.loader import BUILTIN, load_policies
+from checker.policy.operators import OPERATORS
+from checker.rules_doc import render_rules
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
+    rows = []
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
+            continue
+        if action.option_strings:
+            name = ", ".join(f"`{o}`" for o in action.option_strings)
+            if action.nargs != 0:
+                metavar = action.metavar or (
+                    "{" + ",".join(map(str, action.choices)) + "}" if action.choices
+                    else action.dest.upper())
+                name += f" `{metavar}`"
+        else:
+            name = f"`{action.metavar or action.dest}`"
+        rows.append(f"| {name} | {_cell(action.help or '')} |")
+    return rows
+
+
+def render_commands() -> str:
+    parser = build_parser()
+    parts = ["`wfcheck --version` prints the version.", ""]
+    for name, sub in _subcommands(parser).items():
+        parts.append(f"### `wfcheck {name}`")
+        parts.append("")
+        if sub.description:
+            parts.append(sub.description)
+            parts.append("")
+        parts.append("| option | meaning |")
+        parts.append("|---|---|")
+        parts.extend(_option_rows(sub))
+        parts.append("")
+    return "\n".join(parts)
+
+
+def render_operators() -> str:
+    lines = ["| operator | applies to | value | holds when |", "|---|---|---|---|"]
+    for name in sorted(OPERATORS):
+        op = OPERATORS[name]
+        scope = "each item" if op.kind == "each" else "whole value"
+        lines.append(f"| `{name}` | {scope} | {op.value_doc or '-'} | {_cell(op.summary)} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_rules_table() -> str:
+    policies = load_policies([BUILTIN])
+    return render_rules([rule.info for rule in policies.rules], policies.vars, "markdown")
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "commands": render_commands,
+    "operators": render_operators,
+    "rules": render_rules_table,
+}
+
+
+def update(text: str) -> str:
+    """README text with every generated section refreshed."""
+    for name, render in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        body = render().rstrip("\n") + "\n"
+        text, count = pattern.subn(lambda m, b=body: m[1] + b + m[2], text)
+        if count != 1:
+            raise SystemExit(f"README.md: missing <!-- {name}:start/end --> markers")
+    return text
+
+
+def main() -> int:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(update(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
