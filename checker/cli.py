@@ -17,7 +17,7 @@ from pathlib import Path
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
-from checker.model import SEVERITIES, ErrorEntry, Report, Result, record_sort_key
+from checker.model import SEVERITIES, ErrorEntry, Record, Report, Result, record_sort_key
 from checker.outcome import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
@@ -327,9 +327,9 @@ def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:
 
 def load_config_defaults(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Apply .wfcheck.yaml (or --config FILE) as parser defaults, so the command line wins."""
-    from checker.config import apply_config, find_config
+    from checker.config import apply_config, find_config, uses_config
 
-    config = find_config(argv)
+    config = find_config(argv) if uses_config(parser, argv) else None
     if config is not None:
         apply_config(parser, config)
 
@@ -611,7 +611,7 @@ def build_report(
 ) -> Report:
     from checker.engine import evaluate_all, gc_paused
 
-    records = []
+    records: list[Record] = []
     with gc_paused():
         for source in sources:
             records.extend(source.records())

@@ -144,7 +144,7 @@ class _RulePlan:
             memo.probe(False)
         elif memo.lookups < _PROBE:
             memo.probe(True)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def plain_outcome(self, doc: dict[str, Any], ctx: Context) -> Outcome:
         if self.constant is not None:
@@ -209,7 +209,7 @@ class _Group(_Memo):
             self.probe(False)
         elif self.lookups < _PROBE:
             self.probe(True)
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 def _groups(plans: list[_RulePlan]) -> list[_Group]:

@@ -169,7 +169,8 @@ class _Builder:
                     value_node.start_mark.line + 1,
                     value_node.start_mark.column + 1,
                 )
-                self.marks[(*child, "<key>")] = (
+                key_path: PathKey = (*child, "<key>")
+                self.marks[key_path] = (
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
                 )
@@ -194,8 +195,13 @@ def load_json(
     limit: int = MAX_JSON_BYTES,
 ) -> Any:
     """Parse JSON, reporting the line and column of a syntax error."""
-    text = read_text(name, limit=limit, error=error, kind=kind,
-                     hint_if_too_large="raise the limit with --max-input-mb")
+    text = read_text(
+        name,
+        limit=limit,
+        error=error,
+        kind=kind,
+        hint_if_too_large="raise the limit with --max-input-mb",
+    )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

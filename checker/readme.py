@@ -38,8 +38,10 @@ def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
             name = ", ".join(f"`{o}`" for o in action.option_strings)
             if action.nargs != 0:
                 metavar = action.metavar or (
-                    "{" + ",".join(map(str, action.choices)) + "}" if action.choices
-                    else action.dest.upper())
+                    "{" + ",".join(map(str, action.choices)) + "}"
+                    if action.choices
+                    else action.dest.upper()
+                )
                 name += f" `{metavar}`"
         else:
             name = f"`{action.metavar or action.dest}`"
@@ -89,7 +91,7 @@ def update(text: str) -> str:
     for name, render in SECTIONS.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         body = render().rstrip("\n") + "\n"
-        text, count = pattern.subn(lambda m, b=body: m[1] + b + m[2], text)
+        text, count = pattern.subn(lambda m: m[1] + body + m[2], text)  # noqa: B023
         if count != 1:
             raise SystemExit(f"README.md: missing <!-- {name}:start/end --> markers")
     return text

@@ -92,9 +92,9 @@ def validate_paths(paths: Sequence[str]) -> tuple[list[str], int]:
             load_policies(policy_files)
         except WfcheckError as exc:
             problems.append(str(exc))
-    for kind, file in others:
+    for kind, name in others:
         try:
-            VALIDATOR_BY_KIND[kind](file)
+            VALIDATOR_BY_KIND[kind](name)
         except WfcheckError as exc:
             problems.append(str(exc))
     return problems, checked

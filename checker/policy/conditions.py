@@ -40,7 +40,9 @@ class Leaf:
         self.each = op.kind == "each"
         self.check = op.check
         self.get = path.get
-        self.fields = path.fields | value.fields if isinstance(value, Path) else path.fields
+        self.fields: frozenset[str] = (
+            path.fields | value.fields if isinstance(value, Path) else path.fields
+        )
         self.holds: Callable[[dict[str, Any], Context], bool] = self._holds_function()
 
     def _holds_function(self) -> Callable[[dict[str, Any], Context], bool]:
@@ -124,7 +126,7 @@ class All:
 
     def __init__(self, children: list[Condition]) -> None:
         self.children = tuple(children)
-        self.fields = frozenset().union(*(child.fields for child in children))
+        self.fields: frozenset[str] = frozenset().union(*(child.fields for child in children))
 
     def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
         for child in self.children:
@@ -145,7 +147,7 @@ class Any_:
 
     def __init__(self, children: list[Condition]) -> None:
         self.children = tuple(children)
-        self.fields = frozenset().union(*(child.fields for child in children))
+        self.fields: frozenset[str] = frozenset().union(*(child.fields for child in children))
 
     def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
         for child in self.children:
@@ -169,7 +171,7 @@ class Not:
 
     def __init__(self, child: Condition) -> None:
         self.child = child
-        self.fields = child.fields
+        self.fields: frozenset[str] = child.fields
 
     def holds(self, doc: dict[str, Any], ctx: Context) -> bool:
         return not self.child.holds(doc, ctx)

@@ -97,8 +97,10 @@ def validate_document(doc: Located) -> None:
     if not errors:
         return
     # An unknown key usually explains the other errors (a misspelt required key): report it first.
-    problems = [(error.validator != "additionalProperties", *_describe(doc, error))
-                for error in _leaf_errors(errors)]
+    problems = [
+        (error.validator != "additionalProperties", *_describe(doc, error))
+        for error in _leaf_errors(errors)
+    ]
     _, line, column, message, hint = min(problems, key=lambda p: p[:3])
     raise PolicyError(message, file=doc.file, line=line, column=column, hint=hint)
 
@@ -190,10 +192,9 @@ def resolve_vars(
         data = doc.data if doc.data is not None else {}
         if not isinstance(data, dict):
             raise doc.error(PolicyError, (), "a var file must be a mapping of NAME: value")
+        prefix: PathKey = ()
         if "vars" in data and isinstance(data["vars"], dict) and len(data) == 1:
             data, prefix = data["vars"], ("vars",)
-        else:
-            prefix = ()
         for name, value in data.items():
             if name not in values:
                 raise doc.error(

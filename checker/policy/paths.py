@@ -26,11 +26,11 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 class _Functions(jmespath.functions.Functions):  # type: ignore[misc]
     """Functions our policies may call besides JMESPath's built-ins."""
 
-    @jmespath.functions.signature({"types": ["string", "null"]}, {"types": ["string"]})
+    @jmespath.functions.signature({"types": ["string", "null"]}, {"types": ["string"]})  # type: ignore[untyped-decorator]
     def _func_split(self, value: str | None, separator: str) -> list[str] | None:
         return None if value is None else value.split(separator)
 
-    @jmespath.functions.signature({"types": ["string", "null"]})
+    @jmespath.functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
     def _func_lower(self, value: str | None) -> str | None:
         return None if value is None else value.lower()
 
@@ -192,11 +192,11 @@ def _fields(node: dict[str, Any], prefix: str = "") -> set[str]:
             for head in heads or {prefix}:
                 found |= _fields(child, head)
         return found
-    found: set[str] = set()
+    collected: set[str] = set()
     for child in node.get("children", []):
         if isinstance(child, dict):
-            found |= _fields(child, prefix)
-    return found
+            collected |= _fields(child, prefix)
+    return collected
 
 
 def top_level_names(fields: frozenset[str]) -> tuple[str, ...] | None:
