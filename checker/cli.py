@@ -488,8 +488,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     if not args.quiet:
         for error in source.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
-            print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
-                  f"{error.message}", file=sys.stderr)
+            subject = f"{error.source} {where}" if where else error.source
+            print(f"{PROG}: incomplete: {subject}: {error.code}: {error.message}",
+                  file=sys.stderr)
         print(f"{PROG}: {len(records)} workforce(s) from {len(source.units)} unit(s)",
               file=sys.stderr)
     return EXIT_INCOMPLETE if source.errors else 0
@@ -662,14 +663,16 @@ def run_scan(args: argparse.Namespace) -> int:
     sources = build_sources(args)
     report = build_report(args, policies.files, rules, sources, now)
     emit_reports(args, report)
-    action_errors = post_report_actions(args, report)
-    if action_errors:
-        report = replace(report, errors=report.errors + tuple(action_errors))
     if not args.quiet:
         for error in report.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
             print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
                   f"{error.message}", file=sys.stderr)
+    action_errors = post_report_actions(args, report)
+    for error in action_errors:
+        print(f"{PROG}: {error.source} failed: {error.code}: {error.message}", file=sys.stderr)
+    if action_errors:
+        report = replace(report, errors=report.errors + tuple(action_errors))
     return exit_code(report, gate, extra_failures=int(report.extra.get("gate_failures", 0)))
 
 
