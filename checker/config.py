@@ -85,6 +85,25 @@ def find_config(argv: Sequence[str], cwd: Path | None = None) -> Located | None:
     return read_config(os.path.relpath(found)) if found else None
 
 
+def uses_config(parser: argparse.ArgumentParser, argv: Sequence[str]) -> bool:
+    """False for commands with no option a config file could set (``validate``, ``config``).
+
+    ``wfcheck validate .wfcheck.yaml`` must be able to report a broken config file instead of
+    failing on it before it starts; ``wfcheck config`` reads the file itself.
+    """
+    commands = commands_of(parser)
+    command = next((item for item in argv if not item.startswith("-")), None)
+    sub = commands.get(command or "")
+    if sub is None:
+        return True
+    return any(
+        action.option_strings
+        and action.dest not in NOT_CONFIGURABLE
+        and not isinstance(action, (argparse._HelpAction, argparse._VersionAction))
+        for action in sub._actions
+    )
+
+
 def read_config(name: str) -> Located:
     """Parse and schema-check a config file; an empty file is an empty config."""
     doc = load_yaml(name, kind="config file")

@@ -351,3 +351,19 @@ def test_policy_tests_use_the_configured_policies(
     )
     monkeypatch.chdir(tmp_path)
     assert run_cli("test", "t.yaml").out == "1 passed, 0 failed\n"
+
+
+def test_validate_reports_a_broken_config_instead_of_failing_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, "fail_onn: high\n")
+    (tmp_path / "vars.yaml").write_text("min_subnets: 3\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "vars.yaml", ".wfcheck.yaml")
+    assert result.code == 2
+    assert result.err == (
+        "wfcheck: error: .wfcheck.yaml:1:1: unknown config key 'fail_onn' "
+        "(did you mean 'fail_on'?)\n"
+    )
+    assert run_cli("validate", "vars.yaml").code == 0
+    assert run_cli("scan", "--input", WORKFORCES).code == 2
