@@ -83,7 +83,7 @@ def _marked(marker: Any) -> bool:
     """Whether a Terraform marker structure (true, or lists/objects of them) marks anything."""
     if marker is True:
         return True
-    if isinstance(marker, Mapping):
+    if isinstance(marker, dict):
         return any(_marked(value) for value in marker.values())
     if isinstance(marker, list):
         return any(_marked(value) for value in marker)
@@ -94,7 +94,7 @@ def _child(marker: Any, key: str | int) -> Any:
     """The marker for one attribute or element; ``True`` covers everything below it."""
     if marker is True:
         return True
-    if isinstance(marker, Mapping) and isinstance(key, str):
+    if isinstance(marker, dict) and isinstance(key, str):
         return marker.get(key)
     if isinstance(marker, list) and isinstance(key, int) and key < len(marker):
         return marker[key]
@@ -108,7 +108,7 @@ def _merge(*markers: Any) -> Any:
         return None
     if any(marker is True for marker in present):
         return True
-    if all(isinstance(marker, Mapping) for marker in present):
+    if all(isinstance(marker, dict) for marker in present):
         keys = sorted({key for marker in present for key in marker})
         return {key: _merge(*(marker.get(key) for marker in present)) for key in keys}
     if all(isinstance(marker, list) for marker in present):
@@ -261,7 +261,7 @@ class TerraformSource(RecordSource):
                     f"actions {actions}, got {_type(after)}",
                     address,
                 )
-            for key in ("after", "after_unknown", "after_sensitive", "before_sensitive"):
+            for key in ("after_unknown", "after_sensitive", "before_sensitive"):
                 _check_depth(doc, body.get(key), f"{where}.change.{key} ({address})", address)
             unknown = body.get("after_unknown")
             sensitive = _merge(body.get("after_sensitive"), body.get("before_sensitive"))
@@ -330,7 +330,6 @@ class TerraformSource(RecordSource):
                     address,
                 )
             sensitive = resource.get("sensitive_values")
-            _check_depth(doc, attributes, f"{label}.values ({address})", address)
             _check_depth(doc, sensitive, f"{label}.sensitive_values ({address})", address)
             if sensitive is not None and not isinstance(sensitive, (dict, bool)):
                 raise doc.error(
@@ -472,6 +471,7 @@ class _ProviderRegions:
 
     def __init__(self, doc: _Document, configuration: Any) -> None:
         self.configs: Mapping[str, Any] = {}
+        self.cache: dict[tuple[str, str, str | None], str | None] = {}
         self.root: Mapping[str, Any] = {}
         if isinstance(configuration, dict):
             configs = configuration.get("provider_config")
@@ -480,6 +480,13 @@ class _ProviderRegions:
             self.root = root if isinstance(root, dict) else {}
 
     def region(self, module_address: str, name: str, provider_name: Any) -> str | None:
+        """Memoized: a plan repeats the same module and resource for every instance."""
+        key = (module_address, name, provider_name if isinstance(provider_name, str) else None)
+        if key not in self.cache:
+            self.cache[key] = self._region(module_address, name, provider_name)
+        return self.cache[key]
+
+    def _region(self, module_address: str, name: str, provider_name: Any) -> str | None:
         calls = module_calls(module_address) if module_address else ()
         key = self._config_key(calls, name)
         if key is None:
