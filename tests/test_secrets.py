@@ -107,6 +107,23 @@ def test_no_extra_report_file_shows_the_secret(plan_path: str, tmp_path: Path) -
     _assert_clean(result, *files)
 
 
+def test_no_baseline_file_shows_the_secret(plan_path: str, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    result = run_cli(
+        "scan",
+        "--terraform",
+        plan_path,
+        "--write-baseline",
+        str(baseline),
+        "--include-unchanged",
+        "--now",
+        NOW,
+    )
+    assert result.code in (0, 1), result.err
+    assert baseline.stat().st_size > 0
+    _assert_clean(result, baseline)
+
+
 def _broken(edit: Any) -> dict[str, Any]:
     plan = _canary_plan()
     edit(plan)
