@@ -14,10 +14,11 @@ every client is created under one lock. boto3/botocore are imported lazily.
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -526,60 +527,60 @@ class AwsSource(RecordSource):
             if self._progress is not None:
                 self._progress(done, total, records, failures)
 
+        # Completions arrive on a queue (not concurrent.futures.wait, which re-scans every
+        # pending future on each call: quadratic at a thousand units).
+        finished: queue.SimpleQueue[tuple[str, Future[Any]]] = queue.SimpleQueue()
+        outstanding = 0
+
+        def submit(kind: str, function: Callable[..., Any], *args: Any) -> None:
+            nonlocal outstanding
+            future = pool.submit(function, *args)
+            future.add_done_callback(lambda done_future: finished.put((kind, done_future)))
+            outstanding += 1
+
         with ThreadPoolExecutor(
             max_workers=self.options.workers, thread_name_prefix="wfcheck"
         ) as pool:
-            pending: dict[Future[Any], str] = {}
             for target in self.targets:
                 if target.state != "ACTIVE":
+                    note = f"account {target.state.lower()}"
                     self.units.append(
-                        UnitStatus(
-                            SOURCE_NAME,
-                            "skipped",
-                            0,
-                            target.account_id,
-                            note=f"account {target.state.lower()}",
-                        )
+                        UnitStatus(SOURCE_NAME, "skipped", 0, target.account_id, note=note)
                     )
                     continue
-                pending[pool.submit(self._prepare, target, factory)] = "account"
-                total += 1
+                submit("account", self._prepare, target, factory)
             report()
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    kind = pending.pop(future)
+            while outstanding:
+                kind, future = finished.get()
+                outstanding -= 1
+                if kind == "unit":
+                    outcome: _Outcome = future.result()
+                    outcomes.append(outcome)
                     done += 1
-                    if kind == "unit":
-                        outcome: _Outcome = future.result()
-                        outcomes.append(outcome)
-                        records += len(outcome.workforces)
-                        failures += outcome.error is not None
-                        continue
-                    prepared: _Prepared = future.result()
-                    account = prepared.target.account_id
-                    for region, note in prepared.skipped:
+                    records += len(outcome.workforces)
+                    failures += outcome.error is not None
+                    report()
+                    continue
+                prepared: _Prepared = future.result()
+                account = prepared.target.account_id
+                for region, note in prepared.skipped:
+                    self.units.append(
+                        UnitStatus(SOURCE_NAME, "skipped", 0, account, region, note=note)
+                    )
+                if prepared.error is not None:
+                    self.errors.append(prepared.error)
+                    failures += 1
+                    for region in prepared.regions or [None]:  # type: ignore[list-item]
                         self.units.append(
-                            UnitStatus(SOURCE_NAME, "skipped", 0, account, region, note=note)
-                        )
-                    if prepared.error is not None:
-                        self.errors.append(prepared.error)
-                        failures += 1
-                        for region in prepared.regions or [None]:  # type: ignore[list-item]
-                            self.units.append(
-                                UnitStatus(
-                                    SOURCE_NAME,
-                                    "error",
-                                    0,
-                                    account,
-                                    region,
-                                    note="AssumeRole failed",
-                                )
+                            UnitStatus(
+                                SOURCE_NAME, "error", 0, account, region, note="AssumeRole failed"
                             )
-                        continue
-                    for region in prepared.regions:
-                        pending[pool.submit(self._read_unit, prepared, region, factory)] = "unit"
-                        total += 1
+                        )
+                    report()
+                    continue
+                for region in prepared.regions:
+                    submit("unit", self._read_unit, prepared, region, factory)
+                    total += 1
                 report()
         outcomes.sort(key=lambda o: (o.account or "", o.region or ""))
         result: list[Record] = []

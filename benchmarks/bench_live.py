@@ -1,0 +1,233 @@
+"""Live collection at organization scale against the loopback AWS server.
+
+50 accounts x 20 regions = 1,000 units, 50 ms latency per request, ``--workers 32``. Reports the
+wall time of ``wfcheck fetch`` against two floors:
+
+- network: units x latency / workers (what perfect overlap of the waits would cost);
+- client creation: the measured CPU time of creating the 1,000 SageMaker clients the way the
+  source does (50 account sessions sharing one loader), since creation is serialized (a lock,
+  and the GIL) it cannot overlap;
+
+plus the same run with ``--workers 1`` (the sequential loop) and the peak RSS of the scan
+process. The server runs in its own process so it does not compete for this one's GIL.
+
+Run: ``python benchmarks/bench_live.py`` (``--skip-sequential`` to save a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-south-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+    "me-south-1",
+    "af-south-1",
+)
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "dummy",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def accounts_file(directory: Path, accounts: int, regions: int) -> Path:
+    path = directory / "accounts.yaml"
+    lines = [
+        "defaults:",
+        "  role_name: wfcheck-audit",
+        f"  regions: [{', '.join(REGIONS[:regions])}]",
+        "accounts:",
+    ]
+    lines += [f'  - id: "{100000000000 + index * 1111:012d}"' for index in range(accounts)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def client_creation_seconds(accounts: int, regions: int) -> tuple[float, float, float]:
+    """(wall and CPU seconds for accounts x regions clients from shared-loader sessions, ms per
+    fresh boto3.Session client), measured in a clean child process."""
+    code = f"""
+import time, botocore.session, boto3
+from botocore.config import Config
+from botocore.credentials import Credentials
+from checker.sources.accounts import fixed_credential_resolver
+regions = {list(REGIONS[:regions])!r}
+config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,
+                read_timeout=15, max_pool_connections=2)
+base = botocore.session.Session()
+loader = base.get_component("data_loader")
+base.create_client("sagemaker", region_name="us-east-1", config=config).close()  # model load
+start, cpu = time.perf_counter(), time.process_time()
+for account in range({accounts}):
+    session = botocore.session.Session()
+    session.register_component("data_loader", loader)
+    session.register_component("credential_provider",
+                               fixed_credential_resolver(Credentials("a", "b", "c")))
+    for region in regions:
+        session.create_client("sagemaker", region_name=region, config=config,
+                              endpoint_url="http://127.0.0.1:9").close()
+shared = time.perf_counter() - start
+shared_cpu = time.process_time() - cpu
+start = time.perf_counter()
+for _ in range(5):
+    boto3.Session().client("sagemaker", region_name="us-east-1").close()
+print(shared, shared_cpu, (time.perf_counter() - start) / 5 * 1000)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        cwd=ROOT,
+        check=True,
+    )
+    shared, shared_cpu, fresh = done.stdout.split()
+    return float(shared), float(shared_cpu), float(fresh)
+
+
+def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
+    """One ``wfcheck fetch`` in a fresh process: its total wall time, the collection's wall and
+    CPU time (after imports, like the client floor), exit code and peak RSS (MiB)."""
+    argv = [
+        "fetch",
+        "--accounts",
+        str(accounts),
+        "--endpoint-url",
+        url,
+        "--sts-endpoint-url",
+        url,
+        "--workers",
+        str(workers),
+        "--output",
+        os.devnull,
+        "--quiet",
+    ]
+    code = (
+        "import time\n"
+        "from checker.cli import main\n"
+        "import botocore.session, botocore.client  # imported before the clock, as in the floor\n"
+        "wall, cpu = time.perf_counter(), time.process_time()\n"
+        f"status = main({argv!r})\n"
+        "print(status, time.perf_counter() - wall, time.process_time() - cpu)\n"
+    )
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=environment(), cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, _, usage = os.wait4(process.pid, 0)
+    total = time.perf_counter() - start
+    exit_code, wall, cpu = output.split()
+    return {
+        "exit": float(exit_code),
+        "wall": float(wall),
+        "cpu": float(cpu),
+        "total": total,
+        "rss": usage.ru_maxrss / 1024,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--accounts", type=int, default=50)
+    parser.add_argument("--regions", type=int, default=20, choices=range(1, 21), metavar="1-20")
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--skip-sequential", action="store_true")
+    args = parser.parse_args()
+    units = args.accounts * args.regions
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.aws_server", "--latency", str(args.latency), "--count", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=environment(),
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        with tempfile.TemporaryDirectory() as tmp:
+            accounts = accounts_file(Path(tmp), args.accounts, args.regions)
+            creation, creation_cpu, fresh_ms = client_creation_seconds(args.accounts, args.regions)
+            network = units * args.latency / args.workers
+            run = run_fetch(url, accounts, args.workers)
+            sequential = None
+            if not args.skip_sequential:
+                sequential = run_fetch(url, accounts, 1)["wall"]
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(timeout=30)
+
+    floor = max(network, creation)
+    wall = run["wall"]
+    print(
+        f"units: {args.accounts} accounts x {args.regions} regions = {units}, "
+        f"latency {args.latency * 1000:.0f} ms, --workers {args.workers} "
+        f"(exit {run['exit']:.0f})"
+    )
+    print(f"network floor  (units x latency / workers): {network:6.2f} s")
+    print(
+        f"client floor   ({units} clients, shared loader):  {creation:6.2f} s "
+        f"({creation / units * 1000:.1f} ms each; fresh boto3.Session: {fresh_ms:.0f} ms)"
+    )
+    print(
+        f"wall time, --workers {args.workers}:             {wall:6.2f} s "
+        f"= {wall / floor:.2f}x the larger floor (target <= 1.5x)"
+    )
+    print(
+        f"  collection CPU {run['cpu']:.2f} s = {run['cpu'] / creation_cpu:.2f}x the client "
+        f"floor's CPU ({creation_cpu:.2f} s); whole process incl. start-up and imports "
+        f"{run['total']:.2f} s"
+    )
+    if sequential is not None:
+        print(
+            f"wall time, --workers 1 (sequential):       {sequential:6.2f} s "
+            f"= {sequential / wall:.1f}x slower (target >= 10x)"
+        )
+    print(f"peak RSS of the scan process:              {run['rss']:6.1f} MiB (target < 300)")
+    return 0 if run["exit"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
