@@ -160,6 +160,14 @@ ERRORS: list[tuple[str, Any]] = [
     ),
     ("format-version-is-secret", _broken(lambda p: p.update(format_version=CANARY))),
     ("actions-are-secret", _broken(lambda p: _vendor(p)["change"].update(actions=CANARY))),
+    (
+        "actions-hold-secret",
+        _broken(lambda p: _vendor(p)["change"].update(actions=["create", CANARY], after=[CANARY])),
+    ),
+    (
+        "sensitive-marker-is-secret",
+        _broken(lambda p: _vendor(p)["change"].update(before_sensitive=CANARY)),
+    ),
     ("after-is-secret", _broken(lambda p: _vendor(p)["change"].update(after=CANARY))),
     ("not-utf8", None),
 ]

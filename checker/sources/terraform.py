@@ -257,21 +257,21 @@ class TerraformSource(RecordSource):
             after = body.get("after")
             if not isinstance(after, dict):
                 raise doc.error(
-                    f"{where}.change.after ({address}): expected an object for "
-                    f"actions {actions}, got {_type(after)}",
+                    f"{where}.change.after ({address}): expected an object for a create or "
+                    f"update, got {_type(after)}",
                     address,
                 )
             for key in ("after_unknown", "after_sensitive", "before_sensitive"):
-                _check_depth(doc, body.get(key), f"{where}.change.{key} ({address})", address)
-            unknown = body.get("after_unknown")
-            sensitive = _merge(body.get("after_sensitive"), body.get("before_sensitive"))
-            for label, marker in (("after_unknown", unknown), ("after_sensitive", sensitive)):
+                marker = body.get(key)
                 if marker is not None and not isinstance(marker, (dict, bool)):
                     raise doc.error(
-                        f"{where}.change.{label} ({address}): expected an object, "
+                        f"{where}.change.{key} ({address}): expected an object, "
                         f"got {_type(marker)}",
                         address,
                     )
+                _check_depth(doc, marker, f"{where}.change.{key} ({address})", address)
+            unknown = body.get("after_unknown")
+            sensitive = _merge(body.get("after_sensitive"), body.get("before_sensitive"))
             module_address = change.get("module_address") or ""
             if not isinstance(module_address, str):
                 raise doc.error(f"{where}.module_address ({address}): expected a string", address)

@@ -886,7 +886,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
     (
         "after-null",
         _mutate(lambda d: change(d, AP)["change"].update(after=None)),
-        "expected an object for actions",
+        "expected an object for a create or update",
     ),
     (
         "after-unknown-list",
