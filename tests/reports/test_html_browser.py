@@ -7,8 +7,10 @@ even when the reader moves the mouse over them.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import replace
@@ -220,5 +222,23 @@ def test_hostile_values_execute_nothing(
         # The payloads are on the page as text for the reviewer to read.
         assert page.evaluate("document.body.innerText.includes('<script>')") is True
         assert page.problems() == []
+    finally:
+        page.close()
+
+
+def test_prints_cleanly(browser: Browser, tmp_path: Path, example_report: Report) -> None:
+    page = open_report(browser, tmp_path, example_report)
+    try:
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"}, page.session)
+        assert page.evaluate("getComputedStyle(document.getElementById('filters')).display") == (
+            "none"
+        )
+        assert page.evaluate("getComputedStyle(document.body).maxWidth") == "none"
+        pdf = base64.b64decode(
+            browser.send("Page.printToPDF", {"printBackground": False}, page.session)["data"]
+        )
+        assert pdf.startswith(b"%PDF-")
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 < pages < 40, pages
     finally:
         page.close()
