@@ -99,6 +99,7 @@ class Behaviour:
     access_denied: set[str] = field(default_factory=set)
     hang: set[str] = field(default_factory=set)
     malformed: set[str] = field(default_factory=set)
+    expired_token: set[str] = field(default_factory=set)
     deny_assume_role: set[str] = field(default_factory=set)
     credential_lifetime: int = 3600
     enabled_regions: dict[str, list[str]] = field(default_factory=dict)  # account -> regions
@@ -246,6 +247,12 @@ class FakeAws:
                 400,
                 "AccessDeniedException",
                 f"User is not authorized to perform: sagemaker:ListWorkforces in {region}",
+            )
+        if _matches(b.expired_token, account, region):
+            return _json_error(
+                400,
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
             )
         if self._count(b.throttle, self._throttled, account, region):
             return _json_error(400, "ThrottlingException", "Rate exceeded")

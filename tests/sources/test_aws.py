@@ -236,6 +236,39 @@ def test_hung_endpoint_times_out(start: Any) -> None:
     assert report["summary"]["records"] == 1
 
 
+@pytest.mark.parametrize(
+    "fault, code",
+    [
+        ("access_denied", "AccessDeniedException"),
+        ("expired_token", "ExpiredTokenException"),
+        ("malformed", "MalformedResponse"),
+    ],
+)
+def test_each_fault_names_its_code(start: Any, fault: str, code: str) -> None:
+    fake = start(count=1, **{fault: {"eu-west-1"}})
+    exit_code, report, _ = scan(fake, "--region", "eu-west-1", "--region", "us-east-1")
+    assert exit_code == 3
+    assert [(e["account"], e["region"], e["code"]) for e in report["errors"]] == [
+        (None, "eu-west-1", code)
+    ]
+    assert report["summary"]["records"] == 1
+
+
+def test_progress_hook_sees_every_unit(start: Any) -> None:
+    from checker.sources.aws import AwsSource, LiveOptions
+
+    fake = start(count=2)
+    calls: list[tuple[int, int, int, int]] = []
+    source = AwsSource(
+        LiveOptions(endpoint_url=fake.url, regions=("us-east-1", "eu-west-1", "sa-east-1")),
+        progress=lambda *counts: calls.append(counts),
+    )
+    assert len(list(source.records())) == 6
+    assert calls[0] == (0, 0, 0, 0)
+    assert calls[-1] == (3, 3, 6, 0)
+    assert [done for done, *_ in calls] == sorted(done for done, *_ in calls)
+
+
 def test_malformed_body_is_an_error_not_an_empty_region(start: Any) -> None:
     fake = start(count=1, malformed={"us-east-1"})
     code, report, _ = scan(fake, "--region", "us-east-1")
