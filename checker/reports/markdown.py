@@ -9,9 +9,10 @@ images, mentions, code spans, emphasis or table breaks). GitHub rejects a step s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
-from checker.model import SEVERITIES, Report, Result, Status, summarize
+from checker.model import SEVERITIES, ErrorEntry, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
 from checker.timestamps import format_timestamp
@@ -22,6 +23,7 @@ MAX_BYTES = 1024 * 1024 - 16 * 1024
 MAX_CELL = 300
 """Longest cell text (characters); longer values are cut with an ellipsis."""
 
+T = TypeVar("T")
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 ACCEPTED = (Status.WAIVED, Status.BASELINE)
 
@@ -64,6 +66,16 @@ def _result_row(result: Result) -> list[str]:
     ]
 
 
+def _error_row(error: ErrorEntry) -> list[str]:
+    return [
+        md_cell(error.source),
+        md_cell(error.account),
+        md_cell(error.region),
+        md_cell(error.code),
+        md_cell(error.message),
+    ]
+
+
 RESULT_HEADERS = ("Severity", "Rule", "Status", "Workforce", "Account", "Region", "Message")
 
 
@@ -89,17 +101,23 @@ _CLOSING = 256  # what a list item leaves for its own closing lines
 
 
 def _add_table(
-    out: _Budget, headers: Sequence[str], rows: Sequence[Sequence[str]], what: str
+    out: _Budget,
+    headers: Sequence[str],
+    items: Sequence[T],
+    row: Callable[[T], Sequence[str]],
+    what: str,
 ) -> None:
-    """A table with as many rows as fit; a line saying how many were left out."""
-    head = _table(headers, [])
-    out.add(*head)
-    for index, row in enumerate(rows):
-        line = "| " + " | ".join(row) + " |"
+    """A table with as many rows as fit; a line saying how many were left out.
+
+    Rows are formatted only while they fit, so a huge report costs no more than a full one.
+    """
+    out.add(*_table(headers, []))
+    for index, item in enumerate(items):
+        line = "| " + " | ".join(row(item)) + " |"
         if not out.fits(line, _RESERVE):
             out.add(
                 "",
-                f"*…and {len(rows) - index} more {what} not shown: the report is "
+                f"*…and {len(items) - index} more {what} not shown: the report is "
                 "summarized to stay under GitHub's 1 MiB limit; see the full report "
                 "(JSON, SARIF or HTML).*",
             )
@@ -147,7 +165,7 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
 
     if failing:
         out.add("### Failures", "")
-        _add_table(out, RESULT_HEADERS, [_result_row(r) for r in failing], "failing result(s)")
+        _add_table(out, RESULT_HEADERS, failing, _result_row, "failing result(s)")
         out.add("")
         remediations = []
         for rule_id in dict.fromkeys(r.rule_id for r in failing):
@@ -170,30 +188,22 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
         _add_table(
             out,
             ("Source", "Account", "Region", "Code", "Message"),
-            [
-                [
-                    md_cell(e.source),
-                    md_cell(e.account),
-                    md_cell(e.region),
-                    md_cell(e.code),
-                    md_cell(e.message),
-                ]
-                for e in report.errors
-            ],
+            report.errors,
+            _error_row,
             "error(s)",
         )
         out.add("", "</details>", "")
 
     if accepted:
         _details(out, f"Accepted: waived or in the baseline ({len(accepted)})")
-        _add_table(out, RESULT_HEADERS, [_result_row(r) for r in accepted], "accepted result(s)")
+        _add_table(out, RESULT_HEADERS, accepted, _result_row, "accepted result(s)")
         out.add("", "</details>", "")
 
     if options.show_passed:
         rest = [r for r in report.results if r.status in (Status.PASS, Status.SKIP)]
         if rest:
             _details(out, f"Passed and skipped ({len(rest)})")
-            _add_table(out, RESULT_HEADERS, [_result_row(r) for r in rest], "result(s)")
+            _add_table(out, RESULT_HEADERS, rest, _result_row, "result(s)")
             out.add("", "</details>", "")
 
     for note in report.notes:
