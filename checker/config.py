@@ -5,9 +5,10 @@ on the command line wins. Keys map generically onto the options that exist at ru
 -> ``--fail-on``, ``policies`` -> ``--policy``), so an option added by any feature can be set from
 the file without touching this module; a key with no matching option is an error, never ignored.
 
-Three keys are not plain options: ``vars`` (NAME: value, added before any ``--var``), ``severity``
-(rule id -> severity, passed to the policy loader) and ``disable`` (rule ids or globs, added to
-``--skip-rule``). Relative paths are taken relative to the config file.
+Four keys are not plain options: ``vars`` (NAME: value, added before any ``--var``), ``severity``
+(rule id -> severity, passed to the policy loader), ``disable`` (rule ids or globs, added to
+``--skip-rule``) and ``commands`` (options for one command only). Relative paths are taken
+relative to the config file.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ COMMAND_LINE = "command line"
 DEFAULT = "default"
 
 # Keys handled here rather than mapped onto an option.
-SPECIAL_KEYS = ("version", "vars", "severity", "disable")
+SPECIAL_KEYS = ("version", "vars", "severity", "disable", "commands")
 # Options that steer the config itself, or are not options a file should set.
 NOT_CONFIGURABLE = frozenset({"help", "version", "config", "no_config", "command", "handler"})
 # List options where the command line adds to the file instead of replacing it: a later --var
@@ -228,78 +229,140 @@ def _replacing(action_class: type[argparse._AppendAction]) -> type[argparse._App
 
 @dataclass(frozen=True)
 class AppliedConfig:
-    """Where each dest's default came from (``file:line``), for ``wfcheck config``."""
+    """Where each (command, dest) default came from (``file:line``), for ``wfcheck config``."""
 
     file: str | None
-    origins: dict[str, str]
+    origins: dict[tuple[str, str], str]
 
 
 def apply_config(parser: argparse.ArgumentParser, doc: Located) -> AppliedConfig:
-    """Set the file's values as defaults on every command that has the option."""
+    """Set the file's values as defaults on every command that has the option.
+
+    ``commands: {scan: {...}, fetch: {...}}`` holds options for one command only; they win over
+    the same option at the top level.
+    """
     data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
     targets = _targets(parser)
-    base = Path(doc.file).parent
-    origins: dict[str, str] = {}
-    known = sorted({target.key for target in targets.values()} | set(SPECIAL_KEYS))
-
-    def where(key: str) -> str:
-        return f"{doc.file}:{doc.where((key, '<key>'))[0]}"
-
-    for key, value in data.items():
-        if key in SPECIAL_KEYS:
-            continue
-        target = _lookup(str(key), targets)
-        if target is None:
-            documented = load_schema(SCHEMA).get("properties", {})
-            if key in documented:
-                raise doc.error(
-                    InputError,
-                    (key, "<key>"),
-                    f"config key {key!r} needs an option this wfcheck does not have",
-                )
-            raise doc.error(
-                InputError,
-                (key, "<key>"),
-                f"unknown config key {key!r}",
-                suggest(str(key), known) or f"known keys: {', '.join(known)}",
-            )
-        applied = 0
-        problems: list[InputError] = []
-        for _, sub, action in target.places:
-            try:
-                default = _convert(action, value, doc, (key,), base)
-            except InputError as exc:
-                problems.append(exc)
-                continue
-            if isinstance(default, list) and action.dest not in ACCUMULATING:
-                default = _ConfigList(default)
-                if isinstance(action, argparse._AppendAction):
-                    action.__class__ = _replacing(type(action))
-            sub.set_defaults(**{action.dest: default})
-            applied += 1
-        if not applied:
-            raise problems[0]
-        origins[target.dest] = where(str(key))
-
     commands = commands_of(parser)
+    applier = _Applier(doc, targets, Path(doc.file).parent)
+    sections: dict[str, Any] = data.get("commands") or {}
+    for command in sections:
+        if command not in commands:
+            raise applier.error(
+                ("commands", command),
+                f"unknown command {command!r}",
+                suggest(str(command), sorted(commands)),
+            )
+    applier.options({key: value for key, value in data.items() if key not in SPECIAL_KEYS}, ())
     if "vars" in data:
         overrides = [_var_text(name, item) for name, item in data["vars"].items()]
-        for sub in commands.values():
-            if "var" in _dests(sub):
-                sub.set_defaults(var=list(overrides))
-        origins["var"] = where("vars")
+        applier.special("vars", "var", lambda command, sub: {"var": list(overrides)})
     if "disable" in data:
-        for sub in commands.values():
-            if "skip_rule" in _dests(sub):
-                current = sub.get_default("skip_rule") or []
-                sub.set_defaults(skip_rule=[*current, *data["disable"]])
-        origins["skip_rule"] = where("disable")
+        applier.special(
+            "disable",
+            "skip_rule",
+            lambda command, sub: {
+                "skip_rule": [*(sub.get_default("skip_rule") or []), *data["disable"]]
+            },
+        )
     if "severity" in data:
-        for command, sub in commands.items():
-            if "policy" in _dests(sub) and command not in NO_SEVERITY_COMMANDS:
-                sub.set_defaults(severity_overrides=dict(data["severity"]))
-        origins["severity_overrides"] = where("severity")
-    return AppliedConfig(doc.file, origins)
+        applier.special(
+            "severity",
+            "policy",
+            lambda command, sub: (
+                None
+                if command in NO_SEVERITY_COMMANDS
+                else {"severity_overrides": dict(data["severity"])}
+            ),
+            origin_dest="severity_overrides",
+        )
+    for command, section in sections.items():
+        applier.options(section, ("commands", command), only=command)
+    return AppliedConfig(doc.file, applier.origins)
+
+
+class _Applier:
+    """Sets converted values as subparser defaults and remembers where each came from."""
+
+    def __init__(self, doc: Located, targets: dict[str, _Target], base: Path) -> None:
+        self.doc = doc
+        self.targets = targets
+        self.base = base
+        self.origins: dict[tuple[str, str], str] = {}
+
+    def where(self, path: PathKey) -> str:
+        return f"{self.doc.file}:{self.doc.where((*path, '<key>'))[0]}"
+
+    def special(
+        self,
+        key: str,
+        dest: str,
+        defaults_for: Callable[[str, argparse.ArgumentParser], dict[str, Any] | None],
+        origin_dest: str | None = None,
+    ) -> None:
+        """A key that is not an option: set ``defaults_for(command)`` where ``dest`` exists."""
+        target = self.targets.get(dest)
+        for command, sub, _ in target.places if target else []:
+            defaults = defaults_for(command, sub)
+            if defaults is not None:
+                sub.set_defaults(**defaults)
+                self.origins.setdefault((command, origin_dest or dest), self.where((key,)))
+
+    def options(self, items: dict[str, Any], prefix: PathKey, only: str | None = None) -> None:
+        for key, value in items.items():
+            path: PathKey = (*prefix, key)
+            if key in SPECIAL_KEYS and prefix:
+                raise self.doc.error(
+                    InputError, (*path, "<key>"), f"{key!r} can only be set at the top level"
+                )
+            target = _lookup(str(key), self.targets)
+            places = [
+                place
+                for place in (target.places if target else [])
+                if only is None or place[0] == only
+            ]
+            if target is None or not places:
+                raise self._unknown(str(key), path, only)
+            problems: list[InputError] = []
+            for command, sub, action in places:
+                try:
+                    default = _convert(action, value, self.doc, path, self.base)
+                except InputError as exc:
+                    problems.append(exc)
+                    continue
+                if isinstance(default, list) and action.dest not in ACCUMULATING:
+                    default = _ConfigList(default)
+                    if isinstance(action, argparse._AppendAction):
+                        action.__class__ = _replacing(type(action))
+                sub.set_defaults(**{action.dest: default})
+                self.origins[(command, action.dest)] = self.where(path)
+            if len(problems) == len(places):
+                raise problems[0]
+
+    def _unknown(self, key: str, path: PathKey, only: str | None) -> InputError:
+        keys = {
+            target.key
+            for target in self.targets.values()
+            if only is None or any(place[0] == only for place in target.places)
+        }
+        if only is None:
+            keys |= set(SPECIAL_KEYS)
+            if key in load_schema(SCHEMA).get("properties", {}):
+                return self.error(
+                    path, f"config key {key!r} needs an option this wfcheck does not have"
+                )
+        where = f" for wfcheck {only}" if only else ""
+        known = sorted(keys)
+        return self.error(
+            path,
+            f"unknown config key {key!r}{where}",
+            suggest(key, known) or f"known keys: {', '.join(known)}",
+        )
+
+    def error(self, path: PathKey, message: str, hint: str | None = None) -> InputError:
+        error = self.doc.error(InputError, (*path, "<key>"), message, hint)
+        assert isinstance(error, InputError)
+        return error
 
 
 def _dests(parser: argparse.ArgumentParser) -> set[str]:
@@ -338,6 +401,11 @@ def _resolve(text: str, action: argparse.Action, base: Path) -> str:
     return prefix + os.path.normpath(os.path.join(base, text))
 
 
+def _key_name(path: PathKey) -> str:
+    """How messages name a config value: ``fail_on``, ``commands.scan.fail_on``."""
+    return ".".join(str(part) for part in path if isinstance(part, str))
+
+
 def _convert(action: argparse.Action, value: Any, doc: Located, path: PathKey, base: Path) -> Any:
     """The default to set for ``action``: checked and converted as argparse would do it."""
     option = _option(action)
@@ -346,14 +414,16 @@ def _convert(action: argparse.Action, value: Any, doc: Located, path: PathKey, b
         (argparse._StoreTrueAction, argparse._StoreFalseAction, argparse.BooleanOptionalAction),
     ):
         if not isinstance(value, bool):
-            raise doc.error(InputError, path, f"{path[0]}: expected true or false ({option})")
+            message = f"{_key_name(path)}: expected true or false ({option})"
+            raise doc.error(InputError, path, message)
         return value
     if isinstance(action, argparse._CountAction):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise doc.error(InputError, path, f"{path[0]}: expected a count ({option})")
+            raise doc.error(InputError, path, f"{_key_name(path)}: expected a count ({option})")
         return value
     if isinstance(action, argparse._StoreConstAction):
-        raise doc.error(InputError, path, f"{path[0]}: {option} cannot be set in a config file")
+        message = f"{_key_name(path)}: {option} cannot be set in a config file"
+        raise doc.error(InputError, path, message)
     if _is_list(action):
         items = value if isinstance(value, list) else [value]
         return [
@@ -375,7 +445,7 @@ def _scalar(
 ) -> Any:
     option = _option(action)
     if isinstance(value, (dict, list)) or value is None:
-        raise doc.error(InputError, path, f"{path[0]}: expected a single value ({option})")
+        raise doc.error(InputError, path, f"{_key_name(path)}: expected a single value ({option})")
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
     text = _resolve(text, action, base)
     result: Any = text
@@ -385,13 +455,13 @@ def _scalar(
             result = convert_type(text)
         except (TypeError, ValueError, argparse.ArgumentTypeError) as exc:
             detail = str(exc) or f"invalid value {text!r}"
-            raise doc.error(InputError, path, f"{path[0]}: {detail} ({option})") from None
+            raise doc.error(InputError, path, f"{_key_name(path)}: {detail} ({option})") from None
     if action.choices is not None and result not in action.choices:
         choices = [str(choice) for choice in action.choices]
         raise doc.error(
             InputError,
             path,
-            f"{path[0]}: {text!r} is not one of: {', '.join(choices)} ({option})",
+            f"{_key_name(path)}: {text!r} is not one of: {', '.join(choices)} ({option})",
             suggest(text, choices),
         )
     # argparse converts a string default itself (once); other values are used as they are.
@@ -419,6 +489,7 @@ def _show(value: Any) -> str:
 
 
 def _explain_lines(
+    command: str,
     sub: argparse.ArgumentParser,
     args: argparse.Namespace,
     applied: AppliedConfig,
@@ -436,7 +507,7 @@ def _explain_lines(
             continue
         seen.add(dest)
         value = getattr(args, dest, None)
-        origins = [applied.origins[dest]] if dest in applied.origins else []
+        origins = [applied.origins[command, dest]] if (command, dest) in applied.origins else []
         if dest in given:
             origins.append(COMMAND_LINE)
         origin = (
@@ -457,7 +528,7 @@ def _explain_lines(
         yield f"{config_key(dest, action)}: {_show(value)}  # {origin or DEFAULT}"
     if "policy" in seen:
         overrides = getattr(args, "severity_overrides", None)
-        origin = applied.origins.get("severity_overrides", DEFAULT)
+        origin = applied.origins.get((command, "severity_overrides"), DEFAULT)
         yield f"severity: {_show(overrides or {})}  # {origin}"
 
 
@@ -474,6 +545,6 @@ def explain_config(make_parser: Callable[[], argparse.ArgumentParser], argv: Seq
     lines = [
         f"# effective configuration of: wfcheck {' '.join(arguments)}",
         f"# config file: {applied.file or 'none'}",
-        *_explain_lines(sub, args, applied, given),
+        *_explain_lines(command, sub, args, applied, given),
     ]
     return "\n".join(lines) + "\n"

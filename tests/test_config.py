@@ -367,3 +367,62 @@ def test_validate_reports_a_broken_config_instead_of_failing_on_it(
     )
     assert run_cli("validate", "vars.yaml").code == 0
     assert run_cli("scan", "--input", WORKFORCES).code == 2
+
+
+# --- command sections ---------------------------------------------------------------------------
+
+
+def test_a_command_section_applies_to_that_command_only_and_wins(tmp_path: Path) -> None:
+    write_config(
+        tmp_path,
+        "format: markdown\nfail_on: high\ncommands:\n"
+        "  rules: {format: json}\n  scan: {fail_on: critical}\n",
+    )
+    scan, rules = parse(tmp_path, "scan"), parse(tmp_path, "rules")
+    assert (scan.format, scan.fail_on) == ("markdown", "critical")
+    assert rules.format == "json"
+    assert parse(tmp_path, "scan", "--fail-on", "low").fail_on == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "commands:\n  scan:\n    fial_on: high\n",
+            "3:5: unknown config key 'fial_on' for wfcheck scan (did you mean 'fail_on'?)",
+        ),
+        (
+            "commands:\n  test:\n    fail_on: high\n",
+            "3:5: unknown config key 'fail_on' for wfcheck test (known keys: ",
+        ),
+        (
+            "commands:\n  scan:\n    vars: {min_subnets: 3}\n",
+            "3:5: 'vars' can only be set at the top level",
+        ),
+        (
+            "commands:\n  scan: {fail_on: hgih}\n",
+            "2:19: commands.scan.fail_on: 'hgih' is not one of",
+        ),
+        (
+            "commands:\n  scna: {fail_on: high}\n",
+            "2:3: unknown command 'scna' (did you mean 'scan'?)",
+        ),
+        (
+            "commands:\n  scan: [fail_on]\n",
+            "2:9: commands.scan: ['fail_on'] is not of type 'object'",
+        ),
+    ],
+)
+def test_command_section_errors(tmp_path: Path, text: str, expected: str) -> None:
+    write_config(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        parse(tmp_path, "scan")
+    assert f".wfcheck.yaml:{expected}" in str(caught.value)
+
+
+def test_config_command_shows_the_section_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, "fail_on: high\ncommands:\n  scan:\n    fail_on: critical\n")
+    monkeypatch.chdir(tmp_path)
+    assert 'fail_on: "critical"  # .wfcheck.yaml:4' in run_cli("config").out.splitlines()
