@@ -526,7 +526,7 @@ def _explain_lines(
             yield f"vars: {_show(shown)}  # {origin or DEFAULT}"
             continue
         yield f"{config_key(dest, action)}: {_show(value)}  # {origin or DEFAULT}"
-    if "policy" in seen:
+    if "policy" in seen and command not in NO_SEVERITY_COMMANDS:
         overrides = getattr(args, "severity_overrides", None)
         origin = applied.origins.get((command, "severity_overrides"), DEFAULT)
         yield f"severity: {_show(overrides or {})}  # {origin}"
