@@ -512,25 +512,36 @@ class AwsSource(RecordSource):
 
     # --- running ---------------------------------------------------------------------------
 
+    def _absorb_account(self, prepared: _Prepared) -> list[str]:
+        """Record an account's skipped regions or AssumeRole failure; the regions to read."""
+        account = prepared.target.account_id
+        for region, note in prepared.skipped:
+            self.units.append(UnitStatus(SOURCE_NAME, "skipped", 0, account, region, note=note))
+        if prepared.error is None:
+            return prepared.regions
+        self.errors.append(prepared.error)
+        for region in prepared.regions or [None]:  # type: ignore[list-item]
+            self.units.append(
+                UnitStatus(SOURCE_NAME, "error", 0, account, region, note="AssumeRole failed")
+            )
+        return []
+
     def _collect(self) -> list[Record]:
         factory = self._factory(self.options)
         self.targets = self._targets(factory)
         for target in self.targets:
             self._regions_wanted(target, factory)  # a missing region is a usage error, now
         outcomes: list[_Outcome] = []
-        total = 0
-        done = 0
-        records = 0
-        failures = len(self.errors)
+        total = done = records = 0
 
         def report() -> None:
             if self._progress is not None:
-                self._progress(done, total, records, failures)
+                self._progress(done, total, records, len(self.errors) + failures)
 
         # Completions arrive on a queue (not concurrent.futures.wait, which re-scans every
         # pending future on each call: quadratic at a thousand units).
         finished: queue.SimpleQueue[tuple[str, Future[Any]]] = queue.SimpleQueue()
-        outstanding = 0
+        outstanding = failures = 0
 
         def submit(kind: str, function: Callable[..., Any], *args: Any) -> None:
             nonlocal outstanding
@@ -538,50 +549,34 @@ class AwsSource(RecordSource):
             future.add_done_callback(lambda done_future: finished.put((kind, done_future)))
             outstanding += 1
 
-        with ThreadPoolExecutor(
-            max_workers=self.options.workers, thread_name_prefix="wfcheck"
-        ) as pool:
-            for target in self.targets:
-                if target.state != "ACTIVE":
-                    note = f"account {target.state.lower()}"
-                    self.units.append(
-                        UnitStatus(SOURCE_NAME, "skipped", 0, target.account_id, note=note)
-                    )
-                    continue
-                submit("account", self._prepare, target, factory)
-            report()
-            while outstanding:
-                kind, future = finished.get()
-                outstanding -= 1
-                if kind == "unit":
-                    outcome: _Outcome = future.result()
-                    outcomes.append(outcome)
-                    done += 1
-                    records += len(outcome.workforces)
-                    failures += outcome.error is not None
-                    report()
-                    continue
-                prepared: _Prepared = future.result()
-                account = prepared.target.account_id
-                for region, note in prepared.skipped:
-                    self.units.append(
-                        UnitStatus(SOURCE_NAME, "skipped", 0, account, region, note=note)
-                    )
-                if prepared.error is not None:
-                    self.errors.append(prepared.error)
-                    failures += 1
-                    for region in prepared.regions or [None]:  # type: ignore[list-item]
+        with ThreadPoolExecutor(self.options.workers, thread_name_prefix="wfcheck") as pool:
+            try:
+                for target in self.targets:
+                    if target.state == "ACTIVE":
+                        submit("account", self._prepare, target, factory)
+                    else:
+                        note = f"account {target.state.lower()}"
                         self.units.append(
-                            UnitStatus(
-                                SOURCE_NAME, "error", 0, account, region, note="AssumeRole failed"
-                            )
+                            UnitStatus(SOURCE_NAME, "skipped", 0, target.account_id, note=note)
                         )
-                    report()
-                    continue
-                for region in prepared.regions:
-                    submit("unit", self._read_unit, prepared, region, factory)
-                    total += 1
                 report()
+                while outstanding:
+                    kind, future = finished.get()
+                    outstanding -= 1
+                    if kind == "unit":
+                        outcome: _Outcome = future.result()
+                        outcomes.append(outcome)
+                        done += 1
+                        records += len(outcome.workforces)
+                        failures += outcome.error is not None
+                    else:
+                        for region in self._absorb_account(future.result()):
+                            submit("unit", self._read_unit, future.result(), region, factory)
+                            total += 1
+                    report()
+            except BaseException:  # Ctrl-C: drop queued units instead of running them
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         outcomes.sort(key=lambda o: (o.account or "", o.region or ""))
         result: list[Record] = []
         for outcome in outcomes:
