@@ -265,10 +265,14 @@ class ClientFactory:
             max_pool_connections=2,
         )
         self.region: str | None = self.session.get_config_variable("region")
-        self.partition = (
-            self.session.get_partition_for_region(self.region) if self.region else "aws"
-        )
+        try:
+            self.partition = (
+                self.session.get_partition_for_region(self.region) if self.region else "aws"
+            )
+        except Exception:  # an unknown region name: assume the main partition
+            self.partition = "aws"
         self._sts: Any = None
+        self._sts_lock = threading.Lock()
 
     def account_session(self, credentials: Any) -> Any:
         """A session for one account's credentials that shares the base session's loader."""
@@ -292,14 +296,22 @@ class ClientFactory:
             )
 
     def sts(self) -> Any:
-        """One STS client for every AssumeRole (clients are thread-safe)."""
-        if self._sts is None:
-            self._sts = self.client(
-                "sts",
-                self.region or HOME_REGION.get(self.partition, "us-east-1"),
-                endpoint_url=self.options.sts_endpoint_url,
-            )
-        return self._sts
+        """One STS client for every AssumeRole and refresh (clients are thread-safe), with a
+        connection pool as large as the worker pool so no connection is discarded."""
+        from botocore.config import Config
+
+        with self._sts_lock:
+            if self._sts is None:
+                region = self.region or HOME_REGION.get(self.partition, "us-east-1")
+                config = self.config.merge(Config(max_pool_connections=self.options.workers))
+                with self._lock:
+                    self._sts = self.session.create_client(
+                        "sts",
+                        region_name=region,
+                        endpoint_url=self.options.sts_endpoint_url,
+                        config=config,
+                    )
+            return self._sts
 
     def sagemaker_regions(self, partition: str) -> list[str]:
         with self._lock:
