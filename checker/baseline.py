@@ -56,27 +56,35 @@ def render_baseline(results: Sequence[Result], now: datetime) -> str:
     for result in results:
         if result.status not in BASELINED:
             continue
+        fingerprint = result.fingerprint
+        if fingerprint in entries:
+            continue
         res = result.resource
-        entries.setdefault(
-            result.fingerprint,
-            {
-                "fingerprint": result.fingerprint,
-                "rule_id": result.rule_id,
-                "resource": res.key,
-                "name": res.name,
-                "account": res.account,
-                "region": res.region,
-                "severity": result.severity,
-                "title": result.title,
-            },
-        )
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "tool": "wfcheck",
-        "generated_at": format_timestamp(now),
-        "entries": [entries[key] for key in sorted(entries)],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        entries[fingerprint] = {
+            "fingerprint": fingerprint,
+            "rule_id": result.rule_id,
+            "resource": res.key,
+            "name": res.name,
+            "account": res.account,
+            "region": res.region,
+            "severity": result.severity,
+            "title": result.title,
+        }
+    # One entry per line: a reviewable diff when the file changes, and the C JSON encoder
+    # (indent= would fall back to the pure-Python one) for estates with millions of results.
+    lines = [
+        "{",
+        f'  "schema_version": {SCHEMA_VERSION},',
+        '  "tool": "wfcheck",',
+        f'  "generated_at": {json.dumps(format_timestamp(now))},',
+        '  "entries": [',
+        ",\n".join(f"    {json.dumps(entries[k], ensure_ascii=False)}" for k in sorted(entries)),
+        "  ]",
+        "}",
+    ]
+    if not entries:
+        del lines[5]
+    return "\n".join(lines) + "\n"
 
 
 def load_baseline(path: str) -> Baseline:

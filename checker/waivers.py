@@ -12,11 +12,12 @@ exception cannot silently become a permanent hole.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from fnmatch import fnmatchcase
-from functools import cache
+from fnmatch import translate
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -24,11 +25,11 @@ import jsonschema
 
 from checker.errors import InputError, WfcheckError
 from checker.loading import Located, PathKey, load_yaml
-from checker.model import Result, Status
+from checker.model import Resource, Result, Status
 from checker.policy.loader import suggest
 from checker.timestamps import format_timestamp
 
-GLOB_CHARS = frozenset("*?[")
+_GLOB = re.compile(r"[*?\[]")  # the characters that make a selector value a glob
 SELECTORS = ("arn", "name", "account", "address")
 EXPIRY_WARNING = timedelta(days=14)
 #: Statuses a waiver can accept: a failure, or one that cannot be decided yet. An ``error``
@@ -109,14 +110,20 @@ def _describe(
 
 
 def is_glob(text: str) -> bool:
-    return any(char in GLOB_CHARS for char in text)
+    return _GLOB.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _matcher(pattern: str) -> Callable[[str], object]:
+    """The pattern compiled once: ``fnmatchcase``'s own translation for a glob, else equality."""
+    if is_glob(pattern):
+        return re.compile(translate(pattern)).match
+    return pattern.__eq__
 
 
 def matches(pattern: str, value: str | None) -> bool:
     """Equality, or ``fnmatchcase`` when the pattern was written as a glob. Never substrings."""
-    if value is None:
-        return False
-    return fnmatchcase(value, pattern) if is_glob(pattern) else value == pattern
+    return value is not None and bool(_matcher(pattern)(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +154,10 @@ class Waiver:
         return f"waiver {self.where} ({self.rule} on {target})"
 
     def applies_to(self, result: Result) -> bool:
-        if not matches(self.rule, result.rule_id):
-            return False
-        res = result.resource
+        return matches(self.rule, result.rule_id) and self.selects(result.resource)
+
+    def selects(self, res: Resource) -> bool:
+        """Whether the resource selector matches (the rule is checked separately)."""
         if self.selector == "account":
             return matches(self.value, res.account) and (
                 self.region is None or matches(self.region, res.region)
@@ -305,6 +313,55 @@ def _left(ends: datetime, now: datetime) -> str:
     return f"in {remaining.days} day(s)"
 
 
+class _Matcher:
+    """Which of some waivers apply to a result, without testing every waiver on every result.
+
+    Scans yield millions of results but few rule ids and, per workforce, one result per rule:
+    the rule patterns are matched once per rule id and the selectors once per resource (exact
+    values looked up by key, globs tested). Only an optimization: ``hits`` equals
+    ``[i for i, w in enumerate(waivers) if w.applies_to(result)]`` (a test compares the two).
+    """
+
+    def __init__(self, waivers: Sequence[Waiver]) -> None:
+        self.waivers = waivers
+        self.exact: dict[tuple[str, str], list[int]] = {}
+        self.globs: list[int] = []
+        for i, waiver in enumerate(waivers):
+            if is_glob(waiver.value):
+                self.globs.append(i)
+            else:
+                self.exact.setdefault((waiver.selector, waiver.value), []).append(i)
+        self.by_rule: dict[str, frozenset[int]] = {}
+        self.by_resource: dict[Resource, tuple[int, ...]] = {}
+
+    def _selected(self, res: Resource) -> tuple[int, ...]:
+        found = [i for i in self.globs if self.waivers[i].selects(res)]
+        for selector, value in (
+            ("arn", res.arn),
+            ("name", res.name),
+            ("account", res.account),
+            ("address", res.address),
+        ):
+            if value is not None:
+                found.extend(
+                    i for i in self.exact.get((selector, value), ()) if self.waivers[i].selects(res)
+                )
+        return tuple(sorted(found))
+
+    def hits(self, result: Result) -> list[int]:
+        if not self.waivers:
+            return []
+        rule = self.by_rule.get(result.rule_id)
+        if rule is None:
+            rule = self.by_rule[result.rule_id] = frozenset(
+                i for i, w in enumerate(self.waivers) if matches(w.rule, result.rule_id)
+            )
+        selected = self.by_resource.get(result.resource)
+        if selected is None:
+            selected = self.by_resource[result.resource] = self._selected(result.resource)
+        return [i for i in selected if i in rule]
+
+
 def apply_waivers(
     results: Sequence[Result], waivers: Sequence[Waiver], now: datetime, *, strict: bool = False
 ) -> WaiverOutcome:
@@ -318,15 +375,15 @@ def apply_waivers(
     used: set[int] = set()
     revived: dict[int, int] = {}
     out: list[Result] = []
+    current, lapsed = _Matcher(active), _Matcher(expired)
     for result in results:
         if result.status not in WAIVABLE:
             out.append(result)
             continue
-        hits = [i for i, w in enumerate(active) if w.applies_to(result)]
+        hits = current.hits(result)
         used.update(hits)
-        for i, w in enumerate(expired):
-            if w.applies_to(result):
-                revived[i] = revived.get(i, 0) + 1
+        for i in lapsed.hits(result):
+            revived[i] = revived.get(i, 0) + 1
         if hits:
             waiver = active[hits[0]]
             result = result._replace(status=Status.WAIVED, annotation=waiver.annotation())

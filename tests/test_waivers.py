@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.errors import InputError
 from checker.model import Resource, Result, Status
@@ -550,3 +552,60 @@ def test_example_waivers_load() -> None:
         ("WF002", "account"),
     ]
     assert waivers[1].expires == "2027-01-15T18:00:00Z"
+
+
+# --- the per-rule index is only an optimization ----------------------------------------------
+
+_VALUES = {
+    "arn": [ARN, f"{ARN}2", "arn:aws:sagemaker:*:222222222222:workforce/*", f"{ARN}*"],
+    "name": ["labeling-broad", "labeling", "labeling-*", "*broad", "other"],
+    "account": ["222222222222", "22222222222*", "111111111111"],
+    "address": ["aws_sagemaker_workforce.a", "*.a", "aws_sagemaker_workforce.b"],
+}
+
+
+@st.composite
+def _waiver(draw: st.DrawFn) -> Waiver:
+    selector = draw(st.sampled_from(sorted(_VALUES)))
+    region = draw(st.sampled_from([None, "us-east-1", "eu-*"])) if selector == "account" else None
+    ends = at(draw(st.sampled_from(["2026-11-24T00:00:00Z", "2026-12-31T00:00:00Z"])))
+    return Waiver(
+        draw(st.sampled_from(["WF011", "WF012", "WF01*", "*", "WF0?2"])),
+        selector,
+        draw(st.sampled_from(_VALUES[selector])),
+        region,
+        f"reason {draw(st.integers(1, 99))}",  # tells apart which waiver was applied
+        "o",
+        "x",
+        ends,
+        None,
+        "w.yaml",
+        1,
+    )
+
+
+@st.composite
+def _result(draw: st.DrawFn) -> Result:
+    return result(
+        draw(st.sampled_from(["WF011", "WF012", "WF021"])),
+        draw(st.sampled_from([Status.FAIL, Status.UNKNOWN, Status.PASS])),
+        arn=draw(st.sampled_from([ARN, f"{ARN}2", None])),
+        name=draw(st.sampled_from(["labeling-broad", "labeling", None])),
+        account=draw(st.sampled_from(["222222222222", "111111111111"])),
+        region=draw(st.sampled_from(["us-east-1", "eu-west-1"])),
+        address=draw(st.sampled_from(["aws_sagemaker_workforce.a", None])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_result(), max_size=12), st.lists(_waiver(), max_size=8))
+def test_index_agrees_with_plain_matching(results: list[Result], waivers: list[Waiver]) -> None:
+    now = at(NOW)
+    active = [w for w in waivers if now < w.ends]
+    outcome = apply_waivers(results, waivers, now)
+    for before, after in zip(results, outcome.results):
+        hits = [w for w in active if w.applies_to(before)]
+        if before.status in (Status.FAIL, Status.UNKNOWN) and hits:
+            assert after == before._replace(status=Status.WAIVED, annotation=hits[0].annotation())
+        else:
+            assert after == before
