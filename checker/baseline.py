@@ -90,12 +90,13 @@ def render_baseline(results: Sequence[Result], now: datetime) -> str:
 def load_baseline(path: str) -> Baseline:
     """Read and validate a baseline file; any problem is an ``InputError`` at file:line."""
     data = load_json(path, kind="baseline file")
-    problems = list(_validator().iter_errors(data))
-    if problems:
+    if not _well_formed(data):
+        problems = list(_validator().iter_errors(data))
         # Only on the error path: parse again with positions to say where the problem is.
         located = _locate(path, data)
         check_schema(located, schema("baseline.schema.json"), InputError)
-        raise InputError(problems[0].message, file=path)  # pragma: no cover - defensive
+        message = problems[0].message if problems else "not a wfcheck baseline file"
+        raise InputError(message, file=path)
     entries: dict[str, BaselineEntry] = {}
     for index, raw in enumerate(data["entries"]):
         entry = BaselineEntry(
@@ -118,6 +119,38 @@ def load_baseline(path: str) -> Baseline:
             )
         entries[entry.fingerprint] = entry
     return Baseline(path, entries)
+
+
+_TOP = frozenset({"schema_version", "tool", "generated_at", "entries"})
+_REQUIRED = ("fingerprint", "rule_id", "resource")
+_OPTIONAL = frozenset({"name", "account", "region", "severity", "title"})
+_ENTRY_KEYS = _OPTIONAL | set(_REQUIRED)
+
+
+def _well_formed(data: Any) -> bool:
+    """A fast check no looser than ``baseline.schema.json`` (jsonschema takes seconds on 100k
+    entries); anything it rejects goes through the schema for a located message."""
+    if not isinstance(data, dict) or not _TOP.issuperset(data) or "entries" not in data:
+        return False
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, (int, float)) or version != 1:
+        return False
+    if any(not isinstance(data.get(key, ""), str) for key in ("tool", "generated_at")):
+        return False
+    if not isinstance(data["entries"], list):
+        return False
+    for entry in data["entries"]:
+        if not isinstance(entry, dict) or not _ENTRY_KEYS.issuperset(entry):
+            return False
+        for key in _REQUIRED:
+            value = entry.get(key)
+            if not isinstance(value, str) or len(value) < (3 if key == "fingerprint" else 1):
+                return False
+        for key in _OPTIONAL:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                return False
+    return True
 
 
 def _validator() -> Any:

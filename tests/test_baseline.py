@@ -253,3 +253,36 @@ def test_unwritable_baseline_target_is_exit_2(tmp_path: Path, target: str) -> No
 def test_missing_baseline_file_is_exit_2(tmp_path: Path) -> None:
     code, _, err = scan("--input", EXAMPLE_INPUT, "--baseline", str(tmp_path / "none.json"))
     assert code == 2 and "none.json: cannot read baseline file" in err
+
+
+ENTRY = {"fingerprint": "WF011:arn:x", "rule_id": "WF011", "resource": "arn:x"}
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        GOOD,
+        {"schema_version": 1, "entries": []},
+        {"schema_version": 1.0, "entries": []},
+        {"schema_version": True, "entries": []},
+        {"schema_version": "1", "entries": []},
+        {"schema_version": 1, "entries": [], "tool": 3},
+        {"schema_version": 1, "entries": [], "generated_at": None},
+        {"schema_version": 1, "entries": [], "extra": 1},
+        {"schema_version": 1},
+        {"schema_version": 1, "entries": [{**ENTRY, "name": None, "title": "t"}]},
+        {"schema_version": 1, "entries": [{**ENTRY, "name": 3}]},
+        {"schema_version": 1, "entries": [{**ENTRY, "other": "x"}]},
+        {"schema_version": 1, "entries": [{**ENTRY, "fingerprint": "ab"}]},
+        {"schema_version": 1, "entries": [{**ENTRY, "rule_id": ""}]},
+        {"schema_version": 1, "entries": [{**ENTRY, "resource": None}]},
+        {"schema_version": 1, "entries": [ENTRY, "x"]},
+        {"schema_version": 1, "entries": {}},
+        [],
+        None,
+    ],
+)
+def test_fast_check_agrees_with_the_schema(doc: object) -> None:
+    from checker.baseline import _validator, _well_formed
+
+    assert _well_formed(doc) is (not list(_validator().iter_errors(doc)))
