@@ -163,6 +163,33 @@ def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
     }
 
 
+def naive_loop_seconds(url: str, sample: int) -> float:
+    """Seconds per unit of the loop people write first: a fresh boto3.Session and client per
+    account x region, one after the other (measured on ``sample`` units, in a child process)."""
+    code = f"""
+import time, boto3
+regions = {list(REGIONS)!r}
+start = time.perf_counter()
+for index in range({sample}):
+    session = boto3.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                            aws_secret_access_key="dummy", region_name=regions[index % 20])
+    client = session.client("sagemaker", endpoint_url={url!r})
+    for page in client.get_paginator("list_workforces").paginate():
+        pass
+    client.close()
+print((time.perf_counter() - start) / {sample})
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        cwd=ROOT,
+        check=True,
+    )
+    return float(done.stdout)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -172,6 +199,13 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--workers", type=int, default=32)
     parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=40,
+        metavar="N",
+        help="units of the fresh-Session loop to time (extrapolated)",
+    )
     args = parser.parse_args()
     units = args.accounts * args.regions
 
@@ -194,6 +228,7 @@ def main() -> int:
             sequential = None
             if not args.skip_sequential:
                 sequential = run_fetch(url, accounts, 1)["wall"]
+            naive = naive_loop_seconds(url, args.naive_sample) * units
     finally:
         assert server.stdin is not None
         server.stdin.close()
@@ -225,6 +260,10 @@ def main() -> int:
             f"wall time, --workers 1 (sequential):       {sequential:6.2f} s "
             f"= {sequential / wall:.1f}x slower (target >= 10x)"
         )
+    print(
+        f"naive loop (fresh boto3.Session per unit), {units} units extrapolated from "
+        f"{args.naive_sample}: {naive:6.2f} s = {naive / wall:.1f}x slower"
+    )
     print(f"peak RSS of the scan process:              {run['rss']:6.1f} MiB (target < 300)")
     return 0 if run["exit"] == 0 else 1
 

@@ -52,7 +52,7 @@ MAX_WORKERS = 256
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_TIMEOUT = 15.0
 MAX_MESSAGE = 500
-GC_EVERY = 64  # units between garbage collections while collecting
+GC_EVERY = 128  # units between garbage collections while collecting (~100 MB of dead clients)
 HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 NAME_CONTAINS = r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$"
 
