@@ -473,3 +473,34 @@ def test_offline_commands_never_import_boto3(argv: list[str]) -> None:
     status, loaded = done.stdout.strip().split(" ", 1)
     assert status in ("0", "1")
     assert loaded == "[]"
+
+
+def test_clients_keep_only_the_operation_used(start: Any) -> None:
+    from checker.sources.aws import ClientFactory, LiveOptions
+
+    fake = start(count=1)
+    client = ClientFactory(LiveOptions(endpoint_url=fake.url)).client(
+        "sagemaker", "us-east-1", endpoint_url=fake.url
+    )
+    assert client.can_paginate("list_workforces")
+    assert not hasattr(client, "create_workforce")
+    assert not hasattr(client, "delete_workforce")
+    client.close()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_garbage_collector_state_is_restored(start: Any, enabled: bool) -> None:
+    import gc
+
+    from checker.sources.aws import AwsSource, LiveOptions
+
+    fake = start(count=1)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        source = AwsSource(LiveOptions(endpoint_url=fake.url, regions=("us-east-1",)))
+        assert len(list(source.records())) == 1
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        (gc.enable if was else gc.disable)()
