@@ -18,8 +18,8 @@ from typing import Any
 from checker.errors import InputError
 from checker.loading import Located, load_json, load_yaml
 from checker.model import Result, Status
+from checker.schemacheck import check_document, load_schema
 from checker.timestamps import format_timestamp
-from checker.waivers import check_schema, schema
 
 SCHEMA_VERSION = 1
 #: What a baseline records and accepts: failures, and failures not decidable yet. Waived
@@ -94,7 +94,7 @@ def load_baseline(path: str) -> Baseline:
         problems = list(_validator().iter_errors(data))
         # Only on the error path: parse again with positions to say where the problem is.
         located = _locate(path, data)
-        check_schema(located, schema("baseline.schema.json"), InputError)
+        check_document(located, load_schema("baseline.schema.json"), InputError)
         message = problems[0].message if problems else "not a wfcheck baseline file"
         raise InputError(message, file=path)
     entries: dict[str, BaselineEntry] = {}
@@ -156,7 +156,7 @@ def _well_formed(data: Any) -> bool:
 def _validator() -> Any:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(schema("baseline.schema.json"))
+    return jsonschema.Draft202012Validator(load_schema("baseline.schema.json"))
 
 
 def _locate(path: str, data: Any) -> Located:

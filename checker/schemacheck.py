@@ -1,7 +1,8 @@
 """JSON Schema checks for wfcheck's own YAML files, reported as ``file:line:column: message``.
 
-Policy tests and the config file ship their schema as package data (``checker/schemas/``), so
-editors can use it too; this module turns the first problem into one located error with a
+Policies, waivers, baselines, policy tests and the config file ship their schemas as package
+data (``checker/schemas/``, ``checker/policy/schema.json``), so editors can use them too; this
+module, shared by all of them, turns the first problem into one located error with a
 did-you-mean hint for unknown keys and misspelled values.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -46,7 +47,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check_document(doc: Located, schema: dict[str, Any], error: type[WfcheckError]) -> None:
+Context = Callable[[Located, PathKey], tuple[str, int]]
+"""For a path, the message prefix (``rule WF031: ``) and how many leading path parts it names."""
+
+
+def check_document(
+    doc: Located, schema: dict[str, Any], error: type[WfcheckError], context: Context | None = None
+) -> None:
     """Raise the first problem (by position in the file), or return when the document is valid."""
     validator = jsonschema.Draft202012Validator(schema)
     leaves = _leaves(validator.iter_errors(_plain(doc.data)))
@@ -55,7 +62,9 @@ def check_document(doc: Located, schema: dict[str, Any], error: type[WfcheckErro
     # A misspelled key explains the "required" error it causes, so unknown keys come first.
     rank = {"additionalProperties": 0, "required": 2}
     best = min(rank.get(str(leaf.validator), 1) for leaf in leaves)
-    problems = [_describe(doc, leaf) for leaf in leaves if rank.get(str(leaf.validator), 1) == best]
+    problems = [
+        _describe(doc, leaf, context) for leaf in leaves if rank.get(str(leaf.validator), 1) == best
+    ]
     line, column, message, hint = min(problems, key=lambda problem: problem[:2])
     raise error(message, file=doc.file, line=line, column=column, hint=hint)
 
@@ -73,30 +82,51 @@ def _leaves(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.Val
     return found
 
 
-def _field(path: Sequence[str | int]) -> str:
-    return ".".join(str(part) for part in path) or "document"
+def field_name(path: Sequence[str | int]) -> str:
+    """``waivers[0].reason``: how a user would point at the value."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 def _describe(
-    doc: Located, problem: jsonschema.ValidationError
+    doc: Located, problem: jsonschema.ValidationError, context: Context | None
 ) -> tuple[int, int, str, str | None]:
     path: PathKey = tuple(problem.absolute_path)
-    name = _field(path)
+    prefix, named = context(doc, path) if context else ("", 0)
+    name = field_name(path[named:])
     if problem.validator == "additionalProperties" and isinstance(problem.instance, dict):
         allowed = sorted(problem.schema.get("properties", {}))
         unknown = sorted(str(key) for key in problem.instance if key not in allowed)
         line, column = doc.where((*path, unknown[0], "<key>"))
-        where = f" in {name}" if path else ""
         hint = suggest(unknown[0], allowed) or f"allowed keys: {', '.join(allowed)}"
-        return line, column, f"unknown key {unknown[0]!r}{where}", hint
+        where = f"{name}: " if name else ""
+        return line, column, f"{prefix}{where}unknown key {unknown[0]!r}", hint
+    name = name or "document"
     line, column = doc.where(path)
     if problem.validator == "enum":
         choices = [str(choice) for choice in problem.validator_value]
+        hint = suggest(str(problem.instance), choices)
+        title = problem.schema.get("title") if isinstance(problem.schema, dict) else None
+        if title:  # a long, documented list (operators): name the kind, not every choice
+            return line, column, f"{prefix}unknown {title} {problem.instance!r}", hint
         return (
             line,
             column,
-            f"{name}: {problem.instance!r} is not one of: {', '.join(choices)}",
-            suggest(str(problem.instance), choices),
+            f"{prefix}{name}: {problem.instance!r} is not one of: {', '.join(choices)}",
+            hint,
+        )
+    if (
+        problem.validator == "type"
+        and problem.validator_value == "string"
+        and isinstance(problem.instance, (int, float))
+    ):
+        return (
+            line,
+            column,
+            f"{prefix}{name}: expected a string, got {problem.instance!r}",
+            f'quote it: "{problem.instance}"',
         )
     if problem.validator in ("not", "propertyNames", "pattern") and isinstance(
         problem.schema, dict
@@ -105,5 +135,5 @@ def _describe(
         if problem.validator == "not" and isinstance(problem.validator_value, dict):
             described = problem.validator_value.get("description", described)
         if described:
-            return line, column, f"{name}: {described}", None
-    return line, column, f"{name}: {problem.message}", None
+            return line, column, f"{prefix}{name}: {described}", None
+    return line, column, f"{prefix}{name}: {problem.message}", None

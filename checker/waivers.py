@@ -11,22 +11,18 @@ exception cannot silently become a permanent hole.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from fnmatch import translate
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import Any
 
-import jsonschema
-
-from checker.errors import InputError, WfcheckError
+from checker.errors import InputError
 from checker.loading import Located, PathKey, load_yaml
 from checker.model import Resource, Result, Status
-from checker.policy.loader import suggest
+from checker.schemacheck import check_document, field_name, load_schema
 from checker.timestamps import format_timestamp
 
 _GLOB = re.compile(r"[*?\[]")  # the characters that make a selector value a glob
@@ -35,78 +31,6 @@ EXPIRY_WARNING = timedelta(days=14)
 #: Statuses a waiver can accept: a failure, or one that cannot be decided yet. An ``error``
 #: (the rule could not be evaluated) is never waived: nothing unproven passes.
 WAIVABLE = frozenset({Status.FAIL, Status.UNKNOWN})
-
-
-@cache
-def schema(name: str) -> dict[str, Any]:
-    """A JSON Schema shipped in ``checker/schemas/`` (package data)."""
-    text = (resources.files("checker") / "schemas" / name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def check_schema(doc: Located, schema_doc: dict[str, Any], error: type[WfcheckError]) -> None:
-    """Raise the first schema problem (by position) as ``file:line:column: message (hint)``."""
-    validator = jsonschema.Draft202012Validator(schema_doc)
-    problems = [_describe(doc, problem) for problem in _leaves(validator.iter_errors(doc.data))]
-    if problems:
-        # By position; at one position an unknown key (with its did-you-mean) explains most.
-        line, column, message, hint = min(
-            problems, key=lambda p: (p[0], p[1], "unknown key" not in p[2], p[2])
-        )
-        raise error(message, file=doc.file, line=line, column=column, hint=hint)
-
-
-def _leaves(errors: Iterable[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
-    found: list[jsonschema.ValidationError] = []
-    for problem in errors:
-        if problem.context:
-            found.extend(_leaves(problem.context))
-        else:
-            found.append(problem)
-    return found
-
-
-def _field(path: PathKey) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "document"
-
-
-def _describe(
-    doc: Located, problem: jsonschema.ValidationError
-) -> tuple[int, int, str, str | None]:
-    path: PathKey = tuple(problem.absolute_path)
-    name = _field(path)
-    if problem.validator == "additionalProperties" and isinstance(problem.instance, dict):
-        allowed = sorted(problem.schema.get("properties", {}))
-        key = sorted(str(k) for k in problem.instance if k not in allowed)[0]
-        line, column = doc.where((*path, key, "<key>"))
-        hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        return line, column, f"{name}: unknown key {key!r}", hint
-    line, column = doc.where(path)
-    if (
-        problem.validator == "type"
-        and problem.validator_value == "string"
-        and isinstance(problem.instance, (int, float, bool))
-    ):
-        return (
-            line,
-            column,
-            f"{name}: expected a string, got {problem.instance!r}",
-            f'quote it: "{problem.instance}"',
-        )
-    if problem.validator == "required":
-        return line, column, f"{name}: {problem.message}", None
-    if problem.validator == "pattern" and path and path[-1] == "arn":
-        return (
-            line,
-            column,
-            f"{name}: {problem.instance!r} is not an ARN",
-            "write the full arn:aws:sagemaker:REGION:ACCOUNT:workforce/NAME or use name:",
-        )
-    return line, column, f"{name}: {problem.message}", None
 
 
 def is_glob(text: str) -> bool:
@@ -205,11 +129,11 @@ def _check_value(doc: Located, path: PathKey, selector: str, text: str) -> None:
         raise doc.error(
             InputError,
             path,
-            f"{_field(path)}: {text!r} is not a 12-digit account id",
+            f"{field_name(path)}: {text!r} is not a 12-digit account id",
             "write the id in quotes, or an explicit glob such as '1111*'",
         )
     if selector == "rule" and not is_glob(text) and text != text.strip():
-        raise doc.error(InputError, path, f"{_field(path)}: {text!r} has surrounding spaces")
+        raise doc.error(InputError, path, f"{field_name(path)}: {text!r} has surrounding spaces")
 
 
 def load_waivers(path: str) -> list[Waiver]:
@@ -219,7 +143,7 @@ def load_waivers(path: str) -> list[Waiver]:
         raise doc.error(
             InputError, (), "expected a mapping with a 'waivers:' list", "see examples/waivers.yaml"
         )
-    check_schema(doc, schema("waivers.schema.json"), InputError)
+    check_document(doc, load_schema("waivers.schema.json"), InputError)
     waivers = []
     for index, entry in enumerate(doc.data["waivers"]):
         base: PathKey = ("waivers", index)
@@ -229,7 +153,7 @@ def load_waivers(path: str) -> list[Waiver]:
             raise doc.error(
                 InputError,
                 base,
-                f"{_field(base)}: needs exactly one resource "
+                f"{field_name(base)}: needs exactly one resource "
                 f"selector of {', '.join(SELECTORS)} (found: {found})",
                 "write one entry per resource",
             )
@@ -238,16 +162,17 @@ def load_waivers(path: str) -> list[Waiver]:
             raise doc.error(
                 InputError,
                 (*base, "region", "<key>"),
-                f"{_field(base)}: region is only allowed with account",
+                f"{field_name(base)}: region is only allowed with account",
             )
         _check_value(doc, (*base, "rule"), "rule", entry["rule"])
         _check_value(doc, (*base, selector), selector, entry[selector])
         expiry = parse_expiry(entry["expires"])
         if expiry is None:
+            where = (*base, "expires")
             raise doc.error(
                 InputError,
-                (*base, "expires"),
-                f"{_field((*base, 'expires'))}: {entry['expires']!r} is not a date or date-time",
+                where,
+                f"{field_name(where)}: {entry['expires']!r} is not a date or date-time",
                 "write 2026-12-31 or 2026-12-31T18:00:00Z",
             )
         waivers.append(

@@ -198,7 +198,7 @@ INVALID = [
     ("disable: WF034\n", "1:10: disable: 'WF034' is not of type 'array'"),
     ("vars: [a, b]\n", "1:7: vars: ['a', 'b'] is not of type 'object'"),
     ("version: 2\n", "1:10: version: 1 was expected"),
-    ("policies: [builtin, {a: 1}]\n", "1:21: policies.1: {'a': 1} is not of type 'string'"),
+    ("policies: [builtin, {a: 1}]\n", "1:21: policies[1]: {'a': 1} is not of type 'string'"),
     ("config: other.yaml\n", "1:1: unknown config key 'config'"),
     ("fail_on: high\nfail_on: low\n", "2:1: duplicate key 'fail_on'"),
     ("fail_on: [high\n", "2:1: invalid YAML"),

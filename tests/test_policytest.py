@@ -196,21 +196,21 @@ INVALID = [
     ("cases: []\n", ":1:8: cases: [] should be non-empty"),
     (
         CASE + "    expect: {WF011: fial}\n",
-        ":4:21: cases.0.expect.WF011: 'fial' is not one of: pass, fail, skip, error "
+        ":4:21: cases[0].expect.WF011: 'fial' is not one of: pass, fail, skip, error "
         "(did you mean 'fail'?)",
     ),
     (
         CASE + "    expects: {WF011: fail}\n",
-        ":4:5: unknown key 'expects' in cases.0 (did you mean 'expect'?)",
+        ":4:5: cases[0]: unknown key 'expects' (did you mean 'expect'?)",
     ),
-    (CASE, ":2:5: cases.0: 'expect' is a required property"),
+    (CASE, ":2:5: cases[0]: 'expect' is a required property"),
     (
         "cases:\n  - name: c\n    expect: {WF011: fail}\n",
-        ":2:5: cases.0: 'record' is a required property",
+        ":2:5: cases[0]: 'record' is a required property",
     ),
     (
         CASE + "    record_file: x.json\n    expect: {WF011: fail}\n",
-        ":2:5: cases.0: give either record or record_file, not both",
+        ":2:5: cases[0]: give either record or record_file, not both",
     ),
     (
         CASE + "    expect: {WF099: fail}\n",
@@ -252,7 +252,7 @@ INVALID = [
     ("cases:\n  - name: c\n    record: {a: [}\n", ":3:18: invalid YAML"),
     (
         CASE + "    account: 12345\n    expect: {WF011: fail}\n",
-        ":4:14: cases.0.account: 12345 is not of type 'string'",
+        ":4:14: cases[0].account: expected a string, got 12345",
     ),
 ]
 
@@ -296,7 +296,7 @@ def test_validate_knows_policy_test_files(tmp_path: Path) -> None:
     assert run_cli("validate", str(good)).code == 0
     result = run_cli("validate", str(bad))
     assert result.code == 2
-    assert f"{bad}:8:21: cases.0.expect.WF011: 'nope' is not one of" in result.err
+    assert f"{bad}:8:21: cases[0].expect.WF011: 'nope' is not one of" in result.err
 
 
 def test_load_test_file_keeps_case_lines(tmp_path: Path) -> None:

@@ -192,7 +192,7 @@ BROKEN = {
     ),
     "policies/tests/tagging.yaml": (
         "cases:\n  - name: c\n    record: {}\n    expect: {A: flop}\n",
-        "policies/tests/tagging.yaml:4:17: cases.0.expect.A: 'flop' is not one of",
+        "policies/tests/tagging.yaml:4:17: cases[0].expect.A: 'flop' is not one of",
     ),
 }
 

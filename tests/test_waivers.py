@@ -499,7 +499,7 @@ def test_max_waiver_days_must_be_a_count(value: str) -> None:
         ),
         (entry(selector="account: 111111111111"), 3, "expected a string, got 111111111111 (quote"),
         (entry(selector="account: '11111111111'"), 3, "is not a 12-digit account id"),
-        (entry(selector="arn: workforce/a"), 3, "is not an ARN"),
+        (entry(selector="arn: workforce/a"), 3, "arn: not an ARN"),
         (entry(expires="never"), 6, "'never' is not a date or date-time"),
         (entry(expires="2026-02-30"), 6, "invalid YAML value"),
         (entry(rule="''"), 2, "waivers[0].rule"),

@@ -7,7 +7,6 @@ are parsed once, here.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -17,14 +16,13 @@ from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
 
-import jsonschema
-
 from checker.errors import PolicyError
 from checker.loading import Located, PathKey, iter_files, load_yaml
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.operators import OPERATORS
 from checker.policy.paths import Path, compile_path
+from checker.schemacheck import check_document, suggest
 
 BUILTIN = "builtin"
 POLICY_SUFFIXES = (".yaml", ".yml")
@@ -66,11 +64,6 @@ class PolicySet:
     var_sources: Mapping[str, str] = field(default_factory=dict)
 
 
-def suggest(word: str, choices: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
 def policy_files(paths: Sequence[str]) -> list[str]:
     """Expand ``builtin`` and directories (recursively; ``tests/`` folders hold test cases)."""
     files: list[str] = []
@@ -92,67 +85,18 @@ def policy_files(paths: Sequence[str]) -> list[str]:
 
 def validate_document(doc: Located) -> None:
     """Check a parsed policy file against the schema; raise the first problem by position."""
-    validator = jsonschema.Draft202012Validator(policy_schema())
-    errors = list(validator.iter_errors(doc.data))
-    if not errors:
-        return
-    # An unknown key usually explains the other errors (a misspelt required key): report it first.
-    problems = [
-        (error.validator != "additionalProperties", *_describe(doc, error))
-        for error in _leaf_errors(errors)
-    ]
-    _, line, column, message, hint = min(problems, key=lambda p: p[:3])
-    raise PolicyError(message, file=doc.file, line=line, column=column, hint=hint)
+    check_document(doc, policy_schema(), PolicyError, _rule_context)
 
 
-def _leaf_errors(errors: list[jsonschema.ValidationError]) -> list[jsonschema.ValidationError]:
-    leaves = []
-    for error in errors:
-        if error.context:
-            leaves.extend(_leaf_errors(list(error.context)))
-        else:
-            leaves.append(error)
-    return leaves
-
-
-def _rule_prefix(doc: Located, path: PathKey) -> str:
+def _rule_context(doc: Located, path: PathKey) -> tuple[str, int]:
+    """Errors inside a rule start with ``rule ID:`` and name the field within the rule."""
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
         rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
         rule = rules[path[1]] if isinstance(rules, list) and path[1] < len(rules) else None
         rule_id = rule.get("id") if isinstance(rule, dict) else None
-        return f"rule {rule_id}: " if isinstance(rule_id, str) else f"rules[{path[1]}]: "
-    return ""
-
-
-def _describe(doc: Located, error: jsonschema.ValidationError) -> tuple[int, int, str, str | None]:
-    path: PathKey = tuple(error.absolute_path)
-    prefix = _rule_prefix(doc, path)
-    relative = path[2:] if prefix else path
-    field_name = ".".join(str(p) for p in relative) or ("rule" if prefix else "document")
-    hint = None
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(str(k) for k in error.instance if k not in allowed)
-        key = unknown[0]
-        line, column = doc.where((*path, key, "<key>"))
-        hint = suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        where = f" in {field_name}" if relative else ""
-        return line, column, f"{prefix}unknown key {key!r}{where}", hint
-    line, column = doc.where(path)
-    if error.validator == "enum" and path and path[-1] == "op":
-        op = str(error.instance)
-        return line, column, f"{prefix}unknown operator {op!r}", suggest(op, sorted(OPERATORS))
-    if error.validator == "required":
-        return line, column, f"{prefix}{field_name}: {error.message}", None
-    if error.validator == "enum":
-        choices = ", ".join(str(c) for c in error.validator_value)
-        return (
-            line,
-            column,
-            f"{prefix}{field_name}: {error.instance!r} is not one of: {choices}",
-            suggest(str(error.instance), [str(c) for c in error.validator_value]),
-        )
-    return line, column, f"{prefix}{field_name}: {error.message}", None
+        label = f"rule {rule_id}" if isinstance(rule_id, str) else f"rules[{path[1]}]"
+        return f"{label}: ", 2
+    return "", 0
 
 
 # --- vars ---------------------------------------------------------------------------------------
