@@ -107,15 +107,15 @@ def _describe(
     line, column = doc.where(path)
     if problem.validator == "enum":
         choices = [str(choice) for choice in problem.validator_value]
-        hint = suggest(str(problem.instance), choices)
+        suggestion = suggest(str(problem.instance), choices)
         title = problem.schema.get("title") if isinstance(problem.schema, dict) else None
         if title:  # a long, documented list (operators): name the kind, not every choice
-            return line, column, f"{prefix}unknown {title} {problem.instance!r}", hint
+            return line, column, f"{prefix}unknown {title} {problem.instance!r}", suggestion
         return (
             line,
             column,
             f"{prefix}{name}: {problem.instance!r} is not one of: {', '.join(choices)}",
-            hint,
+            suggestion,
         )
     if (
         problem.validator == "type"
