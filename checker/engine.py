@@ -259,29 +259,26 @@ def _outcomes(
         yield record, outcomes
 
 
-def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) -> Iterator[Result]:
-    """Results for every record and rule, record by record, in rule order."""
-    plans = [_RulePlan(rule, now) for rule in rules]
+def _results(
+    pairs: Iterable[tuple[Record, Sequence[Outcome]]], rules: Sequence[Rule]
+) -> Iterator[Result]:
+    """Results from each record's outcomes (in rule order): the engine stamps the rule's parts."""
     infos = [rule.info for rule in rules]
     make = tuple.__new__  # Result's own __new__ re-binds ten arguments; this is the hot path
-    for record, outcomes in _outcomes(records, plans):
+    for record, outcomes in pairs:
         resource = record.resource
         for info, (status, message, path, evidence) in zip(infos, outcomes, strict=True):
             yield make(
                 Result,
-                (
-                    info.id,
-                    info.title,
-                    info.severity,
-                    status,
-                    resource,
-                    message,
-                    path,
-                    info.remediation,
-                    evidence,
-                    None,
-                ),
-            )
+                (info.id, info.title, info.severity, status, resource, message, path,
+                 info.remediation, evidence, None),
+            )  # fmt: skip
+
+
+def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) -> Iterator[Result]:
+    """Results for every record and rule, record by record, in rule order."""
+    plans = [_RulePlan(rule, now) for rule in rules]
+    return _results(_outcomes(records, plans), rules)
 
 
 PARALLEL_MIN_RECORDS = 20_000
@@ -350,31 +347,14 @@ def _decode_outcomes(
     raw, distinct = pickle.loads(payload)  # noqa: S301 - our own child's bytes, via a pipe
     indexes = array("L")
     indexes.frombytes(raw)
-    if len(indexes) != len(records) * len(rules):
+    width = len(rules)
+    if len(indexes) != len(records) * width:
         raise RuntimeError("evaluation child returned a truncated result")
-    infos = [rule.info for rule in rules]
-    make = tuple.__new__
-    position = 0
-    for record in records:
-        resource = record.resource
-        for info in infos:
-            status, message, path, evidence = distinct[indexes[position]]
-            position += 1
-            yield make(
-                Result,
-                (
-                    info.id,
-                    info.title,
-                    info.severity,
-                    status,
-                    resource,
-                    message,
-                    path,
-                    info.remediation,
-                    evidence,
-                    None,
-                ),
-            )
+    pairs = (
+        (record, [distinct[i] for i in indexes[n * width : (n + 1) * width]])
+        for n, record in enumerate(records)
+    )
+    return _results(pairs, rules)
 
 
 @contextmanager
