@@ -504,3 +504,11 @@ def test_garbage_collector_state_is_restored(start: Any, enabled: bool) -> None:
         assert gc.get_freeze_count() == 0
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_unknown_profile_is_a_usage_error(start: Any) -> None:
+    fake = start(count=1)
+    code, _, err = scan(fake, "--profile", "no-such-profile", "--region", "us-east-1")
+    assert code == 2
+    assert "--profile" in err and "no-such-profile" in err
+    assert fake.calls == []
