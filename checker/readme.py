@@ -79,8 +79,15 @@ def render_rules_table() -> str:
     return render_rules([rule.info for rule in policies.rules], policies.vars, "markdown")
 
 
+def render_iam() -> str:
+    from checker.iam import render_policy
+
+    return f"```json\n{render_policy().rstrip()}\n```"
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "commands": render_commands,
+    "iam": render_iam,
     "operators": render_operators,
     "rules": render_rules_table,
 }
