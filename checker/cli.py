@@ -646,11 +646,6 @@ def write_text(path: str | None, text: str) -> None:
         raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
 
 
-def use_color(args: argparse.Namespace) -> bool:
-    return (args.output in (None, "-") and sys.stdout.isatty()
-            and "NO_COLOR" not in os.environ)
-
-
 # --- running ------------------------------------------------------------------------------------
 
 

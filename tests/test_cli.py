@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN, ROOT
+from tests.conftest import ROOT
+from tests.golden_files import assert_golden, scan_examples
 from tests.helpers import NOW, run_cli
 
 EXAMPLE = "examples/workforces.json"
@@ -21,28 +21,11 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
 
 
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("WFCHECK_UPDATE_GOLDEN"):
-        path.write_text(text)
-    assert text == path.read_text(), f"{name} differs; refresh with WFCHECK_UPDATE_GOLDEN=1"
-
-
-def test_examples_json_report_matches_golden() -> None:
-    result = run_cli(
-        "scan",
-        "--input",
-        EXAMPLE,
-        "--var-file",
-        "examples/vars.yaml",
-        "--format",
-        "json",
-        "--now",
-        NOW,
-    )
+def test_examples_json_report_matches_golden(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = scan_examples(monkeypatch, "--format", "json")
     assert result.code == 1
     assert result.err == ""
-    check_golden("examples.json", result.out)
+    assert_golden("examples.json", result.out)
     report = json.loads(result.out)
     assert report["schema_version"] == 1
     assert report["tool"]["name"] == "wfcheck"

@@ -16,7 +16,7 @@ from checker.reports import get_writer
 from checker.reports.asff import finding_id, findings, unplaced
 from checker.reports.interface import RenderOptions
 from tests.reports.conftest import INJECTIONS
-from tests.reports.machine_golden import assert_golden, example_output
+from tests.golden_files import assert_golden, example_output
 
 INPUT_SHAPE = (
     botocore.session.get_session()

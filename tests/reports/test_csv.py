@@ -13,7 +13,7 @@ from checker.reports import get_writer
 from checker.reports.csv import COLUMNS, neutralize
 from checker.reports.interface import RenderOptions
 from tests.reports.conftest import INJECTIONS
-from tests.reports.machine_golden import assert_golden, example_output
+from tests.golden_files import assert_golden, example_output
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -18,7 +18,7 @@ from checker.reports.github import (
     level_for,
 )
 from checker.reports.interface import RenderOptions
-from tests.reports.human_golden import assert_golden, scan_examples
+from tests.golden_files import assert_golden, scan_examples
 
 COMMAND = re.compile(r"^::(?P<name>[a-z-]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")
 

@@ -17,7 +17,7 @@ from checker.reports.html import render_html
 from checker.reports.interface import RenderOptions
 from tests.conftest import ROOT
 from tests.reports.conftest import INJECTIONS
-from tests.reports.human_golden import assert_golden, scan_examples
+from tests.golden_files import assert_golden, scan_examples
 
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 

@@ -15,7 +15,7 @@ from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.junit import xml_attr
 from tests.reports.conftest import INJECTIONS
-from tests.reports.machine_golden import assert_golden, example_output
+from tests.golden_files import assert_golden, example_output
 
 XSD = etree.XMLSchema(
     etree.parse(str(Path(__file__).resolve().parents[1] / "schemas" / "junit-jenkins.xsd"))

@@ -11,7 +11,7 @@ import pytest
 from checker.model import ErrorEntry, Report, Resource, Result, RuleInfo, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.markdown import MAX_BYTES, md_cell, render_markdown
-from tests.reports.human_golden import assert_golden, scan_examples
+from tests.golden_files import assert_golden, scan_examples
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker.reports.destinations import ReportSpec, parse_report_spec
-from tests.reports.human_golden import scan_examples
+from tests.golden_files import scan_examples
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.sarif import artifact_uri, fingerprint, message_text, pseudo_path
 from tests.reports.conftest import INJECTIONS
-from tests.reports.machine_golden import assert_golden, example_output
+from tests.golden_files import assert_golden, example_output
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json").read_text()

@@ -18,7 +18,7 @@ from checker.reports.table import WRITER
 from checker.reports.text import terminal_safe
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.helpers import report_for
-from tests.reports.human_golden import assert_golden, scan_examples
+from tests.golden_files import assert_golden, scan_examples
 
 ESC = "\x1b"
 

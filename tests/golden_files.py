@@ -1,9 +1,8 @@
-"""Golden files for the human-facing formats (table, Markdown, HTML, GitHub commands).
+"""Golden files: the exact output of ``wfcheck scan`` on the examples, one per format.
 
-A golden file is the exact output of ``wfcheck scan`` on the examples; a change shows up as a
-readable diff in review. After an intended change, refresh them with::
+A change shows up as a readable diff in review. After an intended change, refresh them with::
 
-    WFCHECK_UPDATE_GOLDEN=1 python -m pytest tests/reports -q -p no:cacheprovider
+    WFCHECK_UPDATE_GOLDEN=1 python -m pytest tests -q -p no:cacheprovider
 
 and review ``git diff tests/golden``.
 """
@@ -36,6 +35,13 @@ def scan_examples(monkeypatch: pytest.MonkeyPatch, *argv: str) -> CliResult:
         NOW,
         *argv,
     )
+
+
+def example_output(monkeypatch: pytest.MonkeyPatch, fmt: str, *extra: str) -> str:
+    """The report in ``fmt`` on stdout; the examples trip every rule, so the scan exits 1."""
+    result = scan_examples(monkeypatch, "--format", fmt, *extra)
+    assert result.code == 1, result.err
+    return result.out
 
 
 def assert_golden(name: str, text: str) -> None:
