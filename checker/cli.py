@@ -574,7 +574,10 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
     """Write the --format report to stdout (or --output), and any extra reports."""
     from checker.reports.destinations import (
-        STEP_SUMMARY_VAR, append_text, check_destinations, want_color,
+        STEP_SUMMARY_VAR,
+        append_text,
+        check_destinations,
+        want_color,
     )
 
     specs = getattr(args, "report", None) or []

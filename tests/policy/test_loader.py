@@ -160,7 +160,8 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     error = error_for(tmp_path, "version: 1\nrules: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nested deeper than" in str(error)
+    assert "nest" in str(error)  # our depth limit, or libyaml's own, whichever trips first
+    assert error.line == 2
 
 
 def test_non_utf8_policy(tmp_path: Path) -> None:
