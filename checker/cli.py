@@ -32,46 +32,94 @@ PROG = "wfcheck"
 
 def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("policies")
-    group.add_argument("--policy", action="append", default=None, metavar="PATH",
-                       help="policy file or directory (repeatable); replaces the bundled pack; "
-                            "'builtin' names the bundled pack")
-    group.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                       help="set a policy var (a list as comma-separated or JSON)")
-    group.add_argument("--var-file", action="append", default=[], metavar="FILE",
-                       help="YAML file of var values (repeatable)")
-    group.add_argument("--rule", action="append", default=[], metavar="ID",
-                       help="only run rules matching this id or glob (repeatable)")
-    group.add_argument("--skip-rule", action="append", default=[], metavar="ID",
-                       help="do not run rules matching this id or glob (repeatable)")
+    group.add_argument(
+        "--policy",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="policy file or directory (repeatable); replaces the bundled pack; "
+        "'builtin' names the bundled pack",
+    )
+    group.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a policy var (a list as comma-separated or JSON)",
+    )
+    group.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of var values (repeatable)",
+    )
+    group.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only run rules matching this id or glob (repeatable)",
+    )
+    group.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="do not run rules matching this id or glob (repeatable)",
+    )
 
 
 def _add_output_arguments(parser: argparse.ArgumentParser, default_format: str = "table") -> None:
     group = parser.add_argument_group("output")
-    group.add_argument("--format", choices=sorted(WRITER_BY_NAME), default=default_format,
-                       help=f"report format on stdout (default {default_format})")
+    group.add_argument(
+        "--format",
+        choices=sorted(WRITER_BY_NAME),
+        default=default_format,
+        help=f"report format on stdout (default {default_format})",
+    )
     group.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
-    group.add_argument("--show-passed", action="store_true",
-                       help="table: list passed and skipped results too")
+    group.add_argument(
+        "--show-passed", action="store_true", help="table: list passed and skipped results too"
+    )
     group.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
 
 
 def _add_gate_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("gate")
-    group.add_argument("--fail-on", choices=SEVERITIES, default="low",
-                       help="lowest severity that fails the run (default low; info never fails)")
-    group.add_argument("--soft-fail", action="store_true",
-                       help="exit 0 even with failing results (2 and 3 are kept)")
-    group.add_argument("--now", metavar="ISO8601",
-                       help="evaluate as of this time (age rules, generated_at)")
+    group.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="low",
+        help="lowest severity that fails the run (default low; info never fails)",
+    )
+    group.add_argument(
+        "--soft-fail",
+        action="store_true",
+        help="exit 0 even with failing results (2 and 3 are kept)",
+    )
+    group.add_argument(
+        "--now", metavar="ISO8601", help="evaluate as of this time (age rules, generated_at)"
+    )
 
 
 def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("offline inputs")
-    group.add_argument("--input", action="append", default=[], metavar="FILE",
-                       help="list-workforces / describe-workforce JSON, a list of workforces, or "
-                            "a wfcheck snapshot (repeatable; - is stdin)")
-    group.add_argument("--max-input-mb", type=int, default=32, metavar="N",
-                       help="refuse input files larger than N MiB (default 32)")
+    group.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="list-workforces / describe-workforce JSON, a list of workforces, or "
+        "a wfcheck snapshot (repeatable; - is stdin)",
+    )
+    group.add_argument(
+        "--max-input-mb",
+        type=int,
+        default=32,
+        metavar="N",
+        help="refuse input files larger than N MiB (default 32)",
+    )
 
 
 # Extension points: each feature area owns one of these functions (and its own modules), so
@@ -83,53 +131,112 @@ def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
     from checker.sources import aws as live
 
     group = parser.add_argument_group("live AWS collection (scan without --input, fetch)")
-    group.add_argument("--profile", metavar="NAME", help="AWS profile (default: the standard "
-                       "credential chain)")
-    group.add_argument("--region", action="append", dest="region", default=None,
-                       metavar="REGION", help="region to read (repeatable); 'all': every "
-                       "SageMaker region enabled in the account (default: the session's region)")
-    group.add_argument("--endpoint-url", metavar="URL", help="SageMaker endpoint (private "
-                       "endpoints, tests)")
+    group.add_argument(
+        "--profile", metavar="NAME", help="AWS profile (default: the standard credential chain)"
+    )
+    group.add_argument(
+        "--region",
+        action="append",
+        dest="region",
+        default=None,
+        metavar="REGION",
+        help="region to read (repeatable); 'all': every "
+        "SageMaker region enabled in the account (default: the session's region)",
+    )
+    group.add_argument(
+        "--endpoint-url", metavar="URL", help="SageMaker endpoint (private endpoints, tests)"
+    )
     group.add_argument("--sts-endpoint-url", metavar="URL", help="STS endpoint for AssumeRole")
     group.add_argument("--role-arn", metavar="ARN", help="assume this role (one account)")
-    group.add_argument("--accounts", metavar="FILE", help="YAML file of accounts to read "
-                       "(see docs/live.md)")
-    group.add_argument("--org", action="store_true", help="read every active account of the "
-                       "AWS Organization (with --role-name)")
-    group.add_argument("--role-name", metavar="NAME", help="role to assume in each account "
-                       "(--org; default for --accounts entries)")
+    group.add_argument(
+        "--accounts", metavar="FILE", help="YAML file of accounts to read (see docs/live.md)"
+    )
+    group.add_argument(
+        "--org",
+        action="store_true",
+        help="read every active account of the AWS Organization (with --role-name)",
+    )
+    group.add_argument(
+        "--role-name",
+        metavar="NAME",
+        help="role to assume in each account (--org; default for --accounts entries)",
+    )
     group.add_argument("--external-id", metavar="ID", help="ExternalId for AssumeRole")
-    group.add_argument("--name-contains", metavar="TEXT", help="only workforces whose name "
-                       "contains TEXT (NameContains)")
+    group.add_argument(
+        "--name-contains",
+        metavar="TEXT",
+        help="only workforces whose name contains TEXT (NameContains)",
+    )
     group.add_argument("--sort-by", choices=live.SORT_BY, help="SortBy")
     group.add_argument("--sort-order", choices=live.SORT_ORDER, help="SortOrder")
-    group.add_argument("--page-size", type=int, metavar="N", help="workforces per request "
-                       f"(1-{live.MAX_PAGE_SIZE})")
-    group.add_argument("--max-items", type=int, metavar="N", help="stop each listing after N "
-                       "workforces; the resume token is printed and kept in the report")
-    group.add_argument("--starting-token", metavar="TOKEN", help="resume a listing "
-                       "(one account and region) from a --max-items resume token")
-    group.add_argument("--workers", type=int, default=live.DEFAULT_WORKERS, metavar="N",
-                       help=f"parallel requests at most (default {live.DEFAULT_WORKERS})")
-    group.add_argument("--retry-mode", choices=live.RETRY_MODES, default="standard",
-                       help="botocore retry mode (default standard)")
-    group.add_argument("--max-attempts", type=int, default=live.DEFAULT_MAX_ATTEMPTS,
-                       metavar="N", help="attempts per request, retries included "
-                       f"(default {live.DEFAULT_MAX_ATTEMPTS})")
-    group.add_argument("--timeout", type=float, default=live.DEFAULT_TIMEOUT, metavar="SECONDS",
-                       help=f"connect and read timeout (default {live.DEFAULT_TIMEOUT:g})")
+    group.add_argument(
+        "--page-size",
+        type=int,
+        metavar="N",
+        help=f"workforces per request (1-{live.MAX_PAGE_SIZE})",
+    )
+    group.add_argument(
+        "--max-items",
+        type=int,
+        metavar="N",
+        help="stop each listing after N "
+        "workforces; the resume token is printed and kept in the report",
+    )
+    group.add_argument(
+        "--starting-token",
+        metavar="TOKEN",
+        help="resume a listing (one account and region) from a --max-items resume token",
+    )
+    group.add_argument(
+        "--workers",
+        type=int,
+        default=live.DEFAULT_WORKERS,
+        metavar="N",
+        help=f"parallel requests at most (default {live.DEFAULT_WORKERS})",
+    )
+    group.add_argument(
+        "--retry-mode",
+        choices=live.RETRY_MODES,
+        default="standard",
+        help="botocore retry mode (default standard)",
+    )
+    group.add_argument(
+        "--max-attempts",
+        type=int,
+        default=live.DEFAULT_MAX_ATTEMPTS,
+        metavar="N",
+        help=f"attempts per request, retries included (default {live.DEFAULT_MAX_ATTEMPTS})",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=live.DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"connect and read timeout (default {live.DEFAULT_TIMEOUT:g})",
+    )
 
 
 def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
     """Terraform plan/state inputs."""
     group = parser.add_argument_group("terraform")
-    group.add_argument("--terraform", action="append", default=[], metavar="FILE",
-                       help="JSON of terraform show -json PLANFILE, or of terraform show -json "
-                            "(state) (repeatable; - is stdin)")
-    group.add_argument("--include-unchanged", action="store_true",
-                       help="plans: also check workforces the plan leaves unchanged (no-op)")
-    group.add_argument("--fail-on-unknown", action="store_true",
-                       help="fail the run when a rule depends on a value known only after apply")
+    group.add_argument(
+        "--terraform",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="JSON of terraform show -json PLANFILE, or of terraform show -json "
+        "(state) (repeatable; - is stdin)",
+    )
+    group.add_argument(
+        "--include-unchanged",
+        action="store_true",
+        help="plans: also check workforces the plan leaves unchanged (no-op)",
+    )
+    group.add_argument(
+        "--fail-on-unknown",
+        action="store_true",
+        help="fail the run when a rule depends on a value known only after apply",
+    )
 
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -137,27 +244,50 @@ def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     from checker.reports.destinations import parse_report_spec
 
     group = parser.add_argument_group("extra reports")
-    group.add_argument("--report", action="append", default=[], type=parse_report_spec,
-                       metavar="FORMAT=PATH",
-                       help="also write a report in FORMAT to PATH (repeatable), e.g. "
-                            "--report sarif=wfcheck.sarif --report html=review.html; formats: "
-                            + ", ".join(sorted(WRITER_BY_NAME)))
+    group.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=parse_report_spec,
+        metavar="FORMAT=PATH",
+        help="also write a report in FORMAT to PATH (repeatable), e.g. "
+        "--report sarif=wfcheck.sarif --report html=review.html; formats: "
+        + ", ".join(sorted(WRITER_BY_NAME)),
+    )
 
 
 def _add_acceptance_arguments(parser: argparse.ArgumentParser) -> None:
     """Waivers and baselines."""
     group = parser.add_argument_group("waivers and baselines")
-    group.add_argument("--waivers", action="append", default=None, metavar="FILE",
-                       help="YAML waiver file (repeatable): matching failures become 'waived'")
-    group.add_argument("--max-waiver-days", type=_non_negative_int, default=None, metavar="N",
-                       help="reject waivers that expire more than N days after --now")
-    group.add_argument("--strict-waivers", action="store_true",
-                       help="expired or unused waivers fail the run (exit 1)")
-    group.add_argument("--baseline", metavar="FILE",
-                       help="known failures listed in FILE are reported as 'baseline' and do "
-                            "not fail the run")
-    group.add_argument("--write-baseline", metavar="FILE",
-                       help="write the current failing results' fingerprints to FILE")
+    group.add_argument(
+        "--waivers",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="YAML waiver file (repeatable): matching failures become 'waived'",
+    )
+    group.add_argument(
+        "--max-waiver-days",
+        type=_non_negative_int,
+        default=None,
+        metavar="N",
+        help="reject waivers that expire more than N days after --now",
+    )
+    group.add_argument(
+        "--strict-waivers",
+        action="store_true",
+        help="expired or unused waivers fail the run (exit 1)",
+    )
+    group.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="known failures listed in FILE are reported as 'baseline' and do not fail the run",
+    )
+    group.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="write the current failing results' fingerprints to FILE",
+    )
 
 
 def _non_negative_int(text: str) -> int:
@@ -174,8 +304,13 @@ class _WriterSetting(argparse.Action):
     """Stores an option in ``args.writer_settings`` (a new dict each time: defaults are shared),
     the one place report writers' settings come from (``RenderOptions.settings``)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         settings = dict(getattr(namespace, "writer_settings", None) or {})
         settings[self.dest] = str(values)
         namespace.writer_settings = settings
@@ -186,7 +321,8 @@ def _product_arn(text: str) -> str:
 
     if not PRODUCT_ARN.match(text):
         raise argparse.ArgumentTypeError(
-            f"expected arn:aws:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT, got {text!r}")
+            f"expected arn:aws:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT, got {text!r}"
+        )
     return text
 
 
@@ -202,42 +338,71 @@ def _http_url(text: str) -> str:
 def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
     """Sending ASFF findings to AWS Security Hub (and the SARIF/ASFF writers' settings)."""
     group = parser.add_argument_group("Security Hub, ASFF and SARIF")
-    group.add_argument("--securityhub-import", action="store_true",
-                       help="send the failing results to AWS Security Hub as ASFF findings "
-                            "(BatchImportFindings, 100 a call); a rejected finding exits 3")
-    group.add_argument("--securityhub-region", metavar="REGION",
-                       help="call Security Hub in REGION (default: the region of each "
-                            "finding's product ARN, i.e. the workforce's region)")
-    group.add_argument("--securityhub-endpoint-url", metavar="URL", type=_http_url,
-                       help="Security Hub endpoint (a VPC endpoint, or a local test server)")
-    group.add_argument("--asff-product-arn", dest="asff.product_arn", metavar="ARN",
-                       action=_WriterSetting, type=_product_arn,
-                       help="ASFF ProductArn (default arn:aws:securityhub:REGION:ACCOUNT:"
-                            "product/ACCOUNT/default per finding); also places records that "
-                            "have no account or region (Terraform plans)")
-    group.add_argument("--sarif-automation-id", dest="sarif.automation_id", metavar="ID",
-                       action=_WriterSetting,
-                       help="SARIF runAutomationDetails.id, GitHub's analysis category "
-                            "(default wfcheck/)")
+    group.add_argument(
+        "--securityhub-import",
+        action="store_true",
+        help="send the failing results to AWS Security Hub as ASFF findings "
+        "(BatchImportFindings, 100 a call); a rejected finding exits 3",
+    )
+    group.add_argument(
+        "--securityhub-region",
+        metavar="REGION",
+        help="call Security Hub in REGION (default: the region of each "
+        "finding's product ARN, i.e. the workforce's region)",
+    )
+    group.add_argument(
+        "--securityhub-endpoint-url",
+        metavar="URL",
+        type=_http_url,
+        help="Security Hub endpoint (a VPC endpoint, or a local test server)",
+    )
+    group.add_argument(
+        "--asff-product-arn",
+        dest="asff.product_arn",
+        metavar="ARN",
+        action=_WriterSetting,
+        type=_product_arn,
+        help="ASFF ProductArn (default arn:aws:securityhub:REGION:ACCOUNT:"
+        "product/ACCOUNT/default per finding); also places records that "
+        "have no account or region (Terraform plans)",
+    )
+    group.add_argument(
+        "--sarif-automation-id",
+        dest="sarif.automation_id",
+        metavar="ID",
+        action=_WriterSetting,
+        help="SARIF runAutomationDetails.id, GitHub's analysis category (default wfcheck/)",
+    )
     parser.set_defaults(writer_settings={})
 
 
 def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """fetch, iam-policy."""
-    fetch = commands.add_parser("fetch", help="read workforces from AWS into a snapshot file",
-                                description="Read every workforce (live API) into a snapshot "
-                                "that 'wfcheck scan --input' evaluates offline.")
+    fetch = commands.add_parser(
+        "fetch",
+        help="read workforces from AWS into a snapshot file",
+        description="Read every workforce (live API) into a snapshot "
+        "that 'wfcheck scan --input' evaluates offline.",
+    )
     fetch.add_argument("--output", metavar="FILE", help="write the snapshot to FILE, not stdout")
     fetch.add_argument("--quiet", action="store_true", help="no progress or notes on stderr")
-    fetch.add_argument("--now", metavar="ISO8601", help="generated_at to record (reproducible "
-                       "snapshots)")
+    fetch.add_argument(
+        "--now", metavar="ISO8601", help="generated_at to record (reproducible snapshots)"
+    )
     _add_live_arguments(fetch)
     fetch.set_defaults(handler=run_fetch)
-    policy = commands.add_parser("iam-policy", help="print the IAM policy a live scan needs",
-                                 description="Print the least-privilege IAM policy document.")
-    policy.add_argument("--scope", choices=["all", "read", "caller"], default="all",
-                        help="read: the role in each scanned account; caller: the identity "
-                        "that assumes roles / lists the organization; all: both (default)")
+    policy = commands.add_parser(
+        "iam-policy",
+        help="print the IAM policy a live scan needs",
+        description="Print the least-privilege IAM policy document.",
+    )
+    policy.add_argument(
+        "--scope",
+        choices=["all", "read", "caller"],
+        default="all",
+        help="read: the role in each scanned account; caller: the identity "
+        "that assumes roles / lists the organization; all: both (default)",
+    )
     policy.add_argument("--role-name", metavar="NAME", help="limit sts:AssumeRole to this role")
     policy.set_defaults(handler=run_iam_policy)
 
@@ -247,23 +412,36 @@ def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     from checker.diff import RENDERER_BY_NAME
 
     diff = commands.add_parser(
-        "diff", help="new, resolved and unchanged failures between two scans",
+        "diff",
+        help="new, resolved and unchanged failures between two scans",
         description="Compare two JSON reports (scan --format json) or scan inputs such as "
-                    "snapshots (evaluated with the current policies and vars), per workforce. "
-                    "Exit 1 when NEW has failures OLD did not have.")
+        "snapshots (evaluated with the current policies and vars), per workforce. "
+        "Exit 1 when NEW has failures OLD did not have.",
+    )
     diff.add_argument("old", metavar="OLD", help="the earlier report or input file")
     diff.add_argument("new", metavar="NEW", help="the later report or input file")
     _add_policy_arguments(diff)
-    diff.add_argument("--format", choices=sorted(RENDERER_BY_NAME), default="table",
-                      help="output format (default table)")
+    diff.add_argument(
+        "--format",
+        choices=sorted(RENDERER_BY_NAME),
+        default="table",
+        help="output format (default table)",
+    )
     diff.add_argument("--output", metavar="FILE", help="write the diff to FILE, not stdout")
-    diff.add_argument("--show-unchanged", action="store_true",
-                      help="table/markdown: list unchanged failures too (json always does)")
-    diff.add_argument("--fail-on", choices=SEVERITIES, default="low",
-                      help="lowest severity of a new failure that exits 1 (default low; info "
-                           "never does)")
-    diff.add_argument("--now", metavar="ISO8601",
-                      help="evaluate input files as of this time (both sides)")
+    diff.add_argument(
+        "--show-unchanged",
+        action="store_true",
+        help="table/markdown: list unchanged failures too (json always does)",
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="low",
+        help="lowest severity of a new failure that exits 1 (default low; info never does)",
+    )
+    diff.add_argument(
+        "--now", metavar="ISO8601", help="evaluate input files as of this time (both sides)"
+    )
     diff.add_argument("--quiet", action="store_true", help="no notes on stderr")
     diff.set_defaults(handler=run_diff)
 
@@ -282,8 +460,7 @@ def run_diff(args: argparse.Namespace) -> int:
     def evaluate(path: str) -> Report:
         if not loaded:  # policies only when an input needs evaluating
             policies = build_policies(args)
-            loaded.append((policies.files, select_rules(policies.rules, args.rule,
-                                                        args.skip_rule)))
+            loaded.append((policies.files, select_rules(policies.rules, args.rule, args.skip_rule)))
         files, rules = loaded[0]
         return build_report(args, files, rules, [InputFileSource(path)], now)
 
@@ -297,32 +474,59 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """test (policy tests), config (effective configuration); --config on every command."""
-    test = commands.add_parser("test", help="run policy tests (expected status per rule)",
-                               description="Run policy test cases: each names a workforce "
-                               "record, optional vars and time, and the expected status per "
-                               "rule id. Ends with 'N passed, M failed'; exit 1 on failures.")
-    test.add_argument("paths", nargs="+", metavar="PATH",
-                      help="test file, or directory searched for YAML files with 'cases:'")
-    test.add_argument("--policy", action="append", default=None, metavar="PATH",
-                      help="policy file or directory under test (repeatable; default builtin)")
-    test.add_argument("--now", metavar="ISO8601",
-                      help="time for cases that set no 'now' (default: the current time)")
-    test.add_argument("--coverage", action="store_true",
-                      help="list rules with no passing or no failing case; gaps exit 1")
+    test = commands.add_parser(
+        "test",
+        help="run policy tests (expected status per rule)",
+        description="Run policy test cases: each names a workforce "
+        "record, optional vars and time, and the expected status per "
+        "rule id. Ends with 'N passed, M failed'; exit 1 on failures.",
+    )
+    test.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="test file, or directory searched for YAML files with 'cases:'",
+    )
+    test.add_argument(
+        "--policy",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="policy file or directory under test (repeatable; default builtin)",
+    )
+    test.add_argument(
+        "--now",
+        metavar="ISO8601",
+        help="time for cases that set no 'now' (default: the current time)",
+    )
+    test.add_argument(
+        "--coverage",
+        action="store_true",
+        help="list rules with no passing or no failing case; gaps exit 1",
+    )
     test.set_defaults(handler=run_test)
-    config = commands.add_parser("config", help="print the effective configuration",
-                                 description="Print the options COMMAND would run with, after "
-                                 ".wfcheck.yaml and the command line, and where each came from.")
-    config.add_argument("args", nargs=argparse.REMAINDER, metavar="COMMAND [OPTION...]",
-                        help="the command line to explain (default: scan)")
+    config = commands.add_parser(
+        "config",
+        help="print the effective configuration",
+        description="Print the options COMMAND would run with, after "
+        ".wfcheck.yaml and the command line, and where each came from.",
+    )
+    config.add_argument(
+        "args",
+        nargs=argparse.REMAINDER,
+        metavar="COMMAND [OPTION...]",
+        help="the command line to explain (default: scan)",
+    )
     config.set_defaults(handler=run_config)
     for parser in commands.choices.values():
         group = parser.add_argument_group("configuration")
-        group.add_argument("--config", metavar="FILE",
-                           help="read options from FILE instead of the .wfcheck.yaml found in "
-                                "the working directory or its parents")
-        group.add_argument("--no-config", action="store_true",
-                           help="ignore any .wfcheck.yaml")
+        group.add_argument(
+            "--config",
+            metavar="FILE",
+            help="read options from FILE instead of the .wfcheck.yaml found in "
+            "the working directory or its parents",
+        )
+        group.add_argument("--no-config", action="store_true", help="ignore any .wfcheck.yaml")
 
 
 def load_config_defaults(parser: argparse.ArgumentParser, argv: list[str]) -> None:
@@ -360,9 +564,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    scan = commands.add_parser("scan", help="evaluate policies on workforces and report",
-                               description="Evaluate policies on workforce records (offline "
-                                           "inputs, or the live AWS API when none is given).")
+    scan = commands.add_parser(
+        "scan",
+        help="evaluate policies on workforces and report",
+        description="Evaluate policies on workforce records (offline "
+        "inputs, or the live AWS API when none is given).",
+    )
     _add_input_arguments(scan)
     _add_policy_arguments(scan)
     _add_output_arguments(scan)
@@ -374,9 +581,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_acceptance_arguments(scan)
     scan.set_defaults(handler=run_scan)
 
-    validate = commands.add_parser("validate", help="check policy, var and input files",
-                                   description="Validate policy files (schema, unique ids, "
-                                   "operators, literals, vars), var files and input files.")
+    validate = commands.add_parser(
+        "validate",
+        help="check policy, var and input files",
+        description="Validate policy files (schema, unique ids, "
+        "operators, literals, vars), var files and input files.",
+    )
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.set_defaults(handler=run_validate)
 
@@ -399,16 +609,19 @@ def parse_now(text: str | None) -> datetime:
         return datetime.now(timezone.utc).replace(microsecond=0)
     moment = parse_timestamp(text)
     if moment is None:
-        raise UsageError(f"--now {text!r}: expected an ISO-8601 time such as "
-                         "2026-01-31T12:00:00Z")
+        raise UsageError(f"--now {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z")
     return moment
 
 
 def build_policies(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from checker.policy.loader import BUILTIN, load_policies
 
-    return load_policies(args.policy or [BUILTIN], args.var_file, args.var,
-                         severity_overrides=getattr(args, "severity_overrides", None))
+    return load_policies(
+        args.policy or [BUILTIN],
+        args.var_file,
+        args.var,
+        severity_overrides=getattr(args, "severity_overrides", None),
+    )
 
 
 def select_rules(rules: Sequence, include: Sequence[str], exclude: Sequence[str]) -> list:  # type: ignore[type-arg]
@@ -418,7 +631,8 @@ def select_rules(rules: Sequence, include: Sequence[str], exclude: Sequence[str]
         if not fnmatch.filter(ids, pattern):
             raise UsageError(f"rule pattern {pattern!r} matches no loaded rule")
     return [
-        rule for rule in rules
+        rule
+        for rule in rules
         if (not include or any(fnmatch.fnmatchcase(rule.info.id, p) for p in include))
         and not any(fnmatch.fnmatchcase(rule.info.id, p) for p in exclude)
     ]
@@ -446,10 +660,12 @@ def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
     """Sources for --terraform files (none when not given)."""
     from checker.sources.terraform import terraform_sources
 
-    return terraform_sources(getattr(args, "terraform", None) or [],
-                             stdin_taken="-" in (getattr(args, "input", None) or []),
-                             include_unchanged=getattr(args, "include_unchanged", False),
-                             regions=getattr(args, "region", None))
+    return terraform_sources(
+        getattr(args, "terraform", None) or [],
+        stdin_taken="-" in (getattr(args, "input", None) or []),
+        include_unchanged=getattr(args, "include_unchanged", False),
+        regions=getattr(args, "region", None),
+    )
 
 
 def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
@@ -468,8 +684,11 @@ def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
             return
         for unit in source.truncated:
             where = "/".join(part for part in (unit.account, unit.region) if part)
-            print(f"{PROG}: --max-items reached in {where or 'aws'}: resume with "
-                  f"--starting-token {unit.resume_token}", file=sys.stderr)
+            print(
+                f"{PROG}: --max-items reached in {where or 'aws'}: resume with "
+                f"--starting-token {unit.resume_token}",
+                file=sys.stderr,
+            )
 
     return [AwsSource(live_options(args), progress=on_progress, on_finish=on_finish)]
 
@@ -483,16 +702,20 @@ def run_fetch(args: argparse.Namespace) -> int:
     source = build_live_sources(args)[0]
     assert isinstance(source, AwsSource)
     records = list(source.records())
-    write_text(args.output, render_snapshot(records, source.units, source.errors,
-                                            options=source.describe(), generated_at=now))
+    write_text(
+        args.output,
+        render_snapshot(
+            records, source.units, source.errors, options=source.describe(), generated_at=now
+        ),
+    )
     if not args.quiet:
         for error in source.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
             subject = f"{error.source} {where}" if where else error.source
-            print(f"{PROG}: incomplete: {subject}: {error.code}: {error.message}",
-                  file=sys.stderr)
-        print(f"{PROG}: {len(records)} workforce(s) from {len(source.units)} unit(s)",
-              file=sys.stderr)
+            print(f"{PROG}: incomplete: {subject}: {error.code}: {error.message}", file=sys.stderr)
+        print(
+            f"{PROG}: {len(records)} workforce(s) from {len(source.units)} unit(s)", file=sys.stderr
+        )
     return EXIT_INCOMPLETE if source.errors else 0
 
 
@@ -556,18 +779,30 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
     from checker.securityhub import SOURCE, import_findings
 
     settings = getattr(args, "writer_settings", None) or {}
-    outcome = import_findings(findings(report, settings), region=args.securityhub_region,
-                              endpoint_url=args.securityhub_endpoint_url,
-                              profile=getattr(args, "profile", None))
+    outcome = import_findings(
+        findings(report, settings),
+        region=args.securityhub_region,
+        endpoint_url=args.securityhub_endpoint_url,
+        profile=getattr(args, "profile", None),
+    )
     errors = list(outcome.errors)
     left_out = unplaced(report, settings)
     if left_out:
-        errors.append(ErrorEntry(source=SOURCE, code="NoAccount", message=(
-            f"{left_out} failing result(s) have no account or region and were not sent; "
-            "give --asff-product-arn to place them")))
+        errors.append(
+            ErrorEntry(
+                source=SOURCE,
+                code="NoAccount",
+                message=(
+                    f"{left_out} failing result(s) have no account or region and were not sent; "
+                    "give --asff-product-arn to place them"
+                ),
+            )
+        )
     if not args.quiet:
-        print(f"{PROG}: Security Hub: imported {outcome.imported} of {outcome.sent} "
-              "finding(s)", file=sys.stderr)
+        print(
+            f"{PROG}: Security Hub: imported {outcome.imported} of {outcome.sent} finding(s)",
+            file=sys.stderr,
+        )
     return errors
 
 
@@ -584,9 +819,11 @@ def emit_reports(args: argparse.Namespace, report: Report) -> None:
     check_destinations(args.output, specs)
     to_stdout = args.output in (None, "-")
     settings = getattr(args, "writer_settings", None) or {}
-    options = RenderOptions(show_passed=args.show_passed,
-                            color=to_stdout and want_color(sys.stdout, os.environ),
-                            settings=settings)
+    options = RenderOptions(
+        show_passed=args.show_passed,
+        color=to_stdout and want_color(sys.stdout, os.environ),
+        settings=settings,
+    )
     write_text(args.output, get_writer(args.format).render(report, options))
     plain = RenderOptions(show_passed=args.show_passed, settings=settings)
     rendered: dict[str, str] = {}
@@ -610,8 +847,11 @@ def display_path(path: str) -> str:
 
 
 def build_report(
-    args: argparse.Namespace, policy_files: Sequence[str], rules: Sequence,  # type: ignore[type-arg]
-    sources: Sequence[RecordSource], now: datetime,
+    args: argparse.Namespace,
+    policy_files: Sequence[str],
+    rules: Sequence,  # type: ignore[type-arg]
+    sources: Sequence[RecordSource],
+    now: datetime,
 ) -> Report:
     from checker.engine import evaluate_all, gc_paused
 
@@ -653,8 +893,11 @@ def write_text(path: str | None, text: str) -> None:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    gate = GatePolicy(fail_on=args.fail_on, soft_fail=args.soft_fail,
-                      fail_on_unknown=getattr(args, "fail_on_unknown", False))
+    gate = GatePolicy(
+        fail_on=args.fail_on,
+        soft_fail=args.soft_fail,
+        fail_on_unknown=getattr(args, "fail_on_unknown", False),
+    )
     now = parse_now(args.now)
     policies = build_policies(args)
     rules = select_rules(policies.rules, args.rule, args.skip_rule)
@@ -664,8 +907,10 @@ def run_scan(args: argparse.Namespace) -> int:
     if not args.quiet:
         for error in report.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
-            print(f"{PROG}: could not collect {where or error.source}: {error.code}: "
-                  f"{error.message}", file=sys.stderr)
+            print(
+                f"{PROG}: could not collect {where or error.source}: {error.code}: {error.message}",
+                file=sys.stderr,
+            )
     action_errors = post_report_actions(args, report)
     for error in action_errors:
         print(f"{PROG}: {error.source} failed: {error.code}: {error.message}", file=sys.stderr)

@@ -8,8 +8,13 @@ from checker.model import SEVERITIES, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
 
-_COLORS = {"critical": "\x1b[1;31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m",
-           "info": "\x1b[2m"}
+_COLORS = {
+    "critical": "\x1b[1;31m",
+    "high": "\x1b[31m",
+    "medium": "\x1b[33m",
+    "low": "\x1b[36m",
+    "info": "\x1b[2m",
+}
 _RESET = "\x1b[0m"
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 
@@ -70,11 +75,21 @@ class TableWriter:
                 parts.append("")
         if report.errors:
             parts.append(f"COLLECTION ERRORS ({len(report.errors)})")
-            parts.append(_grid(
-                [[_cell(e.source), _cell(e.account), _cell(e.region), _cell(e.code),
-                  _cell(e.message, 160)] for e in report.errors],
-                ["source", "account", "region", "code", "message"],
-            ))
+            parts.append(
+                _grid(
+                    [
+                        [
+                            _cell(e.source),
+                            _cell(e.account),
+                            _cell(e.region),
+                            _cell(e.code),
+                            _cell(e.message, 160),
+                        ]
+                        for e in report.errors
+                    ],
+                    ["source", "account", "region", "code", "message"],
+                )
+            )
             parts.append("")
         for note in report.notes:
             parts.append(f"note: {terminal_safe(note)}")
@@ -85,7 +100,8 @@ class TableWriter:
 def summary_line(report: Report) -> str:
     counts = summarize(report)
     shown = ", ".join(
-        f"{counts[status.value]} {status.value}" for status in Status
+        f"{counts[status.value]} {status.value}"
+        for status in Status
         if counts[status.value] or status in (Status.PASS, Status.FAIL, Status.SKIP, Status.ERROR)
     )
     line = f"{counts['records']} workforce(s), {counts['rules']} rule(s): {shown}"

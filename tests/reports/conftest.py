@@ -17,8 +17,12 @@ INJECTIONS = [
     "'><img src=x onerror=alert(1)>",
     "| col | injected |\n| --- | --- |",
     "`code` **bold** [link](javascript:alert(1))",
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
-    "+1+1", "-2+3", "@SUM(1)", "\tTAB", "\rCR",
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\tTAB",
+    "\rCR",
     "\x1b[31mred\x1b[0m\x1b]0;title\x07",
     "line1\nline2\r\n::error::injected",
     "100% %0A%25 , : ;",
@@ -31,34 +35,39 @@ def hostile_workforces() -> list[dict]:
     """Workforces whose free-text fields carry the injection corpus and still fail rules."""
     workforces = []
     for index, payload in enumerate(INJECTIONS):
-        workforces.append({
-            "WorkforceName": f"wf-{index}{payload}",
-            "WorkforceArn": f"arn:aws:sagemaker:us-east-1:123456789012:workforce/wf-{index}",
-            "Status": "Failed",
-            "FailureReason": payload,
-            "SourceIpConfig": {"Cidrs": [payload, "0.0.0.0/0"]},
-            "OidcConfig": {
-                "ClientId": payload,
-                "Issuer": f"http://idp.example.com/{payload}",
-                "AuthorizationEndpoint": payload,
-                "TokenEndpoint": payload,
-                "UserInfoEndpoint": payload,
-                "LogoutEndpoint": payload,
-                "JwksUri": payload,
-                "Scope": payload,
-                "AuthenticationRequestExtraParams": {"prompt": payload},
-            },
-        })
+        workforces.append(
+            {
+                "WorkforceName": f"wf-{index}{payload}",
+                "WorkforceArn": f"arn:aws:sagemaker:us-east-1:123456789012:workforce/wf-{index}",
+                "Status": "Failed",
+                "FailureReason": payload,
+                "SourceIpConfig": {"Cidrs": [payload, "0.0.0.0/0"]},
+                "OidcConfig": {
+                    "ClientId": payload,
+                    "Issuer": f"http://idp.example.com/{payload}",
+                    "AuthorizationEndpoint": payload,
+                    "TokenEndpoint": payload,
+                    "UserInfoEndpoint": payload,
+                    "LogoutEndpoint": payload,
+                    "JwksUri": payload,
+                    "Scope": payload,
+                    "AuthenticationRequestExtraParams": {"prompt": payload},
+                },
+            }
+        )
     return workforces
 
 
 @pytest.fixture(scope="session")
 def example_report() -> Report:
     data = json.loads((EXAMPLES / "workforces.json").read_text())
-    return report_for(data["Workforces"], var_overrides=(
-        "allowed_cidrs=203.0.113.0/24,198.51.100.0/24,2001:db8::/32",
-        "allowed_oidc_issuers=https://idp.example.com/",
-    ))
+    return report_for(
+        data["Workforces"],
+        var_overrides=(
+            "allowed_cidrs=203.0.113.0/24,198.51.100.0/24,2001:db8::/32",
+            "allowed_oidc_issuers=https://idp.example.com/",
+        ),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from checker.model import Report, Status
 from checker.reports import get_writer
 from checker.reports.asff import finding_id, findings, unplaced
 from checker.reports.interface import RenderOptions
-from tests.reports.conftest import INJECTIONS
 from tests.golden_files import assert_golden, example_output
+from tests.reports.conftest import INJECTIONS
 
 INPUT_SHAPE = (
     botocore.session.get_session()

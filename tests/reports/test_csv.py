@@ -12,8 +12,8 @@ from checker.model import Report
 from checker.reports import get_writer
 from checker.reports.csv import COLUMNS, neutralize
 from checker.reports.interface import RenderOptions
-from tests.reports.conftest import INJECTIONS
 from tests.golden_files import assert_golden, example_output
+from tests.reports.conftest import INJECTIONS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

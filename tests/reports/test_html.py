@@ -16,8 +16,8 @@ from checker.model import ErrorEntry, Report, Status, UnitStatus
 from checker.reports.html import render_html
 from checker.reports.interface import RenderOptions
 from tests.conftest import ROOT
-from tests.reports.conftest import INJECTIONS
 from tests.golden_files import assert_golden, scan_examples
+from tests.reports.conftest import INJECTIONS
 
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 

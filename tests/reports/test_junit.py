@@ -14,8 +14,8 @@ from checker.model import ErrorEntry, Report, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.junit import xml_attr
-from tests.reports.conftest import INJECTIONS
 from tests.golden_files import assert_golden, example_output
+from tests.reports.conftest import INJECTIONS
 
 XSD = etree.XMLSchema(
     etree.parse(str(Path(__file__).resolve().parents[1] / "schemas" / "junit-jenkins.xsd"))

@@ -15,8 +15,8 @@ from checker.model import Report, Result, RuleInfo, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.sarif import artifact_uri, fingerprint, message_text, pseudo_path
-from tests.reports.conftest import INJECTIONS
 from tests.golden_files import assert_golden, example_output
+from tests.reports.conftest import INJECTIONS
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json").read_text()

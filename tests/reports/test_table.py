@@ -17,8 +17,8 @@ from checker.reports.interface import RenderOptions
 from checker.reports.table import WRITER
 from checker.reports.text import terminal_safe
 from tests.conftest import EXAMPLES, NOW, ROOT
-from tests.helpers import report_for
 from tests.golden_files import assert_golden, scan_examples
+from tests.helpers import report_for
 
 ESC = "\x1b"
 
