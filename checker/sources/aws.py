@@ -15,10 +15,11 @@ every client is created under one lock. boto3/botocore are imported lazily.
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_TIMEOUT = 15.0
 MAX_MESSAGE = 500
 GC_EVERY = 256  # units between garbage collections while collecting (~90 MB of dead clients)
+PROCESSES = 2  # collector processes for large runs (client creation is CPU-bound under the GIL)
+PROCESS_MIN_UNITS = 100  # below this, forking costs more than it saves
+ALL_REGIONS_ESTIMATE = 20  # units per account planned with --region all
 HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 NAME_CONTAINS = r"^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$"
 
@@ -191,6 +195,19 @@ class LiveOptions:
         }
         data.update(listing)
         return {key: value for key, value in data.items() if value is not None}
+
+
+def _cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _other_threads() -> bool:
+    """Whether threads besides this one run (then forking is unsafe: one may hold a lock)."""
+    return threading.active_count() > 1
 
 
 def _public_url(url: str | None) -> str | None:
@@ -384,6 +401,71 @@ class _Outcome:
 ProgressHook = Callable[[int, int, int, int], None]
 
 
+@dataclass(frozen=True)
+class _Share:
+    """One collector process's part of the run: its accounts and its threads."""
+
+    targets: tuple[AccountTarget, ...]
+    workers: int
+    index: int
+    of: int
+
+
+class _Merge:
+    """Gathers events (from this process or from collectors) into the source's units, errors
+    and records, counting progress; ``finish`` sorts, so the order never depends on timing."""
+
+    def __init__(self, source: AwsSource) -> None:
+        self.source = source
+        self.outcomes: list[_Outcome] = []
+        self.total = self.done = self.records = self.failures = 0
+
+    def report(self) -> None:
+        if self.source._progress is not None:
+            errors = len(self.source.errors) + self.failures
+            self.source._progress(self.done, self.total, self.records, errors)
+
+    def add(self, kind: str, _index: int, item: Any) -> None:
+        if kind == "skipped":
+            self.source.units.append(item)
+        elif kind == "account":
+            self.total += len(self.source._absorb_account(item))
+        else:
+            self.outcomes.append(item)
+            self.done += 1
+            self.records += len(item.workforces)
+            self.failures += item.error is not None
+        self.report()
+
+    def lost(self, outcome: _Outcome, *, planned: bool) -> None:
+        """A unit a failed collector never reported (it ends as an error entry); ``planned``
+        when its account's regions were already counted."""
+        self.total += not planned
+        self.add("unit", -1, outcome)
+
+    def finish(self) -> list[Record]:
+        source = self.source
+        self.outcomes.sort(key=lambda o: (o.account or "", o.region or ""))
+        result: list[Record] = []
+        for outcome in self.outcomes:
+            source.units.append(outcome.unit)
+            if outcome.error is not None:
+                source.errors.append(outcome.error)
+            result.extend(
+                make_record(
+                    workforce,
+                    source=SOURCE_NAME,
+                    source_kind="aws",
+                    account=outcome.account,
+                    region=outcome.region,
+                )
+                for workforce in outcome.workforces
+            )
+        source.units.sort(key=lambda u: (u.account or "", u.region or "", u.status))
+        source.errors.sort(key=lambda e: (e.account or "", e.region or "", e.code))
+        return result
+
+
 class AwsSource(RecordSource):
     """The live API. Construction only checks options and reads the accounts file."""
 
@@ -396,6 +478,7 @@ class AwsSource(RecordSource):
         progress: ProgressHook | None = None,
         on_finish: Callable[[AwsSource], None] | None = None,
         factory: Callable[[LiveOptions], ClientFactory] = ClientFactory,
+        processes: int | None = None,
     ) -> None:
         super().__init__()
         options.check()
@@ -403,6 +486,7 @@ class AwsSource(RecordSource):
         self._progress = progress
         self._on_finish = on_finish
         self._factory = factory
+        self._processes = processes  # None: automatic (see _shares)
         self._file_targets = (
             load_accounts_file(options.accounts_file) if options.accounts_file else None
         )
@@ -587,76 +671,89 @@ class AwsSource(RecordSource):
             self._regions_wanted(target, factory)  # a missing region is a usage error, now
         factory.warm_up()
         with garbage_collected_in_batches():
-            return self._run(factory)
+            shares = self._shares(factory)
+            if shares is None:
+                return self._run(factory)
+            from checker.sources.collectors import run_in_processes
+
+            return run_in_processes(self, factory, shares)
+
+    def _shares(self, factory: ClientFactory) -> list[_Share] | None:
+        """The accounts each collector process reads (round-robin: deterministic), or None to
+        collect in this process: fewer than ``PROCESS_MIN_UNITS`` units, one account, fewer
+        workers than processes, one CPU, no ``fork``, or other threads already running (forking
+        a threaded process is unsafe). ``processes`` given explicitly skips the size checks."""
+        processes = self._processes
+        if processes is None:
+            units = sum(
+                ALL_REGIONS_ESTIMATE if wanted == ("all",) else len(wanted)
+                for wanted in (self._regions_wanted(t, factory) for t in self.targets)
+            )
+            processes = min(PROCESSES, _cpus())
+            if units < PROCESS_MIN_UNITS or _other_threads():
+                return None
+        processes = min(processes, len(self.targets), self.options.workers)
+        if processes < 2 or not hasattr(os, "fork"):
+            return None
+        workers, extra = divmod(self.options.workers, processes)
+        return [
+            _Share(
+                tuple(self.targets[index::processes]), workers + (index < extra), index, processes
+            )
+            for index in range(processes)
+        ]
 
     def _run(self, factory: ClientFactory) -> list[Record]:
-        outcomes: list[_Outcome] = []
-        total = done = records = 0
+        merge = _Merge(self)
+        merge.report()
+        for event in self._events(factory, self.targets, self.options.workers):
+            merge.add(*event)
+        return merge.finish()
 
-        def report() -> None:
-            if self._progress is not None:
-                self._progress(done, total, records, len(self.errors) + failures)
-
+    def _events(
+        self, factory: ClientFactory, targets: Sequence[AccountTarget], workers: int
+    ) -> Iterator[tuple[str, int, Any]]:
+        """Read ``targets`` on ``workers`` threads; yield ``(kind, target index, item)`` as things
+        finish: ``skipped`` (a UnitStatus), ``account`` (a _Prepared, whose regions are then
+        read), ``unit`` (an _Outcome). Runs in this process or in a collector process."""
         # Completions arrive on a queue (not concurrent.futures.wait, which re-scans every
         # pending future on each call: quadratic at a thousand units).
-        finished: queue.SimpleQueue[tuple[str, Future[Any]]] = queue.SimpleQueue()
-        outstanding = failures = 0
+        finished: queue.SimpleQueue[tuple[str, int, Future[Any]]] = queue.SimpleQueue()
+        outstanding = units = 0
 
-        def submit(kind: str, function: Callable[..., Any], *args: Any) -> None:
+        def submit(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
             nonlocal outstanding
             future = pool.submit(function, *args)
-            future.add_done_callback(lambda done_future: finished.put((kind, done_future)))
+            future.add_done_callback(lambda done: finished.put((kind, index, done)))
             outstanding += 1
 
-        with ThreadPoolExecutor(self.options.workers, thread_name_prefix="wfcheck") as pool:
+        with ThreadPoolExecutor(workers, thread_name_prefix="wfcheck") as pool:
             try:
-                for target in self.targets:
+                for index, target in enumerate(targets):
                     if target.state == "ACTIVE":
-                        submit("account", self._prepare, target, factory)
+                        submit("account", index, self._prepare, target, factory)
                     else:
                         note = f"account {target.state.lower()}"
-                        self.units.append(
-                            UnitStatus(SOURCE_NAME, "skipped", 0, target.account_id, note=note)
+                        yield (
+                            "skipped",
+                            index,
+                            UnitStatus(SOURCE_NAME, "skipped", 0, target.account_id, note=note),
                         )
-                report()
                 while outstanding:
-                    kind, future = finished.get()
+                    kind, index, future = finished.get()
                     outstanding -= 1
+                    item = future.result()
                     if kind == "unit":
-                        outcome: _Outcome = future.result()
-                        outcomes.append(outcome)
-                        done += 1
-                        records += len(outcome.workforces)
-                        failures += outcome.error is not None
-                        if done % GC_EVERY == 0:
+                        units += 1
+                        if units % GC_EVERY == 0:
                             gc.collect()
-                    else:
-                        for region in self._absorb_account(future.result()):
-                            submit("unit", self._read_unit, future.result(), region, factory)
-                            total += 1
-                    report()
-            except BaseException:  # Ctrl-C: drop queued units instead of running them
+                    elif item.error is None:
+                        for region in item.regions:
+                            submit("unit", index, self._read_unit, item, region, factory)
+                    yield kind, index, item
+            except BaseException:  # Ctrl-C, or the consumer gone: drop queued units
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
-        outcomes.sort(key=lambda o: (o.account or "", o.region or ""))
-        result: list[Record] = []
-        for outcome in outcomes:
-            self.units.append(outcome.unit)
-            if outcome.error is not None:
-                self.errors.append(outcome.error)
-            result.extend(
-                make_record(
-                    workforce,
-                    source=SOURCE_NAME,
-                    source_kind="aws",
-                    account=outcome.account,
-                    region=outcome.region,
-                )
-                for workforce in outcome.workforces
-            )
-        self.units.sort(key=lambda u: (u.account or "", u.region or "", u.status))
-        self.errors.sort(key=lambda e: (e.account or "", e.region or "", e.code))
-        return result
 
     @property
     def truncated(self) -> list[UnitStatus]:
