@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
@@ -23,6 +24,11 @@ from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
 from checker.sources.base import RecordSource
 from checker.timestamps import parse_timestamp
+
+if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
+    from checker.policy.loader import PolicySet, Rule
+
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 PROG = "wfcheck"
 
@@ -376,7 +382,7 @@ def _add_securityhub_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(writer_settings={})
 
 
-def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_live_commands(commands: Subcommands) -> None:
     """fetch, iam-policy."""
     fetch = commands.add_parser(
         "fetch",
@@ -407,7 +413,7 @@ def _add_live_commands(commands: argparse._SubParsersAction) -> None:  # type: i
     policy.set_defaults(handler=run_iam_policy)
 
 
-def _add_diff_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_diff_command(commands: Subcommands) -> None:
     """diff OLD NEW."""
     from checker.diff import RENDERER_BY_NAME
 
@@ -472,7 +478,7 @@ def run_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if gate_failures(diff, args.fail_on) else 0
 
 
-def _add_test_and_config_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_test_and_config_commands(commands: Subcommands) -> None:
     """test (policy tests), config (effective configuration); --config on every command."""
     test = commands.add_parser(
         "test",
@@ -613,7 +619,7 @@ def parse_now(text: str | None) -> datetime:
     return moment
 
 
-def build_policies(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def build_policies(args: argparse.Namespace) -> PolicySet:
     from checker.policy.loader import BUILTIN, load_policies
 
     return load_policies(
@@ -624,7 +630,9 @@ def build_policies(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     )
 
 
-def select_rules(rules: Sequence, include: Sequence[str], exclude: Sequence[str]) -> list:  # type: ignore[type-arg]
+def select_rules(
+    rules: Sequence[Rule], include: Sequence[str], exclude: Sequence[str]
+) -> list[Rule]:
     """Rules matching any --rule glob (all when none) and no --skip-rule glob."""
     ids = [rule.info.id for rule in rules]
     for pattern in [*include, *exclude]:
@@ -849,7 +857,7 @@ def display_path(path: str) -> str:
 def build_report(
     args: argparse.Namespace,
     policy_files: Sequence[str],
-    rules: Sequence,  # type: ignore[type-arg]
+    rules: Sequence[Rule],
     sources: Sequence[RecordSource],
     now: datetime,
 ) -> Report:

@@ -99,11 +99,10 @@ class _Memo:
 class _RulePlan:
     """One rule prepared for one evaluation run: its memo tables and constant parts."""
 
-    __slots__ = ("assert_memo", "constant", "now", "pass_path", "rule", "when_memo")
+    __slots__ = ("assert_memo", "constant", "pass_path", "rule", "when_memo")
 
-    def __init__(self, rule: Rule, now: datetime) -> None:
+    def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.now = now
         self.pass_path = _first_path(rule.assertion)
         self.constant: Outcome | None = None
         if rule.missing_vars:
@@ -234,14 +233,13 @@ def _groups(plans: list[_RulePlan]) -> list[_Group]:
 
 
 def _outcomes(
-    records: Iterable[Record], plans: list[_RulePlan]
+    records: Iterable[Record], plans: list[_RulePlan], now: datetime
 ) -> Iterator[tuple[Record, list[Outcome]]]:
     """Each record with its outcomes, in rule order."""
     groups = _groups(plans)
-    now = plans[0].now if plans else None
     for record in records:
         doc = record.document()
-        ctx = Context(doc, now)  # type: ignore[arg-type]
+        ctx = Context(doc, now)
         if record.unknown_paths:
             outcomes: list[Outcome] = []
             for plan in plans:
@@ -277,8 +275,8 @@ def _results(
 
 def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) -> Iterator[Result]:
     """Results for every record and rule, record by record, in rule order."""
-    plans = [_RulePlan(rule, now) for rule in rules]
-    return _results(_outcomes(records, plans), rules)
+    plans = [_RulePlan(rule) for rule in rules]
+    return _results(_outcomes(records, plans, now), rules)
 
 
 PARALLEL_MIN_RECORDS = 20_000
@@ -327,11 +325,11 @@ def evaluate_all(records: Sequence[Record], rules: Sequence[Rule], now: datetime
 
 
 def _encode_outcomes(records: Sequence[Record], rules: Sequence[Rule], now: datetime) -> bytes:
-    plans = [_RulePlan(rule, now) for rule in rules]
+    plans = [_RulePlan(rule) for rule in rules]
     index_of: dict[int, int] = {}
     distinct: list[Outcome] = []  # keeps every outcome alive, so id() values stay unique
     indexes = array("L")
-    for _, outcomes in _outcomes(records, plans):
+    for _, outcomes in _outcomes(records, plans, now):
         for outcome in outcomes:
             index = index_of.get(id(outcome))
             if index is None:
