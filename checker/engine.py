@@ -212,13 +212,18 @@ class _Group(_Memo):
 
 
 def _groups(plans: list[_RulePlan]) -> list[_Group]:
-    """Group rules by the fields they read; a rule that may read the whole record is alone."""
+    """Group rules by the fields they read; a rule that may read the whole record is alone.
+
+    Rules with a constant outcome (an unset var) are in no group: their outcome is filled in
+    once, not per record.
+    """
     by_names: dict[tuple[str, ...], _Group] = {}
     groups: list[_Group] = []
     for position, plan in enumerate(plans):
+        if plan.constant is not None:
+            continue
         rule = plan.rule
-        fields = rule.fields.union(*(path.fields for path in rule.evidence))
-        names = top_level_names(fields) if plan.constant is None else None
+        names = top_level_names(rule.fields.union(*(path.fields for path in rule.evidence)))
         if names is None:
             group = _Group(())
             group.enabled = False
@@ -237,6 +242,7 @@ def _outcomes(
 ) -> Iterator[tuple[Record, list[Outcome]]]:
     """Each record with its outcomes, in rule order."""
     groups = _groups(plans)
+    template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
     for record in records:
         doc = record.document()
         ctx = Context(doc, now)
@@ -247,13 +253,18 @@ def _outcomes(
                     outcomes.append(_unknown_outcome(plan, record, doc, ctx))
                 except Exception as exc:
                     outcomes.append(plan.error_outcome(exc))
-        else:
-            reprs: dict[str, str] = {}
-            outcomes = [None] * len(plans)  # type: ignore[list-item]
-            for group in groups:
+            yield record, outcomes
+            continue
+        reprs: dict[str, str] = {}
+        outcomes = template.copy()
+        for group in groups:
+            if group.enabled:
                 found = group.outcomes(doc, ctx, reprs)
                 for position, outcome in zip(group.positions, found, strict=True):
                     outcomes[position] = outcome
+            else:  # no memo: skip building a tuple
+                for position, plan in zip(group.positions, group.plans, strict=True):
+                    outcomes[position] = _safe_outcome(plan, doc, ctx, reprs)
         yield record, outcomes
 
 
