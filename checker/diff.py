@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tabulate import tabulate
-
 from checker.errors import InputError
 from checker.model import SEVERITY_RANK, Report, Resource, Result
 from checker.reports.text import terminal_safe
@@ -308,6 +306,8 @@ def _title(group: WorkforceDiff) -> str:
 
 
 def render_table(diff: Diff, show_unchanged: bool = False) -> str:
+    from tabulate import tabulate  # only the table format needs it
+
     lines = [terminal_safe(f"wfcheck diff: {diff.old.label} -> {diff.new.label}"), ""]
     for group in diff.workforces:
         rows = [

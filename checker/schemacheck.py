@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import WfcheckError
 from checker.loading import Located, PathKey
+
+if TYPE_CHECKING:  # jsonschema loads only when a document is checked: --version stays fast
+    import jsonschema
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -55,6 +56,8 @@ def check_document(
     doc: Located, schema: dict[str, Any], error: type[WfcheckError], context: Context | None = None
 ) -> None:
     """Raise the first problem (by position in the file), or return when the document is valid."""
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
     leaves = _leaves(validator.iter_errors(_plain(doc.data)))
     if not leaves:
