@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -15,7 +13,6 @@ import pytest
 from checker.model import ErrorEntry, Report, Status, UnitStatus
 from checker.reports.html import render_html
 from checker.reports.interface import RenderOptions
-from tests.conftest import ROOT
 from tests.golden_files import assert_golden, scan_examples
 from tests.reports.conftest import INJECTIONS
 
@@ -197,14 +194,3 @@ def test_output_is_deterministic(example_report: Report) -> None:
     assert render_html(example_report, RenderOptions()) == render_html(
         example_report, RenderOptions()
     )
-
-
-def test_template_ships_in_the_wheel(tmp_path: Path) -> None:
-    from hatchling.builders.wheel import WheelBuilder
-
-    wheel = next(
-        iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"]))
-    )
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for asset in ("report.html.j2", "report.css", "report.js"):
-        assert f"checker/reports/templates/{asset}" in names

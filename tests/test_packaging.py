@@ -1,0 +1,70 @@
+"""The wheel carries everything a plain ``pip install`` needs: bundled pack, schemas, templates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from hatchling.builders.wheel import WheelBuilder
+
+    out = tmp_path_factory.mktemp("wheel")
+    return Path(
+        next(iter(WheelBuilder(str(ROOT)).build(directory=str(out), versions=["standard"])))
+    )
+
+
+def test_package_data_is_in_the_wheel(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = [
+        "checker/policy/schema.json",
+        "checker/reports/templates/report.html.j2",
+        "checker/reports/templates/report.css",
+        "checker/reports/templates/report.js",
+        *(f"checker/schemas/{p.name}" for p in (ROOT / "checker" / "schemas").glob("*.json")),
+        *(f"checker/_bundled_policies/{p.name}" for p in (ROOT / "policies").glob("*.yaml")),
+    ]
+    assert len(expected) > 8
+    assert not [name for name in expected if name not in names]
+
+
+def test_installed_wheel_finds_its_bundled_pack(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "import json, sys\n"
+        "from checker.cli import main\n"
+        "from checker.policy.loader import bundled_policy_dir\n"
+        f"assert str(bundled_policy_dir()).startswith({str(site)!r}), bundled_policy_dir()\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "scan",
+            "--input",
+            str(EXAMPLES / "workforces.json"),
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["summary"]["rules"] == 18
+    assert "builtin/network.yaml" in report["policies"]
