@@ -5,7 +5,8 @@ wall time of ``wfcheck fetch`` against two floors:
 
 - network: units x latency / workers (what perfect overlap of the waits would cost);
 - client creation: the measured time of creating (and discarding) the 1,000 SageMaker clients
-  the way the source does (50 account sessions sharing one loader, unused API methods dropped);
+  the way the source does (50 account sessions sharing one loader whose SageMaker model lists
+  only ListWorkforces);
   within one process creation is serialized (a lock, and the GIL), so it cannot overlap; a run
   this large is split between collector processes (``checker/sources/collectors.py``), so on
   two CPUs the wall time can go below this floor;
@@ -89,13 +90,14 @@ import time, botocore.session, boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
 from checker.sources.accounts import fixed_credential_resolver
-from checker.sources.aws import keep_only_list_workforces
+from checker.sources.aws import keep_only_list_workforces, one_operation_loader
 regions = {list(REGIONS[:regions])!r}
 config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,
                 read_timeout=15, max_pool_connections=2)
 base = botocore.session.Session()
 base.register("creating-client-class.sagemaker", keep_only_list_workforces)
-loader = base.get_component("data_loader")
+loader = one_operation_loader(base.get_component("data_loader"))
+base.register_component("data_loader", loader)
 base.create_client("sagemaker", region_name="us-east-1", config=config).close()  # model load
 start, cpu = time.perf_counter(), time.process_time()
 for account in range({accounts}):
@@ -153,8 +155,9 @@ def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
         "wall = time.perf_counter() - wall\n"
         "me = resource.getrusage(resource.RUSAGE_SELF)\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the collector processes\n"
+        "from checker.sources.aws import PROCESSES\n"
         "print(status, wall, time.process_time() - cpu + kids.ru_utime + kids.ru_stime,\n"
-        "      me.ru_maxrss, kids.ru_maxrss)\n"
+        "      me.ru_maxrss, kids.ru_maxrss, PROCESSES)\n"
     )
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -164,7 +167,7 @@ def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
     output = process.stdout.read()
     process.wait()
     total = time.perf_counter() - start
-    exit_code, wall, cpu, own_rss, collector_rss = output.split()
+    exit_code, wall, cpu, own_rss, collector_rss, processes = output.split()
     return {
         "exit": float(exit_code),
         "wall": float(wall),
@@ -172,6 +175,7 @@ def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
         "total": total,
         "rss": float(own_rss) / 1024,
         "collector_rss": float(collector_rss) / 1024,
+        "processes": float(processes),
     }
 
 
@@ -276,13 +280,12 @@ def main() -> int:
         f"naive loop (fresh boto3.Session per unit), {units} units extrapolated from "
         f"{args.naive_sample}: {naive:6.2f} s = {naive / wall:.1f}x slower"
     )
-    from checker.sources.aws import PROCESSES
-
     if run["collector_rss"]:
-        together = run["rss"] + PROCESSES * run["collector_rss"]
+        processes = int(run["processes"])
+        together = run["rss"] + processes * run["collector_rss"]
         print(
             f"peak RSS: scan process {run['rss']:.1f} MiB, largest collector process "
-            f"{run['collector_rss']:.1f} MiB; all {PROCESSES + 1} together at most "
+            f"{run['collector_rss']:.1f} MiB; all {processes + 1} together at most "
             f"{together:.1f} MiB (target < 300; pages shared after fork counted in each)"
         )
     else:

@@ -293,6 +293,45 @@ def keep_only_list_workforces(class_attributes: dict[str, Any], **_: Any) -> Non
             class_attributes.pop(name, None)
 
 
+def one_operation_loader(loader: Any) -> Any:
+    """A botocore Loader (same search paths) whose SageMaker model has one operation.
+
+    botocore builds a client class per client, creating a method object for each of the ~400
+    SageMaker operations before any ``creating-client-class`` handler can drop them: about a
+    third of a client's creation cost. Giving the client a model that lists only
+    ``ListWorkforces`` (shapes, metadata, paginators and endpoint rules unchanged) skips that.
+    Models are loaded through ``Loader.load_service_model``, the documented extension point
+    (custom data paths work the same way).
+    """
+    from botocore.loaders import Loader
+
+    class OneOperationLoader(Loader):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._pruned: dict[str, dict[str, Any]] = {}
+
+        def load_service_model(
+            self, service_name: str, type_name: str, api_version: str | None = None
+        ) -> Any:
+            model = super().load_service_model(service_name, type_name, api_version)
+            if service_name != "sagemaker" or type_name != "service-2":
+                return model
+            key = api_version or ""
+            pruned = self._pruned.get(key)
+            if pruned is None:
+                operations = model.get("operations") or {}
+                pruned = dict(model)
+                pruned["operations"] = {
+                    name: operations[name] for name in ("ListWorkforces",) if name in operations
+                }
+                self._pruned[key] = pruned
+            return pruned
+
+    return OneOperationLoader(
+        extra_search_paths=list(loader.search_paths), include_default_search_paths=False
+    )
+
+
 class ClientFactory:
     """Every client of a run comes from here: one loader, one lock, explicit retries/timeouts."""
 
@@ -310,7 +349,8 @@ class ClientFactory:
             raise UsageError(f"--profile: {exc}") from None
         self.session.user_agent_extra = f"wfcheck/{__version__}"
         self.session.register("creating-client-class.sagemaker", keep_only_list_workforces)
-        self.loader = self.session.get_component("data_loader")
+        self.loader = one_operation_loader(self.session.get_component("data_loader"))
+        self.session.register_component("data_loader", self.loader)
         self.config = Config(
             retries={"mode": options.retry_mode, "total_max_attempts": options.max_attempts},
             connect_timeout=options.timeout,

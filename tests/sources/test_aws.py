@@ -488,6 +488,22 @@ def test_clients_keep_only_the_operation_used(start: Any) -> None:
     client.close()
 
 
+def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
+    import botocore.session
+
+    from checker.sources.aws import ClientFactory, LiveOptions
+
+    fake = start(count=1)
+    loader = ClientFactory(LiveOptions(endpoint_url=fake.url)).loader
+    sagemaker = loader.load_service_model("sagemaker", "service-2")
+    assert list(sagemaker["operations"]) == ["ListWorkforces"]
+    assert "Workforce" in sagemaker["shapes"]
+    assert "ListWorkforces" in loader.load_service_model("sagemaker", "paginators-1")["pagination"]
+    assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
+    default = botocore.session.Session().get_component("data_loader")
+    assert loader.search_paths == default.search_paths
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_garbage_collector_state_is_restored(start: Any, enabled: bool) -> None:
     import gc
