@@ -7,9 +7,14 @@ with an :class:`ErrorEntry` naming account, region and the AWS error code; the r
 goes on. Results are merged sorted by account and region, so output does not depend on timing.
 
 Clients: botocore Sessions are not thread-safe and a fresh one reloads the service model
-(~100 ms). So one base session owns the loader; each assumed-role account gets one light
-session sharing that loader (created once, not per unit) whose credentials refresh themselves;
-every client is created under one lock. boto3/botocore are imported lazily.
+(~100 ms). So one base session owns the loader (whose SageMaker model lists only the operation
+we call: see :func:`one_operation_loader`); each assumed-role account gets one light session
+sharing that loader (created once, not per unit) whose credentials refresh themselves; every
+client is created under one lock. boto3/botocore are imported lazily.
+
+Large runs (``PROCESS_MIN_UNITS`` units and more) are split by account between forked collector
+processes (:mod:`checker.sources.collectors`), because the per-unit CPU (client, signed request,
+freeing the client) is serialized by the GIL; the merge is the same, so is the output.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import gc
 import os
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -721,8 +727,9 @@ class AwsSource(RecordSource):
     def _shares(self, factory: ClientFactory) -> list[_Share] | None:
         """The accounts each collector process reads (round-robin: deterministic), or None to
         collect in this process: fewer than ``PROCESS_MIN_UNITS`` units, one account, fewer
-        workers than processes, one CPU, no ``fork``, or other threads already running (forking
-        a threaded process is unsafe). ``processes`` given explicitly skips the size checks."""
+        workers than processes, one CPU, not Linux, or other threads already running (forking
+        a threaded process is unsafe). ``processes`` given explicitly skips the size and thread
+        checks (tests)."""
         processes = self._processes
         if processes is None:
             units = sum(
@@ -733,7 +740,9 @@ class AwsSource(RecordSource):
             if units < PROCESS_MIN_UNITS or _other_threads():
                 return None
         processes = min(processes, len(self.targets), self.options.workers)
-        if processes < 2 or not hasattr(os, "fork"):
+        # Linux only: on macOS, system frameworks that urllib's proxy lookup calls may crash a
+        # forked child that did not exec.
+        if processes < 2 or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
             return None
         workers, extra = divmod(self.options.workers, processes)
         return [
