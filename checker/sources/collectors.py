@@ -43,21 +43,30 @@ class _Collector:
     pending: dict[int, set[str]] = field(default_factory=dict)  # index -> regions not read
     complete: bool = False
     failure: str | None = None
+    reaped: bool = False  # its pid may belong to another process now: never signal it
 
 
 def run_in_processes(
     source: AwsSource, factory: ClientFactory, shares: list[_Share]
 ) -> list[Record]:
     """Fork one collector per share (before this process starts any thread), merge their
-    events in arrival order, and account for anything a failed collector did not report."""
+    events in arrival order, and account for anything a failed collector did not report. If
+    a collector cannot even be started, the run happens in this process (same answer)."""
     from checker.sources.aws import _Merge
 
-    merge = _Merge(source)
-    merge.report()
     collectors: list[_Collector] = []
     try:
         for share in shares:
             collectors.append(_fork(source, factory, share, collectors))
+    except BaseException as exc:
+        for collector in collectors:
+            _stop(collector)
+        if not isinstance(exc, OSError):
+            raise
+        return source._run(factory)  # no process or pipe to spare: all of it in this process
+    merge = _Merge(source)
+    merge.report()
+    try:
         live = {collector.connection: collector for collector in collectors}
         while live:
             for connection in wait(list(live)):
@@ -78,7 +87,12 @@ def _fork(
     source: AwsSource, factory: ClientFactory, share: _Share, earlier: list[_Collector]
 ) -> _Collector:
     reader, writer = Pipe(duplex=False)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        reader.close()
+        writer.close()
+        raise
     if pid == 0:  # pragma: no cover - runs in the collector (covered through the pipe)
         code = 0
         try:
@@ -133,7 +147,11 @@ def _receive(collector: _Collector, merge: Any) -> bool:
 
 def _reap(collector: _Collector) -> None:
     collector.connection.close()
-    _, status = os.waitpid(collector.pid, 0)
+    try:
+        _, status = os.waitpid(collector.pid, 0)
+    except ChildProcessError:  # reaped elsewhere: its exit status is unknown
+        status = 0
+    collector.reaped = True
     if status and collector.failure is None:
         if os.WIFSIGNALED(status):
             collector.failure = f"collector process killed by signal {os.WTERMSIG(status)}"
@@ -142,12 +160,13 @@ def _reap(collector: _Collector) -> None:
 
 
 def _stop(collector: _Collector) -> None:
-    try:
+    collector.connection.close()
+    if collector.reaped:
+        return
+    with suppress(ProcessLookupError, ChildProcessError):
         os.kill(collector.pid, signal.SIGTERM)
         os.waitpid(collector.pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-    collector.connection.close()
+    collector.reaped = True
 
 
 def _settle(source: AwsSource, factory: ClientFactory, collector: _Collector, merge: Any) -> None:

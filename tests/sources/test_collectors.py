@@ -169,6 +169,29 @@ def test_a_collector_that_raises_reports_why(
     assert all(statuses[ACCOUNTS[4], region] == "error" for region in REGIONS)
 
 
+def test_no_process_to_spare_falls_back_to_this_process(
+    fake: FakeAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = accounts_file(tmp_path)
+    alone = collect(fake, path, processes=1)
+    started: list[int] = []
+    real_fork = os.fork
+
+    def second_fork_fails() -> int:
+        if started:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    assert collect(fake, path, processes=2)[:3] == alone[:3]
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # the collector already started was stopped, reaped
+        os.waitpid(started[0], os.WNOHANG)
+
+
 def test_shares_are_round_robin_and_split_the_workers(fake: FakeAws, tmp_path: Path) -> None:
     from checker.sources.aws import AwsSource, ClientFactory, LiveOptions
 
@@ -228,3 +251,22 @@ def test_automatic_choice(
     assert bool(forks) is forked
     assert len(report["units"]) == len(ACCOUNTS) * len(REGIONS)
     assert {e["code"] for e in report["errors"]} == {"AccessDenied", "AccessDeniedException"}
+
+
+def test_scan_output_is_byte_identical_with_or_without_collectors(
+    fake: FakeAws, forks: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.sources import aws
+
+    argv = ["scan", "--format", "json", "--now", NOW, *live_args(fake)]
+    argv += ["--accounts", accounts_file(tmp_path), "--workers", "4"]
+    monkeypatch.setattr(aws, "_other_threads", lambda: False)
+    monkeypatch.setattr(aws, "_cpus", lambda: 2)
+    monkeypatch.setattr(aws, "PROCESS_MIN_UNITS", 10_000)
+    alone = run_cli(*argv)
+    assert forks == []
+    monkeypatch.setattr(aws, "PROCESS_MIN_UNITS", 1)
+    split = run_cli(*argv)
+    assert len(forks) == 2
+    assert (split.code, split.out, split.err) == (alone.code, alone.out, alone.err)
+    assert alone.code == 3 and '"AccessDeniedException"' in alone.out
