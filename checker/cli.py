@@ -134,7 +134,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
     """Live AWS collection options (scan with no --input, and fetch)."""
-    from checker.sources import aws as live
+    from checker.sources import live_options as live
 
     group = parser.add_argument_group("live AWS collection (scan without --input, fetch)")
     group.add_argument(

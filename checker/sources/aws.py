@@ -48,16 +48,19 @@ from checker.sources.accounts import (
     partition_of_arn,
 )
 from checker.sources.base import RecordSource, make_record
+from checker.sources.live_options import (  # re-exported: callers and tests use aws.NAME
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    MAX_PAGE_SIZE,
+    MAX_WORKERS,
+    RETRY_MODES,
+    SORT_BY,
+    SORT_ORDER,
+)
 
 SOURCE_NAME = "aws"
-SORT_BY = ("Name", "CreateDate")
-SORT_ORDER = ("Ascending", "Descending")
-RETRY_MODES = ("standard", "adaptive")
-MAX_PAGE_SIZE = 100
-DEFAULT_WORKERS = 16
-MAX_WORKERS = 256
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_TIMEOUT = 15.0
+
 MAX_MESSAGE = 500
 GC_EVERY = 256  # units between garbage collections while collecting (~90 MB of dead clients)
 PROCESSES = 2  # collector processes for large runs (client creation is CPU-bound under the GIL)
