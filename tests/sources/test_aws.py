@@ -6,32 +6,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.aws_server import Behaviour, FakeAws, live_args, workforce
+from tests.aws_server import FakeAws, live_args, workforce
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.helpers import run_cli
 
 ACCOUNT = "123456789012"  # the server's account for the suite's dummy access key
-
-
-@pytest.fixture
-def start(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    servers: list[FakeAws] = []
-
-    def _start(**behaviour: Any) -> FakeAws:
-        fake = FakeAws(Behaviour(**behaviour)).__enter__()
-        servers.append(fake)
-        monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", fake.url)
-        monkeypatch.setenv("AWS_ENDPOINT_URL_ORGANIZATIONS", fake.url)
-        return fake
-
-    yield _start
-    for fake in servers:
-        fake.close()
 
 
 @pytest.fixture

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.aws_server import Behaviour, FakeAws, live_args, org_account
+from tests.aws_server import FakeAws, live_args, org_account
 from tests.conftest import NOW
 from tests.helpers import run_cli
 
 A, B, C, D, E = "111111111111", "222222222222", "333333333333", "444444444444", "555555555555"
-
-
-@pytest.fixture
-def start(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    servers: list[FakeAws] = []
-
-    def _start(**behaviour: Any) -> FakeAws:
-        fake = FakeAws(Behaviour(**behaviour)).__enter__()
-        servers.append(fake)
-        monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", fake.url)
-        monkeypatch.setenv("AWS_ENDPOINT_URL_ORGANIZATIONS", fake.url)
-        return fake
-
-    yield _start
-    for fake in servers:
-        fake.close()
 
 
 def write(tmp_path: Path, text: str, name: str = "accounts.yaml") -> str:
