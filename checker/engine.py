@@ -79,6 +79,13 @@ class _Memo:
         self.hits = 0
 
     def key(self, doc: dict[str, Any], reprs: dict[str, str]) -> Any:
+        """The repr of each field read (computed once per record); one field needs no tuple."""
+        if len(self.names) == 1:
+            name = self.names[0]
+            text = reprs.get(name)
+            if text is None:
+                text = reprs[name] = repr(doc.get(name))
+            return text
         parts = []
         for name in self.names:
             text = reprs.get(name)
@@ -359,10 +366,8 @@ def _decode_outcomes(
     width = len(rules)
     if len(indexes) != len(records) * width:
         raise RuntimeError("evaluation child returned a truncated result")
-    pairs = (
-        (record, [distinct[i] for i in indexes[n * width : (n + 1) * width]])
-        for n, record in enumerate(records)
-    )
+    flat = [distinct[index] for index in indexes]
+    pairs = ((record, flat[n * width : (n + 1) * width]) for n, record in enumerate(records))
     return _results(pairs, rules)
 
 
