@@ -26,6 +26,7 @@ from checker.sources.base import RecordSource
 from checker.timestamps import parse_timestamp
 
 if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
+    from checker.acceptance import Acceptance
     from checker.policy.loader import PolicySet, Rule
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -468,7 +469,7 @@ def run_diff(args: argparse.Namespace) -> int:
             policies = build_policies(args)
             loaded.append((policies.files, select_rules(policies.rules, args.rule, args.skip_rule)))
         files, rules = loaded[0]
-        return build_report(args, files, rules, [InputFileSource(path)], now)
+        return build_report(None, files, rules, [InputFileSource(path)], now)
 
     diff = compare(load_side(args.old, evaluate), load_side(args.new, evaluate))
     write_text(args.output, RENDERER_BY_NAME[args.format](diff, args.show_unchanged))
@@ -734,49 +735,18 @@ def run_iam_policy(args: argparse.Namespace) -> int:
     return 0
 
 
-def accept_results(
-    args: argparse.Namespace, results: list[Result], now: datetime
-) -> tuple[list[Result], list[str], int]:
-    """Apply waivers and baselines: (results, notes for the report, extra gate failures).
+def build_acceptance(args: argparse.Namespace, now: datetime) -> Acceptance:
+    """Waivers and baseline from the command line, loaded (and checked) before collection."""
+    from checker.acceptance import load_acceptance
 
-    Waivers first (an explicit, expiring exception wins over the baseline), then the baseline;
-    --write-baseline records what still fails after both. Options are read from ``args`` only
-    (getattr: commands without these options, such as diff, build reports too).
-    """
-    from checker.baseline import apply_baseline, load_baseline, render_baseline
-    from checker.reports.text import terminal_safe
-    from checker.waivers import apply_waivers, check_max_days, load_waivers
-
-    notes: list[str] = []
-    extra = 0
-    waiver_files = getattr(args, "waivers", None) or []
-    strict = bool(getattr(args, "strict_waivers", False))
-    waivers = [waiver for path in waiver_files for waiver in load_waivers(path)]
-    max_days = getattr(args, "max_waiver_days", None)
-    if max_days is not None:
-        check_max_days(waivers, now, max_days)
-    baseline = load_baseline(args.baseline) if getattr(args, "baseline", None) else None
-    if waiver_files:
-        outcome = apply_waivers(results, waivers, now, strict=strict)
-        results, extra = outcome.results, outcome.extra_failures
-        notes.extend(outcome.notes)
-        if not getattr(args, "quiet", False):
-            for warning in outcome.warnings:
-                print(f"{PROG}: warning: {terminal_safe(warning)}", file=sys.stderr)
-    if baseline is not None:
-        accepted = apply_baseline(results, baseline)
-        results = accepted.results
-        notes.extend(accepted.notes)
-    target = getattr(args, "write_baseline", None)
-    if target:
-        if target == "-":
-            raise UsageError("--write-baseline needs a file name, not -")
-        try:
-            Path(target).write_text(render_baseline(results, now), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write baseline: {exc.strerror or exc}", file=target) from None
-        notes.append(f"baseline written to {target}")
-    return results, notes, extra
+    return load_acceptance(
+        getattr(args, "waivers", None) or [],
+        now=now,
+        strict_waivers=bool(getattr(args, "strict_waivers", False)),
+        max_waiver_days=getattr(args, "max_waiver_days", None),
+        baseline=getattr(args, "baseline", None),
+        write_baseline=getattr(args, "write_baseline", None),
+    )
 
 
 def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorEntry]:
@@ -855,13 +825,15 @@ def display_path(path: str) -> str:
 
 
 def build_report(
-    args: argparse.Namespace,
+    acceptance: Acceptance | None,
     policy_files: Sequence[str],
     rules: Sequence[Rule],
     sources: Sequence[RecordSource],
     now: datetime,
 ) -> Report:
+    from checker.acceptance import Accepted
     from checker.engine import evaluate_all, gc_paused
+    from checker.reports.text import terminal_safe
 
     records: list[Record] = []
     with gc_paused():
@@ -869,20 +841,22 @@ def build_report(
             records.extend(source.records())
         records.sort(key=record_sort_key)
         results: list[Result] = evaluate_all(records, rules, now)
-    results, notes, extra_failures = accept_results(args, results, now)
+    accepted = acceptance.apply(results, now) if acceptance else Accepted(results)
+    for warning in accepted.warnings:
+        print(f"{PROG}: warning: {terminal_safe(warning)}", file=sys.stderr)
     infos = tuple(rule.info for rule in rules)
     return Report(
         tool_version=__version__,
         generated_at=now,
         rules=infos,
-        results=tuple(results),
+        results=tuple(accepted.results),
         records=len(records),
         errors=tuple(error for source in sources for error in source.errors),
         units=tuple(unit for source in sources for unit in source.units),
         sources=tuple(source.name for source in sources),
         policies=tuple(display_path(path) for path in policy_files),
-        notes=tuple(notes),
-        extra={"gate_failures": extra_failures} if extra_failures else {},
+        notes=tuple(accepted.notes),
+        extra={"gate_failures": accepted.extra_failures} if accepted.extra_failures else {},
     )
 
 
@@ -909,8 +883,9 @@ def run_scan(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     policies = build_policies(args)
     rules = select_rules(policies.rules, args.rule, args.skip_rule)
+    acceptance = build_acceptance(args, now)
     sources = build_sources(args)
-    report = build_report(args, policies.files, rules, sources, now)
+    report = build_report(acceptance, policies.files, rules, sources, now)
     emit_reports(args, report)
     if not args.quiet:
         for error in report.errors:

@@ -72,12 +72,9 @@ def report_for(
     source: RecordSource | None = None,
 ) -> Report:
     """A full report of the bundled pack on ``workforces``, as the CLI builds it."""
-    from checker.cli import build_parser
-
     policies = load_policies([BUILTIN], overrides=var_overrides)
     moment = parse_timestamp(now)
     assert isinstance(moment, datetime)
-    args = build_parser().parse_args(["scan"])
     return build_report(
-        args, policies.files, policies.rules, [source or ListSource(workforces)], moment
+        None, policies.files, policies.rules, [source or ListSource(workforces)], moment
     )

@@ -264,3 +264,18 @@ def test_version_is_fast_and_offline_commands_do_not_import_boto3() -> None:
         check=False,
     )
     assert version.stdout.startswith("wfcheck ")
+
+
+def test_bad_waiver_file_stops_a_live_scan_before_any_request(tmp_path: Path) -> None:
+    from tests.aws_server import FakeAws, live_args
+
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: WF011\n    name: a\n    reason: r\n    owner: o\n")
+    with FakeAws() as aws:
+        result = run_cli(
+            "scan", "--region", "us-east-1", *live_args(aws), "--waivers", str(waivers)
+        )
+        assert aws.calls == []  # the file is checked before the first request
+    assert result.code == 2
+    assert f"{waivers}:2:" in result.err
+    assert "'expires' is a required property" in result.err
