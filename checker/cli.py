@@ -702,6 +702,16 @@ def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
     return [AwsSource(live_options(args), progress=on_progress, on_finish=on_finish)]
 
 
+def print_collection_errors(errors: Sequence[ErrorEntry]) -> None:
+    """One stderr line per unit that could not be read (scan and fetch say it the same way)."""
+    for error in errors:
+        where = "/".join(part for part in (error.account, error.region) if part)
+        print(
+            f"{PROG}: could not collect {where or error.source}: {error.code}: {error.message}",
+            file=sys.stderr,
+        )
+
+
 def run_fetch(args: argparse.Namespace) -> int:
     """Write the live records, units and errors as a snapshot; exit 3 if anything was missed."""
     from checker.snapshot import render_snapshot
@@ -718,10 +728,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         ),
     )
     if not args.quiet:
-        for error in source.errors:
-            where = "/".join(part for part in (error.account, error.region) if part)
-            subject = f"{error.source} {where}" if where else error.source
-            print(f"{PROG}: incomplete: {subject}: {error.code}: {error.message}", file=sys.stderr)
+        print_collection_errors(source.errors)
         print(
             f"{PROG}: {len(records)} workforce(s) from {len(source.units)} unit(s)", file=sys.stderr
         )
@@ -888,12 +895,7 @@ def run_scan(args: argparse.Namespace) -> int:
     report = build_report(acceptance, policies.files, rules, sources, now)
     emit_reports(args, report)
     if not args.quiet:
-        for error in report.errors:
-            where = "/".join(part for part in (error.account, error.region) if part)
-            print(
-                f"{PROG}: could not collect {where or error.source}: {error.code}: {error.message}",
-                file=sys.stderr,
-            )
+        print_collection_errors(report.errors)
     action_errors = post_report_actions(args, report)
     for error in action_errors:
         print(f"{PROG}: {error.source} failed: {error.code}: {error.message}", file=sys.stderr)
