@@ -235,13 +235,9 @@ class TerraformSource(RecordSource):
         records = []
         for index, change in enumerate(changes):
             where = f"resource_changes[{index}]"
-            if not isinstance(change, dict):
-                raise doc.error(f"{where}: expected an object, got {_type(change)}")
-            if change.get("type") != RESOURCE_TYPE or change.get("mode", "managed") != "managed":
+            address = _workforce_address(doc, change, where)
+            if address is None:
                 continue
-            address = change.get("address")
-            if not isinstance(address, str) or not address:
-                raise doc.error(f"{where}.address: expected a non-empty string")
             body = change.get("change")
             if not isinstance(body, dict):
                 raise doc.error(
@@ -313,16 +309,9 @@ class TerraformSource(RecordSource):
             raise doc.error(f"{where}.resources: expected a list, got {_type(resources)}")
         for index, resource in enumerate(resources):
             label = f"{where}.resources[{index}]"
-            if not isinstance(resource, dict):
-                raise doc.error(f"{label}: expected an object, got {_type(resource)}")
-            if (
-                resource.get("type") != RESOURCE_TYPE
-                or resource.get("mode", "managed") != "managed"
-            ):
+            address = _workforce_address(doc, resource, label)
+            if address is None:
                 continue
-            address = resource.get("address")
-            if not isinstance(address, str) or not address:
-                raise doc.error(f"{label}.address: expected a non-empty string")
             attributes = resource.get("values")
             if not isinstance(attributes, dict):
                 raise doc.error(
@@ -560,6 +549,19 @@ def _check_depth(doc: _Document, value: Any, where: str, address: str) -> None:
             stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
+
+
+def _workforce_address(doc: _Document, item: Any, where: str) -> str | None:
+    """The address of a managed aws_sagemaker_workforce entry (plan change or state resource);
+    None for any other resource."""
+    if not isinstance(item, dict):
+        raise doc.error(f"{where}: expected an object, got {_type(item)}")
+    if item.get("type") != RESOURCE_TYPE or item.get("mode", "managed") != "managed":
+        return None
+    address = item.get("address")
+    if not isinstance(address, str) or not address:
+        raise doc.error(f"{where}.address: expected a non-empty string")
+    return address
 
 
 def _type(value: Any) -> str:
