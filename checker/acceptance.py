@@ -7,22 +7,20 @@ minutes-long live scan, not after it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from checker.baseline import Baseline, apply_baseline, load_baseline, render_baseline
 from checker.errors import UsageError
 from checker.model import Result
-from checker.waivers import Waiver, apply_waivers, check_max_days, load_waivers
-
-
-@dataclass(frozen=True)
-class Accepted:
-    results: list[Result]
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    extra_failures: int = 0
+from checker.waivers import (
+    Waiver,
+    WaiverOutcome,
+    apply_waivers,
+    check_max_days,
+    load_waivers,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class Acceptance:
     baseline: Baseline | None = None
     write_baseline: str | None = None
 
-    def apply(self, results: list[Result], now: datetime) -> Accepted:
+    def apply(self, results: list[Result], now: datetime) -> WaiverOutcome:
         """Waivers first (an explicit, expiring exception wins over the baseline), then the
         baseline; the new baseline records what still fails after both."""
         notes: list[str] = []
@@ -59,7 +57,7 @@ class Acceptance:
                     f"cannot write baseline: {exc.strerror or exc}", file=self.write_baseline
                 ) from None
             notes.append(f"baseline written to {self.write_baseline}")
-        return Accepted(results, notes, warnings, extra)
+        return WaiverOutcome(results, notes, warnings, extra)
 
 
 def load_acceptance(

@@ -838,9 +838,9 @@ def build_report(
     sources: Sequence[RecordSource],
     now: datetime,
 ) -> Report:
-    from checker.acceptance import Accepted
     from checker.engine import evaluate_all, gc_paused
     from checker.reports.text import terminal_safe
+    from checker.waivers import WaiverOutcome
 
     records: list[Record] = []
     with gc_paused():
@@ -848,7 +848,7 @@ def build_report(
             records.extend(source.records())
         records.sort(key=record_sort_key)
         results: list[Result] = evaluate_all(records, rules, now)
-    accepted = acceptance.apply(results, now) if acceptance else Accepted(results)
+    accepted = acceptance.apply(results, now) if acceptance else WaiverOutcome(results)
     for warning in accepted.warnings:
         print(f"{PROG}: warning: {terminal_safe(warning)}", file=sys.stderr)
     infos = tuple(rule.info for rule in rules)

@@ -223,7 +223,8 @@ def check_max_days(waivers: Sequence[Waiver], now: datetime, max_days: int) -> N
 
 @dataclass(frozen=True)
 class WaiverOutcome:
-    """Results with waivers applied, what to tell the reader, and strict-mode gate failures."""
+    """Results with waivers (and a baseline) applied, what to tell the reader, and strict-mode
+    gate failures."""
 
     results: list[Result]
     notes: list[str] = field(default_factory=list)
