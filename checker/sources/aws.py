@@ -82,24 +82,20 @@ class ListOptions:
     starting_token: str | None = None
 
     def parameters(self) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        if self.name_contains is not None:
-            params["NameContains"] = self.name_contains
-        if self.sort_by is not None:
-            params["SortBy"] = self.sort_by
-        if self.sort_order is not None:
-            params["SortOrder"] = self.sort_order
-        return params
+        """ListWorkforces parameters the user set."""
+        return _given(
+            NameContains=self.name_contains, SortBy=self.sort_by, SortOrder=self.sort_order
+        )
 
     def pagination_config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {}
-        if self.page_size is not None:
-            config["PageSize"] = self.page_size
-        if self.max_items is not None:
-            config["MaxItems"] = self.max_items
-        if self.starting_token is not None:
-            config["StartingToken"] = self.starting_token
-        return config
+        """The paginator's PaginationConfig the user set."""
+        return _given(
+            PageSize=self.page_size, MaxItems=self.max_items, StartingToken=self.starting_token
+        )
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)
