@@ -23,7 +23,7 @@ from checker.engine import evaluate_all, gc_paused
 from checker.model import record_sort_key
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import make_record
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 
 
 def main() -> None:

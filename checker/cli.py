@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
 from checker.model import SEVERITIES, ErrorEntry, Record, Report, Result, record_sort_key
-from checker.outcome import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
+from checker.gate import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
 from checker.sources.base import RecordSource
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 
 if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
-    from checker.acceptance import Acceptance
+    from checker.findings.acceptance import Acceptance
     from checker.policy.loader import PolicySet, Rule
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -248,7 +248,7 @@ def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Extra report files and report destinations (--report FORMAT=PATH, Security Hub)."""
-    from checker.reports.destinations import parse_report_spec
+    from checker.output.destinations import parse_report_spec
 
     group = parser.add_argument_group("extra reports")
     group.add_argument(
@@ -416,7 +416,7 @@ def _add_live_commands(commands: Subcommands) -> None:
 
 def _add_diff_command(commands: Subcommands) -> None:
     """diff OLD NEW."""
-    from checker.diff import RENDERER_BY_NAME
+    from checker.findings.diff import RENDERER_BY_NAME
 
     diff = commands.add_parser(
         "diff",
@@ -454,8 +454,8 @@ def _add_diff_command(commands: Subcommands) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from checker.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
-    from checker.outcome import EXIT_FINDINGS
+    from checker.findings.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
+    from checker.gate import EXIT_FINDINGS
     from checker.reports.text import terminal_safe
     from checker.sources.files import InputFileSource
 
@@ -546,7 +546,7 @@ def load_config_defaults(parser: argparse.ArgumentParser, argv: list[str]) -> No
 
 
 def run_test(args: argparse.Namespace) -> int:
-    from checker.policytest import format_run, run_tests
+    from checker.policy.policytest import format_run, run_tests
 
     now = parse_now(args.now) if args.now else None
     run = run_tests(args.paths, args.policy or ["builtin"], now)
@@ -714,7 +714,7 @@ def print_collection_errors(errors: Sequence[ErrorEntry]) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Write the live records, units and errors as a snapshot; exit 3 if anything was missed."""
-    from checker.snapshot import render_snapshot
+    from checker.sources.snapshot import render_snapshot
     from checker.sources.aws import AwsSource
 
     now = parse_now(args.now)
@@ -744,7 +744,7 @@ def run_iam_policy(args: argparse.Namespace) -> int:
 
 def build_acceptance(args: argparse.Namespace, now: datetime) -> Acceptance:
     """Waivers and baseline from the command line, loaded (and checked) before collection."""
-    from checker.acceptance import load_acceptance
+    from checker.findings.acceptance import load_acceptance
 
     return load_acceptance(
         getattr(args, "waivers", None) or [],
@@ -761,7 +761,7 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
     if not getattr(args, "securityhub_import", False):
         return []
     from checker.reports.asff import findings, unplaced
-    from checker.securityhub import SOURCE, import_findings
+    from checker.output.securityhub import SOURCE, import_findings
 
     settings = getattr(args, "writer_settings", None) or {}
     outcome = import_findings(
@@ -793,7 +793,7 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
 
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
     """Write the --format report to stdout (or --output), and any extra reports."""
-    from checker.reports.destinations import (
+    from checker.output.destinations import (
         STEP_SUMMARY_VAR,
         append_text,
         check_destinations,
@@ -840,7 +840,7 @@ def build_report(
 ) -> Report:
     from checker.engine import evaluate_all, gc_paused
     from checker.reports.text import terminal_safe
-    from checker.waivers import WaiverOutcome
+    from checker.findings.waivers import WaiverOutcome
 
     records: list[Record] = []
     with gc_paused():

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, UsageError
-from checker.loading import Located, PathKey, load_yaml
-from checker.schemacheck import check_document, load_schema, suggest
+from checker.files.loading import Located, PathKey, load_yaml
+from checker.files.schemacheck import check_document, load_schema, suggest
 
 CONFIG_NAMES = (".wfcheck.yaml", ".wfcheck.yml")
 SCHEMA = "config.schema.json"

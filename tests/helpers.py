@@ -13,7 +13,7 @@ from checker.cli import build_report, main
 from checker.model import Report
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import RecordSource, make_record
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 
 NOW = "2026-11-25T00:00:00Z"
 

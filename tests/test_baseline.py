@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.baseline import Baseline, BaselineEntry, apply_baseline, load_baseline, render_baseline
+from checker.findings.baseline import Baseline, BaselineEntry, apply_baseline, load_baseline, render_baseline
 from checker.model import Resource, Result, Status
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 from tests.conftest import EXAMPLES, NOW
 from tests.helpers import run_cli
 
@@ -283,6 +283,6 @@ ENTRY = {"fingerprint": "WF011:arn:x", "rule_id": "WF011", "resource": "arn:x"}
     ],
 )
 def test_fast_check_agrees_with_the_schema(doc: object) -> None:
-    from checker.baseline import _validator, _well_formed
+    from checker.findings.baseline import _validator, _well_formed
 
     assert _well_formed(doc) is (not list(_validator().iter_errors(doc)))

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from checker.policy.loader import BUILTIN, load_policies
-from checker.policytest import PolicyTestRun, run_tests
+from checker.policy.policytest import PolicyTestRun, run_tests
 from tests.conftest import ROOT
 from tests.helpers import run_cli
 

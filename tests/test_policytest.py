@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.policytest import load_test_file, run_tests
+from checker.policy.policytest import load_test_file, run_tests
 from tests.conftest import EXAMPLES
 from tests.helpers import run_cli
 

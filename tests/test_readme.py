@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from checker.readme import update
+from tools.readme import update
 from tests.conftest import ROOT
 
 
 def test_generated_sections_are_current() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert text == update(text), "README.md is stale: run python -m checker.readme"
+    assert text == update(text), "README.md is stale: run python -m tools.readme"
 
 
 def test_quickstart_has_two_commands_and_ci_runs_the_test_command() -> None:

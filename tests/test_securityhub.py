@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from checker.securityhub import (
+from checker.output.securityhub import (
     MAX_DETAILED_FAILURES,
     batches,
     group_by_region,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from checker.errors import InputError
 from checker.model import Resource, Result, Status
-from checker.timestamps import parse_timestamp
-from checker.waivers import (
+from checker.files.timestamps import parse_timestamp
+from checker.findings.waivers import (
     Waiver,
     apply_waivers,
     check_max_days,

@@ -17,12 +17,12 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from checker.errors import PolicyError
-from checker.loading import Located, PathKey, iter_files, load_yaml
+from checker.files.loading import Located, PathKey, iter_files, load_yaml
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.operators import OPERATORS
 from checker.policy.paths import Path, compile_path
-from checker.schemacheck import check_document, suggest
+from checker.files.schemacheck import check_document, suggest
 
 BUILTIN = "builtin"
 POLICY_SUFFIXES = (".yaml", ".yml")

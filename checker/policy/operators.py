@@ -21,7 +21,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from checker.policy.paths import Path, compile_path
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

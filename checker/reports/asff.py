@@ -24,7 +24,7 @@ from typing import Any
 
 from checker.model import Report, Result, Status
 from checker.reports.interface import RenderOptions
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 SCHEMA_VERSION = "2018-10-08"
 FINDING_TYPE = "Software and Configuration Checks/AWS Security Best Practices"

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from checker.model import SEVERITIES, SEVERITY_RANK, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 ACCEPTED = (Status.WAIVED, Status.BASELINE)

@@ -7,7 +7,7 @@ from typing import Any
 
 from checker.model import ErrorEntry, Report, Result, UnitStatus, summarize
 from checker.reports.interface import RenderOptions
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 SCHEMA_VERSION = 1
 

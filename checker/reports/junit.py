@@ -23,7 +23,7 @@ from typing import Any
 from checker.model import Report, Result, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}

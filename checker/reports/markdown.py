@@ -15,7 +15,7 @@ from typing import TypeVar
 from checker.model import SEVERITIES, ErrorEntry, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 MAX_BYTES = 1024 * 1024 - 16 * 1024
 """Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from checker.model import Report, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DEFAULT_AUTOMATION_ID = "wfcheck/"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import Located, load_yaml
+from checker.files.loading import Located, load_yaml
 
 SESSION_NAME = "wfcheck"
 ACCOUNT_ID = re.compile(r"^\d{12}$")

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checker.model import ErrorEntry, Record, Resource, UnitStatus, arn_parts
-from checker.timestamps import parse_timestamp
+from checker.files.timestamps import parse_timestamp
 
 TIMESTAMP_FIELDS = ("CreateDate", "LastUpdatedDate")
 

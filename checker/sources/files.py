@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import MAX_JSON_BYTES, load_json
+from checker.files.loading import MAX_JSON_BYTES, load_json
 from checker.model import ErrorEntry, Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
 

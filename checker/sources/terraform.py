@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import MAX_JSON_BYTES, read_text
+from checker.files.loading import MAX_JSON_BYTES, read_text
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.cifiles import wfcheck_commands
+from checker.files.cifiles import wfcheck_commands
 from checker.cli import build_parser
-from checker.reports.destinations import ReportSpec
+from checker.output.destinations import ReportSpec
 from tests.conftest import EXAMPLES
 from tests.helpers import run_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.reports.destinations import ReportSpec, parse_report_spec
+from checker.output.destinations import ReportSpec, parse_report_spec
 from tests.golden_files import scan_examples
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from checker.model import ErrorEntry, Report
-from checker.reports.destinations import want_color
+from checker.output.destinations import want_color
 from checker.reports.interface import RenderOptions
 from checker.reports.table import WRITER
 from checker.reports.text import terminal_safe

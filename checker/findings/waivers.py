@@ -20,10 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import Located, PathKey, load_yaml
+from checker.files.loading import Located, PathKey, load_yaml
 from checker.model import Resource, Result, Status
-from checker.schemacheck import check_document, field_name, load_schema
-from checker.timestamps import format_timestamp
+from checker.files.schemacheck import check_document, field_name, load_schema
+from checker.files.timestamps import format_timestamp
 
 _GLOB = re.compile(r"[*?\[]")  # the characters that make a selector value a glob
 SELECTORS = ("arn", "name", "account", "address")

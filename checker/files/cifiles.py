@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from checker.errors import InputError
-from checker.loading import load_yaml
+from checker.files.loading import load_yaml
 
 SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script"})
 

@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from checker.errors import InputError
-from checker.loading import Located, load_json, load_yaml
+from checker.files.loading import Located, load_json, load_yaml
 from checker.model import Result, Status
-from checker.schemacheck import check_document, load_schema
-from checker.timestamps import format_timestamp
+from checker.files.schemacheck import check_document, load_schema
+from checker.files.timestamps import format_timestamp
 
 SCHEMA_VERSION = 1
 #: What a baseline records and accepts: failures, and failures not decidable yet. Waived

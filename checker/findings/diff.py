@@ -216,7 +216,7 @@ def _finding_from_dict(item: Any, where: str, label: str) -> Finding:
 
 def load_side(path: str, evaluate: Callable[[str], Report]) -> Side:
     """A JSON report is read as it is; anything else is evaluated as a scan input."""
-    from checker.loading import load_json
+    from checker.files.loading import load_json
 
     data = load_json(path, kind="diff input")
     if is_report(data):

@@ -16,7 +16,7 @@ from checker import __version__
 from checker.model import ErrorEntry, Record, UnitStatus
 from checker.reports.json import error_to_dict, unit_to_dict
 from checker.sources.files import SNAPSHOT_SCHEMA_VERSION
-from checker.timestamps import format_timestamp
+from checker.files.timestamps import format_timestamp
 
 
 def _plain(value: Any) -> Any:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from checker.baseline import Baseline, apply_baseline, load_baseline, render_baseline
+from checker.findings.baseline import Baseline, apply_baseline, load_baseline, render_baseline
 from checker.errors import UsageError
 from checker.model import Result
-from checker.waivers import (
+from checker.findings.waivers import (
     Waiver,
     WaiverOutcome,
     apply_waivers,

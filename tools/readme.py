@@ -1,6 +1,6 @@
 """Generated README sections, so the docs cannot drift from the code.
 
-``python -m checker.readme`` rewrites the parts of README.md between ``<!-- NAME:start -->`` and
+``python -m tools.readme`` rewrites the parts of README.md between ``<!-- NAME:start -->`` and
 ``<!-- NAME:end -->`` markers; ``tests/test_readme.py`` fails when they are stale.
 """
 

@@ -1,0 +1,2 @@
+"""What happens to findings after evaluation: waivers, baselines, acceptance, and diffs
+between two scans."""

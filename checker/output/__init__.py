@@ -1,0 +1,1 @@
+"""Where reports go besides stdout: report files, the job summary, AWS Security Hub."""
