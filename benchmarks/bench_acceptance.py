@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.findings.baseline import Baseline, BaselineEntry, apply_baseline, render_baseline
-from checker.model import Resource, Result, Status
 from checker.files.timestamps import parse_timestamp
+from checker.findings.baseline import Baseline, BaselineEntry, apply_baseline, render_baseline
 from checker.findings.waivers import Waiver, apply_waivers, parse_expiry
+from checker.model import Resource, Result, Status
 
 NOW = parse_timestamp("2026-11-25T00:00:00Z")
 RULES = [f"WF{n:03d}" for n in range(1, 37)]

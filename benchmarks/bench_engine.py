@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import synthetic_workforces
 from checker.engine import evaluate_all, gc_paused
+from checker.files.timestamps import parse_timestamp
 from checker.model import record_sort_key
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import make_record
-from checker.files.timestamps import parse_timestamp
 
 
 def main() -> None:

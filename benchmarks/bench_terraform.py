@@ -20,9 +20,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checker.engine import evaluate
+from checker.files.timestamps import parse_timestamp
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.terraform import TerraformSource
-from checker.files.timestamps import parse_timestamp
 
 
 def _change(index: int) -> dict[str, Any]:

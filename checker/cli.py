@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
-from checker.model import SEVERITIES, ErrorEntry, Record, Report, Result, record_sort_key
+from checker.files.timestamps import parse_timestamp
 from checker.gate import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
+from checker.model import SEVERITIES, ErrorEntry, Record, Report, Result, record_sort_key
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.interface import RenderOptions
 from checker.sources.base import RecordSource
-from checker.files.timestamps import parse_timestamp
 
 if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
     from checker.findings.acceptance import Acceptance
@@ -714,8 +714,8 @@ def print_collection_errors(errors: Sequence[ErrorEntry]) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Write the live records, units and errors as a snapshot; exit 3 if anything was missed."""
-    from checker.sources.snapshot import render_snapshot
     from checker.sources.aws import AwsSource
+    from checker.sources.snapshot import render_snapshot
 
     now = parse_now(args.now)
     source = build_live_sources(args)[0]
@@ -760,8 +760,8 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
     """Actions after the reports are written (Security Hub import); what failed, if anything."""
     if not getattr(args, "securityhub_import", False):
         return []
-    from checker.reports.asff import findings, unplaced
     from checker.output.securityhub import SOURCE, import_findings
+    from checker.reports.asff import findings, unplaced
 
     settings = getattr(args, "writer_settings", None) or {}
     outcome = import_findings(
@@ -839,8 +839,8 @@ def build_report(
     now: datetime,
 ) -> Report:
     from checker.engine import evaluate_all, gc_paused
-    from checker.reports.text import terminal_safe
     from checker.findings.waivers import WaiverOutcome
+    from checker.reports.text import terminal_safe
 
     records: list[Record] = []
     with gc_paused():

@@ -17,53 +17,22 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from checker.forking import can_fork
 from checker.model import Record, Result, Status
-from checker.policy.conditions import Condition
 from checker.policy.loader import Rule
-from checker.policy.operators import Context, show
+from checker.policy.operators import Context
 from checker.policy.paths import top_level_names, touches
 from checker.policy.unknowns import known_part, unknown_gap
+from checker.policy.verdicts import Outcome, assert_outcome, first_path, skip_outcome
 
-PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 _PROBE = 4096  # lookups before deciding whether memoizing a condition pays off
 _MIN_HIT_RATE = 0.2
-
-Outcome = tuple[Status, str, str, tuple[tuple[str, str], ...]]
-
-
-def _first_path(condition: Condition | None) -> str:
-    while condition is not None and not hasattr(condition, "path"):
-        condition = condition.children[0] if hasattr(condition, "children") else condition.child
-    return condition.path.text if condition is not None else ""
-
-
-def _skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | None:
-    """The skip outcome when the rule's ``when`` does not hold, else None."""
-    when = rule.when
-    if when is None or when.holds(doc, ctx):
-        return None
-    explained = when.explain(doc, ctx)
-    return (Status.SKIP, "not applicable: " + "; ".join(explained.reasons), explained.path, ())
-
-
-def _assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str) -> Outcome:
-    assertion = rule.assertion
-    assert assertion is not None
-    if assertion.holds(doc, ctx):
-        return (Status.PASS, PASS_MESSAGE, pass_path, ())
-    explained = assertion.explain(doc, ctx)
-    evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
-    message = "; ".join(explained.reasons)
-    if evidence:
-        message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
-    return (Status.FAIL, message, explained.path, evidence)
 
 
 class _Memo:
@@ -110,7 +79,7 @@ class _RulePlan:
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
-        self.pass_path = _first_path(rule.assertion)
+        self.pass_path = first_path(rule.assertion)
         self.constant: Outcome | None = None
         if rule.missing_vars:
             names = ", ".join(rule.missing_vars)
@@ -132,21 +101,21 @@ class _RulePlan:
                 key = memo.key(doc, reprs)
                 skip = memo.table.get(key, memo)
                 if skip is memo:
-                    skip = memo.table[key] = _skip_outcome(rule, doc, ctx)
+                    skip = memo.table[key] = skip_outcome(rule, doc, ctx)
                     memo.probe(False)
                 elif memo.lookups < _PROBE:
                     memo.probe(True)
             else:
-                skip = _skip_outcome(rule, doc, ctx)
+                skip = skip_outcome(rule, doc, ctx)
             if skip is not None:
                 return skip  # type: ignore[no-any-return]
         memo = self.assert_memo
         if not memo.enabled:
-            return _assert_outcome(rule, doc, ctx, self.pass_path)
+            return assert_outcome(rule, doc, ctx, self.pass_path)
         key = memo.key(doc, reprs)
         found = memo.table.get(key)
         if found is None:
-            found = memo.table[key] = _assert_outcome(rule, doc, ctx, self.pass_path)
+            found = memo.table[key] = assert_outcome(rule, doc, ctx, self.pass_path)
             memo.probe(False)
         elif memo.lookups < _PROBE:
             memo.probe(True)
@@ -155,8 +124,8 @@ class _RulePlan:
     def plain_outcome(self, doc: dict[str, Any], ctx: Context) -> Outcome:
         if self.constant is not None:
             return self.constant
-        skip = _skip_outcome(self.rule, doc, ctx)
-        return skip if skip is not None else _assert_outcome(self.rule, doc, ctx, self.pass_path)
+        skip = skip_outcome(self.rule, doc, ctx)
+        return skip if skip is not None else assert_outcome(self.rule, doc, ctx, self.pass_path)
 
     def error_outcome(self, exc: Exception) -> Outcome:
         return (
@@ -177,8 +146,8 @@ def _unknown_outcome(plan: _RulePlan, record: Record, doc: dict[str, Any], ctx: 
     rule = known_part(plan.rule, doc, ctx, record.unknown_paths)
     if rule is plan.rule or plan.constant is not None:
         return plan.plain_outcome(doc, ctx)
-    skip = _skip_outcome(rule, doc, ctx)
-    return skip if skip is not None else _assert_outcome(rule, doc, ctx, plan.pass_path)
+    skip = skip_outcome(rule, doc, ctx)
+    return skip if skip is not None else assert_outcome(rule, doc, ctx, plan.pass_path)
 
 
 def _safe_outcome(
@@ -303,19 +272,13 @@ PARALLEL_MIN_RECORDS = 20_000
 def evaluate_all(records: Sequence[Record], rules: Sequence[Rule], now: datetime) -> list[Result]:
     """All results, using a second CPU for large scans.
 
-    Above ``PARALLEL_MIN_RECORDS`` records (and where ``fork`` exists, with no other threads
-    running), a forked child evaluates the second half while this process does the first. The
-    child sends back each pair's outcome as an index into its table of distinct outcomes (memo
-    hits share one tuple), so the transfer stays small. If anything goes wrong in the child, the
-    second half is simply evaluated here: the answer never depends on the shortcut.
+    Above ``PARALLEL_MIN_RECORDS`` records (where :func:`checker.forking.can_fork` allows it), a
+    forked child evaluates the second half while this process does the first. The child sends
+    back each pair's outcome as an index into its table of distinct outcomes (memo hits share
+    one tuple), so the transfer stays small. If anything goes wrong in the child, the second
+    half is simply evaluated here: the answer never depends on the shortcut.
     """
-    if (
-        len(records) < PARALLEL_MIN_RECORDS
-        or not hasattr(os, "fork")
-        or (os.cpu_count() or 1) < 2
-        or threading.active_count() > 1
-        or not rules
-    ):
+    if len(records) < PARALLEL_MIN_RECORDS or not rules or not can_fork():
         return list(evaluate(records, rules, now))
     half = len(records) // 2
     first, second = records[:half], records[half:]

@@ -35,6 +35,29 @@ class Status(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def fails_gate(self) -> bool:
+        """Whether this status fails the gate by default (``unknown`` only with
+        ``--fail-on-unknown``): nothing unproven passes, so ``error`` fails too."""
+        return self in _GATE_FAILING
+
+    @property
+    def is_finding(self) -> bool:
+        """Failing, not decidable yet, or accepted: what human reports list (not pass/skip)."""
+        return self not in (Status.PASS, Status.SKIP)
+
+
+_GATE_FAILING = frozenset({Status.FAIL, Status.ERROR})
+FAILING_STATUSES: frozenset[Status] = frozenset({Status.FAIL, Status.ERROR, Status.UNKNOWN})
+"""What human reports show as failing: failures, rules that could not be evaluated, and
+values not decidable yet."""
+ACCEPTED_STATUSES: frozenset[Status] = frozenset({Status.WAIVED, Status.BASELINE})
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    """Whether ``severity`` reaches the gate threshold; ``info`` never does."""
+    return severity != "info" and SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
@@ -50,11 +73,27 @@ def arn_parts(arn: str | None) -> tuple[str | None, str | None, str | None]:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file a reader can open: the ``.tf`` resource block, the template resource.
+
+    ``file`` is relative to the repository root when known (SARIF ``%SRCROOT%``), else as given.
+    """
+
+    file: str
+    line: int
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
     """Where a record came from and how reports name it.
 
     ``source`` is the file a record was read from (or ``aws`` for the live API); ``address`` is the
-    Terraform address when the record came from a plan or state.
+    infrastructure-as-code address when the record came from one: the Terraform address
+    (``module.x.aws_sagemaker_workforce.main``) or the CloudFormation ``stack/LogicalId``.
+    ``location`` is where that resource is written (file and line), when known; ``action`` is
+    what a plan does to it (``create``, ``update``, ``replace``, ``no-op``, ``import``,
+    ``deferred``).
     """
 
     arn: str | None
@@ -64,6 +103,8 @@ class Resource:
     source: str
     source_kind: str = "file"
     address: str | None = None
+    location: Location | None = None
+    action: str | None = None
 
     @property
     def key(self) -> str:
@@ -186,15 +227,9 @@ class Report:
         return None
 
 
-def sort_key(result: Result) -> tuple[str, str, str, str, str]:
-    """Results are sorted by account, region, name, rule id (then the resource key)."""
-    res = result.resource
-    return (res.account or "", res.region or "", res.name or "", result.rule_id, res.key)
-
-
 def record_sort_key(record: Record) -> tuple[str, str, str, str, str]:
     """Records in report order. Evaluating sorted records with rules sorted by id yields results
-    already in ``sort_key`` order, without sorting millions of results."""
+    already in report order (account, region, name, rule id) without sorting millions of them."""
     res = record.resource
     return (res.account or "", res.region or "", res.name or "", res.key, res.source)
 

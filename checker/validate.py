@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from checker.files.cifiles import validate_ci_file
 from checker.config import CONFIG_NAMES, validate_config_file
 from checker.errors import WfcheckError
+from checker.files.cifiles import validate_ci_file
 from checker.files.loading import iter_files, load_yaml
+from checker.findings.waivers import validate_waiver_file
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policy.policytest import validate_test_file
 from checker.sources.accounts import validate_accounts_file
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
-from checker.findings.waivers import validate_waiver_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from checker.cli import build_report, main
+from checker.files.timestamps import parse_timestamp
 from checker.model import Report
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import RecordSource, make_record
-from checker.files.timestamps import parse_timestamp
 
 NOW = "2026-11-25T00:00:00Z"
 

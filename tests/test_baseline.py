@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from checker.findings.baseline import Baseline, BaselineEntry, apply_baseline, load_baseline, render_baseline
-from checker.model import Resource, Result, Status
 from checker.files.timestamps import parse_timestamp
+from checker.findings.baseline import (
+    Baseline,
+    BaselineEntry,
+    apply_baseline,
+    load_baseline,
+    render_baseline,
+)
+from checker.model import Resource, Result, Status
 from tests.conftest import EXAMPLES, NOW
 from tests.helpers import run_cli
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tools.readme import update
 from tests.conftest import ROOT
+from tools.readme import update
 
 
 def test_generated_sections_are_current() -> None:

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.errors import InputError
-from checker.model import Resource, Result, Status
 from checker.files.timestamps import parse_timestamp
 from checker.findings.waivers import (
     Waiver,
@@ -21,6 +20,7 @@ from checker.findings.waivers import (
     matches,
     parse_expiry,
 )
+from checker.model import Resource, Result, Status
 from tests.conftest import EXAMPLES, NOW
 from tests.helpers import run_cli
 

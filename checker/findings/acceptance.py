@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from checker.findings.baseline import Baseline, apply_baseline, load_baseline, render_baseline
 from checker.errors import UsageError
-from checker.model import Result
+from checker.findings.baseline import Baseline, apply_baseline, load_baseline, render_baseline
 from checker.findings.waivers import (
     Waiver,
     WaiverOutcome,
@@ -21,6 +20,7 @@ from checker.findings.waivers import (
     check_max_days,
     load_waivers,
 )
+from checker.model import Result
 
 
 @dataclass(frozen=True)

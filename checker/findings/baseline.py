@@ -17,9 +17,9 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import Located, load_json, load_yaml
-from checker.model import Result, Status
 from checker.files.schemacheck import check_document, load_schema
 from checker.files.timestamps import format_timestamp
+from checker.model import Result, Status
 
 SCHEMA_VERSION = 1
 #: What a baseline records and accepts: failures, and failures not decidable yet. Waived

@@ -21,9 +21,9 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import Located, PathKey, load_yaml
-from checker.model import Resource, Result, Status
 from checker.files.schemacheck import check_document, field_name, load_schema
 from checker.files.timestamps import format_timestamp
+from checker.model import Resource, Result, Status
 
 _GLOB = re.compile(r"[*?\[]")  # the characters that make a selector value a glob
 SELECTORS = ("arn", "name", "account", "address")

@@ -18,11 +18,11 @@ from typing import Any
 
 from checker.errors import PolicyError
 from checker.files.loading import Located, PathKey, iter_files, load_yaml
+from checker.files.schemacheck import check_document, suggest
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.operators import OPERATORS
 from checker.policy.paths import Path, compile_path
-from checker.files.schemacheck import check_document, suggest
 
 BUILTIN = "builtin"
 POLICY_SUFFIXES = (".yaml", ".yml")

@@ -20,8 +20,8 @@ from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from checker.policy.paths import Path, compile_path
 from checker.files.timestamps import parse_timestamp
+from checker.policy.paths import Path, compile_path
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

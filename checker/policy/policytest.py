@@ -21,11 +21,11 @@ import yaml
 from checker.engine import evaluate
 from checker.errors import InputError, PolicyError, WfcheckError
 from checker.files.loading import Located, iter_files, load_yaml
+from checker.files.schemacheck import check_document, load_schema, suggest
+from checker.files.timestamps import parse_timestamp
 from checker.model import Record, Result, RuleInfo
 from checker.policy.loader import PolicySet, Rule, load_policies
-from checker.files.schemacheck import check_document, load_schema, suggest
 from checker.sources.base import make_record
-from checker.files.timestamps import parse_timestamp
 
 SCHEMA = "policytest.schema.json"
 TEST_SUFFIXES = (".yaml", ".yml")

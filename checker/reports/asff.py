@@ -22,9 +22,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from checker.files.timestamps import format_timestamp
 from checker.model import Report, Result, Status
 from checker.reports.interface import RenderOptions
-from checker.files.timestamps import format_timestamp
 
 SCHEMA_VERSION = "2018-10-08"
 FINDING_TYPE = "Software and Configuration Checks/AWS Security Best Practices"

@@ -18,10 +18,10 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 
+from checker.files.timestamps import format_timestamp
 from checker.model import SEVERITIES, SEVERITY_RANK, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
-from checker.files.timestamps import format_timestamp
 
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 ACCEPTED = (Status.WAIVED, Status.BASELINE)

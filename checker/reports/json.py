@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from checker.files.timestamps import format_timestamp
 from checker.model import ErrorEntry, Report, Result, UnitStatus, summarize
 from checker.reports.interface import RenderOptions
-from checker.files.timestamps import format_timestamp
 
 SCHEMA_VERSION = 1
 

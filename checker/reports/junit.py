@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from checker.files.timestamps import format_timestamp
 from checker.model import Report, Result, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
-from checker.files.timestamps import format_timestamp
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from checker.files.timestamps import format_timestamp
 from checker.model import SEVERITIES, ErrorEntry, Report, Result, Status, summarize
 from checker.reports.interface import RenderOptions
 from checker.reports.text import terminal_safe
-from checker.files.timestamps import format_timestamp
 
 MAX_BYTES = 1024 * 1024 - 16 * 1024
 """Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""

@@ -18,10 +18,10 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from checker.files.timestamps import format_timestamp
 from checker.model import Report, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions
-from checker.files.timestamps import format_timestamp
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DEFAULT_AUTOMATION_ID = "wfcheck/"

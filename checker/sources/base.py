@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from checker.model import ErrorEntry, Record, Resource, UnitStatus, arn_parts
 from checker.files.timestamps import parse_timestamp
+from checker.model import ErrorEntry, Record, Resource, UnitStatus, arn_parts
 
 TIMESTAMP_FIELDS = ("CreateDate", "LastUpdatedDate")
 

@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from checker import __version__
+from checker.files.timestamps import format_timestamp
 from checker.model import ErrorEntry, Record, UnitStatus
 from checker.reports.json import error_to_dict, unit_to_dict
 from checker.sources.files import SNAPSHOT_SCHEMA_VERSION
-from checker.files.timestamps import format_timestamp
 
 
 def _plain(value: Any) -> Any:

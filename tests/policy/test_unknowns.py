@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from checker.engine import evaluate
+from checker.files.timestamps import parse_timestamp
 from checker.model import Status
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import make_record
-from checker.files.timestamps import parse_timestamp
 from tests.conftest import NOW
 
 OIDC = {

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.files.cifiles import wfcheck_commands
 from checker.cli import build_parser
+from checker.files.cifiles import wfcheck_commands
 from checker.output.destinations import ReportSpec
 from tests.conftest import EXAMPLES
 from tests.helpers import run_cli

@@ -1,0 +1,45 @@
+"""A rule's verdict on one record: skip (its ``when`` does not hold), pass, or fail with a
+message a person can read. The engine calls these (memoized); the policy layer owns what the
+messages say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.model import Status
+from checker.policy.conditions import Condition
+from checker.policy.loader import Rule
+from checker.policy.operators import Context, show
+
+PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
+
+Outcome = tuple[Status, str, str, tuple[tuple[str, str], ...]]
+"""(status, message, path, evidence) of one rule on one record."""
+
+
+def first_path(condition: Condition | None) -> str:
+    while condition is not None and not hasattr(condition, "path"):
+        condition = condition.children[0] if hasattr(condition, "children") else condition.child
+    return condition.path.text if condition is not None else ""
+
+
+def skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | None:
+    """The skip outcome when the rule's ``when`` does not hold, else None."""
+    when = rule.when
+    if when is None or when.holds(doc, ctx):
+        return None
+    explained = when.explain(doc, ctx)
+    return (Status.SKIP, "not applicable: " + "; ".join(explained.reasons), explained.path, ())
+
+
+def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str) -> Outcome:
+    assertion = rule.assertion
+    assert assertion is not None
+    if assertion.holds(doc, ctx):
+        return (Status.PASS, PASS_MESSAGE, pass_path, ())
+    explained = assertion.explain(doc, ctx)
+    evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
+    message = "; ".join(explained.reasons)
+    if evidence:
+        message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
+    return (Status.FAIL, message, explained.path, evidence)
