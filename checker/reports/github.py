@@ -73,10 +73,14 @@ def result_command(result: Result) -> str:
     if result.remediation:
         lines.append(f"Fix: {result.remediation}")
     file = res.source if res.source_kind != "aws" and res.source not in NOT_A_FILE else ""
+    line = ""
+    if res.location is not None:
+        file, line = res.location.file, str(res.location.line)
     return command(
         level_for(result),
         "\n".join(lines),
         file=file,
+        line=line,
         title=f"{result.rule_id} ({result.severity}): {result.title}",
     )
 

@@ -79,6 +79,22 @@ def artifact_uri(result: Result) -> str:
     return pseudo_path(result)
 
 
+def physical_location(result: Result) -> dict[str, Any]:
+    """Where the resource is written (the ``.tf`` block, the template resource) when a source
+    knows it, relative to the repository root (``%SRCROOT%``); else the record's file, line 1."""
+    location = result.resource.location
+    if location is None:
+        return {"artifactLocation": {"uri": artifact_uri(result)}, "region": {"startLine": 1}}
+    path = PurePosixPath(location.file.replace("\\", "/"))
+    region: dict[str, int] = {"startLine": max(location.line, 1)}
+    if location.column:
+        region["startColumn"] = location.column
+    if path.is_absolute():
+        return {"artifactLocation": {"uri": path.as_uri()}, "region": region}
+    uri = "/".join(quote(part, safe="") for part in path.parts if part not in ("", "."))
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": region}
+
+
 def message_text(text: str) -> str:
     """Escape ``\\``, ``[`` and ``]``: SARIF viewers read ``[text](target)`` as an embedded link."""
     return _MESSAGE_SPECIAL.sub(r"\\\1", text)
@@ -182,10 +198,7 @@ def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[
         "message": {"text": _message(result)},
         "locations": [
             {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(result)},
-                    "region": {"startLine": 1},
-                },
+                "physicalLocation": physical_location(result),
                 "logicalLocations": _logical_locations(result),
             }
         ],
