@@ -126,12 +126,15 @@ class Record:
 
     ``workforce`` keeps unknown fields (the API grows); absent or null optional blocks are
     dropped, and timestamps are timezone-aware datetimes. ``unknown_paths`` lists dotted field
-    paths whose values are not known yet (Terraform ``after_unknown``).
+    paths whose values are not known yet (Terraform ``after_unknown``); ``sensitive_paths`` those
+    whose values a source marks sensitive (Terraform ``sensitive()``): evaluated like any other
+    value, never printed.
     """
 
     workforce: Mapping[str, Any]
     resource: Resource
     unknown_paths: frozenset[str] = frozenset()
+    sensitive_paths: frozenset[str] = frozenset()
 
     def document(self) -> dict[str, Any]:
         """The value rule paths are evaluated on: the workforce plus its origin fields."""

@@ -124,7 +124,7 @@ def test_memoized_and_direct_evaluation_agree(monkeypatch: pytest.MonkeyPatch) -
         for w in synthetic_workforces(3000, hostile=False)
     ]
     memoized = list(evaluate(records, rules, NOW))
-    monkeypatch.setattr(engine, "top_level_names", lambda fields: None)  # memo off everywhere
+    monkeypatch.setattr(engine.memo, "top_level_names", lambda fields: None)  # memo off everywhere
     direct = list(evaluate(records, rules, NOW))
     assert memoized == direct
 
@@ -137,7 +137,7 @@ def test_parallel_evaluation_matches_sequential(monkeypatch: pytest.MonkeyPatch)
         make_record(w, source="s", source_kind="file")
         for w in synthetic_workforces(2500, hostile=True)
     ]
-    monkeypatch.setattr(engine, "PARALLEL_MIN_RECORDS", 1000)
+    monkeypatch.setattr(engine.parallel, "PARALLEL_MIN_RECORDS", 1000)
     forked = evaluate_all(records, rules, NOW)
     assert forked == list(evaluate(records, rules, NOW))
 
