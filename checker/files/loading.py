@@ -7,6 +7,7 @@ file, line and column, so the CLI can print one line and exit 2 instead of a tra
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -187,6 +188,80 @@ class _Builder:
             raise self.fail(node, f"invalid YAML value: {exc}") from None
 
 
+class _DuplicateKey(Exception):
+    """Raised from inside the JSON decoder; :func:`parse_json` locates the key afterwards."""
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` that refuses a key written twice in one object.
+
+    The last value would win silently, so a reviewer reading the file (``0.0.0.0/0`` first, a
+    narrow range second) would see something else than the gate evaluated.
+    """
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+
+
+def _first_duplicate(text: str) -> tuple[str, int] | None:
+    """(key, offset) of the first key written twice in one object (the error path only)."""
+    stack: list[set[str] | None] = []  # a set of keys per open object, None per open array
+    expect_key = False
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        if value == "{":
+            stack.append(set())
+            expect_key = True
+        elif value == "[":
+            stack.append(None)
+            expect_key = False
+        elif value in "}]":
+            if stack:
+                stack.pop()
+            expect_key = False
+        elif value == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif value == ":":
+            expect_key = False
+        elif expect_key and stack and stack[-1] is not None:
+            key = json.loads(value)
+            if key in stack[-1]:
+                return key, token.start()
+            stack[-1].add(key)
+            expect_key = False
+    return None
+
+
+def parse_json(text: str, name: str, error: type[WfcheckError] = InputError) -> Any:
+    """Parse JSON text; a syntax error or a duplicate key is an error at its line and column."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_object)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        raise error("JSON nested too deeply", file=name) from None
+    except _DuplicateKey:
+        found = _first_duplicate(text)
+        if found is None:  # pragma: no cover - the decoder and the scanner disagree
+            raise error("invalid JSON: a key is written twice in one object", file=name) from None
+        key, offset = found
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        shown = key if len(key) <= 80 else key[:77] + "..."
+        raise error(
+            f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key is allowed",
+            file=name,
+            line=line,
+            column=column,
+        ) from None
+
+
 def load_json(
     name: str,
     *,
@@ -194,7 +269,7 @@ def load_json(
     kind: str = "file",
     limit: int = MAX_JSON_BYTES,
 ) -> Any:
-    """Parse JSON, reporting the line and column of a syntax error."""
+    """Parse a JSON file, reporting the line and column of a syntax error or a duplicate key."""
     text = read_text(
         name,
         limit=limit,
@@ -202,14 +277,7 @@ def load_json(
         kind=kind,
         hint_if_too_large="raise the limit with --max-input-mb",
     )
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise error(
-            f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
-        ) from None
-    except RecursionError:
-        raise error("JSON nested too deeply", file=name) from None
+    return parse_json(text, name, error)
 
 
 def iter_files(root: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
