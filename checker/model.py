@@ -59,6 +59,8 @@ def at_or_above(severity: str, threshold: str) -> bool:
     return severity != "info" and SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
 
 
+UNKNOWN_AFTER_APPLY = "known only after apply"
+
 STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
 
 _ARN = re.compile(r"^arn:(?P<partition>[\w-]+):sagemaker:(?P<region>[\w-]*):(?P<account>\d*):")
@@ -128,13 +130,20 @@ class Record:
     dropped, and timestamps are timezone-aware datetimes. ``unknown_paths`` lists dotted field
     paths whose values are not known yet (Terraform ``after_unknown``); ``sensitive_paths`` those
     whose values a source marks sensitive (Terraform ``sensitive()``): evaluated like any other
-    value, never printed.
+    value, never printed. ``unknown_reasons`` says, per unknown path, why it is unknown when the
+    source knows better than the default ("known only after apply"), e.g. a CloudFormation
+    ``known only at deploy time (!GetAtt Pool.Arn)``.
     """
 
     workforce: Mapping[str, Any]
     resource: Resource
     unknown_paths: frozenset[str] = frozenset()
     sensitive_paths: frozenset[str] = frozenset()
+    unknown_reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def unknown_reason(self, path: str) -> str:
+        """Why the value at an unknown path is not known: the source's words, or the default."""
+        return self.unknown_reasons.get(path, UNKNOWN_AFTER_APPLY)
 
     def document(self) -> dict[str, Any]:
         """The value rule paths are evaluated on: the workforce plus its origin fields."""

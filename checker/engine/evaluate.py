@@ -24,7 +24,8 @@ def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Co
         plan.rule, doc, ctx, record.unknown_paths
     )
     if gap is not None and plan.constant is None:
-        return (Status.UNKNOWN, f"depends on {gap}, which is known only after apply", gap, ())
+        reason = record.unknown_reason(gap)
+        return (Status.UNKNOWN, f"depends on {gap}, which is {reason}", gap, ())
     rule = known_part(plan.rule, doc, ctx, record.unknown_paths)
     if rule is plan.rule or plan.constant is not None:
         return plan.plain_outcome(doc, ctx)
