@@ -13,16 +13,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.errors import UsageError, WfcheckError
 from checker.files.timestamps import parse_timestamp
 from checker.gate import EXIT_INCOMPLETE, EXIT_USAGE, GatePolicy, exit_code
-from checker.model import SEVERITIES, ErrorEntry, Record, Report, Result, record_sort_key
-from checker.reports import WRITER_BY_NAME, get_writer
-from checker.reports.interface import RenderOptions
+from checker.model import SEVERITIES, ErrorEntry, Report
+from checker.reports import WRITER_BY_NAME
 from checker.sources.base import RecordSource
 
 if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
@@ -456,7 +454,7 @@ def _add_diff_command(commands: Subcommands) -> None:
 def run_diff(args: argparse.Namespace) -> int:
     from checker.findings.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
     from checker.gate import EXIT_FINDINGS
-    from checker.reports.text import terminal_safe
+    from checker.reports.escape import terminal_safe
     from checker.sources.files import InputFileSource
 
     if "-" in (args.old, args.new):
@@ -791,44 +789,23 @@ def post_report_actions(args: argparse.Namespace, report: Report) -> list[ErrorE
     return errors
 
 
+# --- running ------------------------------------------------------------------------------------
+
+
 def emit_reports(args: argparse.Namespace, report: Report) -> None:
     """Write the --format report to stdout (or --output), and any extra reports."""
-    from checker.output.destinations import (
-        STEP_SUMMARY_VAR,
-        append_text,
-        check_destinations,
-        want_color,
+    from checker.output.emit import ReportDestinations, emit
+
+    emit(
+        report,
+        ReportDestinations(
+            format=args.format,
+            output=args.output,
+            extra=tuple(getattr(args, "report", None) or ()),
+            show_passed=args.show_passed,
+            settings=getattr(args, "writer_settings", None) or {},
+        ),
     )
-
-    specs = getattr(args, "report", None) or []
-    check_destinations(args.output, specs)
-    to_stdout = args.output in (None, "-")
-    settings = getattr(args, "writer_settings", None) or {}
-    options = RenderOptions(
-        show_passed=args.show_passed,
-        color=to_stdout and want_color(sys.stdout, os.environ),
-        settings=settings,
-    )
-    write_text(args.output, get_writer(args.format).render(report, options))
-    plain = RenderOptions(show_passed=args.show_passed, settings=settings)
-    rendered: dict[str, str] = {}
-    for spec in specs:
-        if spec.format not in rendered:
-            rendered[spec.format] = get_writer(spec.format).render(report, plain)
-        write_text(spec.path, rendered[spec.format])
-    summary = os.environ.get(STEP_SUMMARY_VAR)
-    if args.format == "github" and summary:
-        append_text(summary, get_writer("markdown").render(report, plain))
-
-
-def display_path(path: str) -> str:
-    """Bundled policy files are shown as builtin/NAME so reports match across installs."""
-    from checker.policy.loader import bundled_policy_dir
-
-    try:
-        return "builtin/" + Path(path).resolve().relative_to(bundled_policy_dir()).as_posix()
-    except ValueError:
-        return path
 
 
 def build_report(
@@ -838,47 +815,20 @@ def build_report(
     sources: Sequence[RecordSource],
     now: datetime,
 ) -> Report:
-    from checker.engine import evaluate_all, gc_paused
-    from checker.findings.waivers import WaiverOutcome
-    from checker.reports.text import terminal_safe
+    """The report of a scan, with acceptance warnings printed on stderr."""
+    from checker.pipeline import build_report as build
+    from checker.reports.escape import terminal_safe
 
-    records: list[Record] = []
-    with gc_paused():
-        for source in sources:
-            records.extend(source.records())
-        records.sort(key=record_sort_key)
-        results: list[Result] = evaluate_all(records, rules, now)
-    accepted = acceptance.apply(results, now) if acceptance else WaiverOutcome(results)
-    for warning in accepted.warnings:
-        print(f"{PROG}: warning: {terminal_safe(warning)}", file=sys.stderr)
-    infos = tuple(rule.info for rule in rules)
-    return Report(
-        tool_version=__version__,
-        generated_at=now,
-        rules=infos,
-        results=tuple(accepted.results),
-        records=len(records),
-        errors=tuple(error for source in sources for error in source.errors),
-        units=tuple(unit for source in sources for unit in source.units),
-        sources=tuple(source.name for source in sources),
-        policies=tuple(display_path(path) for path in policy_files),
-        notes=tuple(accepted.notes),
-        extra={"gate_failures": accepted.extra_failures} if accepted.extra_failures else {},
-    )
+    def warn(text: str) -> None:
+        print(f"{PROG}: warning: {terminal_safe(text)}", file=sys.stderr)
+
+    return build(acceptance, policy_files, rules, sources, now, warn=warn)
 
 
 def write_text(path: str | None, text: str) -> None:
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
+    from checker.output.emit import write_text as write
 
-
-# --- running ------------------------------------------------------------------------------------
+    write(path, text)
 
 
 def run_scan(args: argparse.Namespace) -> int:

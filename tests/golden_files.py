@@ -24,7 +24,7 @@ def scan_examples(monkeypatch: pytest.MonkeyPatch, *argv: str) -> CliResult:
     """``wfcheck scan`` on the examples from the repository root, tool version pinned (so a
     release does not rewrite every golden file)."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr("checker.cli.__version__", GOLDEN_VERSION)
+    monkeypatch.setattr("checker.pipeline.__version__", GOLDEN_VERSION)
     return run_cli(
         "scan",
         "--input",

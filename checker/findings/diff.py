@@ -16,7 +16,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.model import SEVERITY_RANK, Report, Resource, Result
-from checker.reports.text import terminal_safe
+from checker.reports.escape import terminal_safe
 
 FAILING = frozenset({"fail", "error", "unknown"})
 KINDS = ("new", "resolved", "unchanged")

@@ -358,7 +358,7 @@ def _run_case(case: Case, policies: PolicySet, now: datetime) -> CaseResult:
 
 def format_run(run: PolicyTestRun, coverage: bool = False) -> str:
     """Failing cases (one line per wrong status), optional coverage, then ``N passed, M failed``."""
-    from checker.reports.text import terminal_safe
+    from checker.reports.escape import terminal_safe
 
     lines: list[str] = []
     for result in run.cases:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from checker.model import Report, Result, Status
+from checker.reports.escape import terminal_safe
 from checker.reports.interface import RenderOptions
 from checker.reports.table import summary_line
-from checker.reports.text import terminal_safe
 
 LEVEL_BY_SEVERITY = {
     "critical": "error",

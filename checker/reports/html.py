@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from checker.files.timestamps import format_timestamp
 from checker.model import SEVERITIES, SEVERITY_RANK, Report, Result, Status, summarize
+from checker.reports.escape import terminal_safe
 from checker.reports.interface import RenderOptions
-from checker.reports.text import terminal_safe
 
 FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 ACCEPTED = (Status.WAIVED, Status.BASELINE)

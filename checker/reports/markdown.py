@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from checker.files.timestamps import format_timestamp
 from checker.model import SEVERITIES, ErrorEntry, Report, Result, Status, summarize
+from checker.reports.escape import terminal_safe
 from checker.reports.interface import RenderOptions
-from checker.reports.text import terminal_safe
 
 MAX_BYTES = 1024 * 1024 - 16 * 1024
 """Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""

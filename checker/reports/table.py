@@ -5,8 +5,8 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from checker.model import SEVERITIES, Report, Result, Status, summarize
+from checker.reports.escape import terminal_safe
 from checker.reports.interface import RenderOptions
-from checker.reports.text import terminal_safe
 
 _COLORS = {
     "critical": "\x1b[1;31m",

@@ -1,4 +1,6 @@
-"""Making record values safe for a terminal: no control characters, no escape sequences.
+"""The one place record text is made safe for the format a human or a CI runner reads.
+
+Terminal (and stderr): no control characters, no escape sequences.
 
 A FailureReason or OIDC URL is free text an attacker may influence; written raw to a terminal,
 an ANSI escape can rewrite what the reader sees.
