@@ -161,12 +161,14 @@ class RuleInfo:
     id: str
     title: str
     severity: str
-    description: str
-    remediation: str
+    description: str = ""
+    remediation: str = ""
     references: tuple[str, ...] = ()
     vars: tuple[str, ...] = ()
     source: str = ""
     line: int = 0
+    tags: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()
 
 
 class Result(NamedTuple):
