@@ -97,9 +97,9 @@ def test_validate_accepts_the_examples() -> None:
     ("bad", "message"),
     [
         ("--format sarif", None),
-        ("--reprot sarif=x.sarif", "unrecognized arguments: --reprot sarif=x.sarif"),
+        ("--reprot sarif=x.sarif", "unrecognized arguments: --reprot (did you mean '--report'?)"),
         ("--report pdf=x.pdf", "argument --report: unknown report format 'pdf'"),
-        ("--format yaml", "argument --format: invalid choice: 'yaml'"),
+        ("--format yaml", "argument -f/--format: 'yaml' is not one of: asff, csv"),
     ],
 )
 def test_validate_checks_wfcheck_commands_in_workflows(
