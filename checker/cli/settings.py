@@ -65,11 +65,12 @@ class Settings(Mapping[str, Any]):
         return setting is not None and setting.command_line
 
     def from_file(self) -> list[str]:
-        """The config keys the file set for this run."""
-        keys = [s.key for s in self.by_dest.values() if s.key and s.file]
+        """The config keys the file set for this run, in the order the file writes them."""
+        placed = [(s.file, s.key) for s in self.by_dest.values() if s.key and s.file]
         if self.severity:
-            keys.append("severity")
-        return list(dict.fromkeys(keys))
+            placed.append((self.severity_origin, "severity"))
+        placed.sort(key=lambda item: int(item[0].rsplit(":", 1)[1]))  # in file order
+        return list(dict.fromkeys(key for _, key in placed))
 
 
 def settle(command: Command, invocation: Invocation, config: ConfigFile | None) -> Settings:
