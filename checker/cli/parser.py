@@ -18,7 +18,7 @@ from checker import __version__
 from checker.cli.arguments import Command
 from checker.cli.commands import COMMANDS
 from checker.cli.console import PROG
-from checker.cli.option import Option, OptionValueError, suggest
+from checker.cli.option import Option, suggest
 from checker.errors import UsageError
 
 EXIT_CODES = """exit codes:
@@ -69,7 +69,7 @@ def _value_type(option: Option) -> Any:
     def convert(text: str) -> Any:
         try:
             return option.parse(text)
-        except (OptionValueError, argparse.ArgumentTypeError) as exc:
+        except (ValueError, argparse.ArgumentTypeError) as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     convert.__name__ = option.dest  # argparse names the type in some messages

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def test_parse_report_spec(text: str, expected: ReportSpec) -> None:
     ],
 )
 def test_bad_report_specs(text: str, message: str) -> None:
-    with pytest.raises(argparse.ArgumentTypeError, match=message):
+    with pytest.raises(ValueError, match=message):
         parse_report_spec(text)
 
 
