@@ -420,3 +420,35 @@ def test_config_command_shows_the_section_line(
     write_config(tmp_path, "fail_on: high\ncommands:\n  scan:\n    fail_on: critical\n")
     monkeypatch.chdir(tmp_path)
     assert 'fail_on: "critical"  # .wfcheck.yaml:4' in run_cli("config").out.splitlines()
+
+
+def test_config_output_pastes_back_as_a_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(
+        tmp_path / "team",
+        "fail_on: high\nvars: {min_subnets: 3}\nseverity: {WF022: critical}\n"
+        "disable: [WF034]\nregions: [us-east-1]\nworkers: 8\nasff_product_arn: "
+        "arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default\n",
+        name="ci.yaml",
+    )
+    monkeypatch.chdir(tmp_path / "team")
+    first = run_cli(
+        "config", "scan", "--config", "ci.yaml", "--var", 'allowed_cidrs=["10.0.0.0/8"]',
+        "--sort-by", "name", "--report", "sarif=out.sarif",
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    assert '# reports: ["sarif=out.sarif"]  # command line; trusted' in first.out
+    assert "asff_product_arn" in first.out  # a long name with _ is a key like any other
+    (tmp_path / "pasted").mkdir()
+    (tmp_path / "pasted" / ".wfcheck.yaml").write_text(first.out)
+    monkeypatch.chdir(tmp_path / "pasted")
+    second = run_cli("config", "scan")
+    assert second.code == 0, second.err
+
+    def values(text: str) -> list[str]:
+        return [line.split("  # ")[0] for line in text.splitlines() if line[:1] != "#"]
+
+    assert values(first.out) == values(second.out)
+    assert 'sort_by: "Name"  # .wfcheck.yaml:' in second.out
+    assert run_cli("validate", ".wfcheck.yaml").code == 0
