@@ -233,9 +233,19 @@ def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
         "(state) (repeatable; - is stdin)",
     )
     group.add_argument(
-        "--include-unchanged",
+        "--terraform-source",
+        metavar="DIR",
+        help="the Terraform configuration the plan was made from (.tf files): findings point "
+        "at each resource's block (default: the plan file's directory when it holds .tf files)",
+    )
+    group.add_argument(
+        "--changed-only",
         action="store_true",
-        help="plans: also check workforces the plan leaves unchanged (no-op)",
+        help="plans: leave out workforces the plan does not change (no-op); by default every "
+        "workforce that exists after apply is checked",
+    )
+    group.add_argument(  # unchanged workforces are checked by default now; kept for old scripts
+        "--include-unchanged", action="store_true", help=argparse.SUPPRESS
     )
     group.add_argument(
         "--fail-on-unknown",
@@ -670,7 +680,8 @@ def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
     return terraform_sources(
         getattr(args, "terraform", None) or [],
         stdin_taken="-" in (getattr(args, "input", None) or []),
-        include_unchanged=getattr(args, "include_unchanged", False),
+        changed_only=getattr(args, "changed_only", False),
+        source_dir=getattr(args, "terraform_source", None),
         regions=getattr(args, "region", None),
     )
 
