@@ -43,7 +43,7 @@ class MaskedLeaf(Leaf):
     def explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
         holds = self.holds(doc, ctx)
         label = f"{self.path.text} {SENSITIVE}"
-        what = f"{self.op.name} {self._value_text()}".rstrip()
+        what = f"{self.op.name} {self._policy_value()}".rstrip()
         if not self.each:
             verb = "satisfies" if holds else "does not satisfy"
             return Explanation(holds, (f"{label} {verb} {what}",), self.path.text)
@@ -54,6 +54,14 @@ class MaskedLeaf(Leaf):
         else:
             text = f"no item of {label} satisfies" if holds else f"an item of {label} satisfies"
         return Explanation(holds, (f"{text} {what}",), self.path.text)
+
+
+    def _policy_value(self) -> str:
+        """The policy's side of the comparison, which is never sensitive."""
+        if self.op.name == "cidr_prefix_at_least" and isinstance(self.value, tuple):
+            limits = [f"{family} /{limit}" for family, limit in zip(("IPv4", "IPv6"), self.value, strict=True) if limit is not None]
+            return "(" + ", ".join(limits) + ")"
+        return self._value_text()
 
 
 def mask_condition(condition: Condition, sensitive: frozenset[str]) -> Condition:
