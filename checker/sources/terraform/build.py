@@ -224,6 +224,11 @@ def _region(reading: Reading, entry: Entry, mapped: Mapped) -> str | None:
     region = provider or reading.default_region
     if region is None:
         mapped.unknown.add(REGION_PATH)  # nothing says where it will live
+        if isinstance(arn, str) and "WorkforceArn" in mapped.sensitive:
+            mapped.reasons[REGION_PATH] = (
+                "not shown: only the workforce's ARN names its region, and the ARN is marked "
+                "sensitive (--region gives one)"
+            )
     return region
 
 
