@@ -44,7 +44,7 @@ class MaskedLeaf(Leaf):
         holds = self.holds(doc, ctx)
         label = f"{self.path.text} {SENSITIVE}"
         what = f"{self.op.name} {self._policy_value()}".rstrip()
-        if not self.each:
+        if not self.each or not isinstance(self.get(doc), list):
             verb = "satisfies" if holds else "does not satisfy"
             return Explanation(holds, (f"{label} {verb} {what}",), self.path.text)
         if self.match == "all":
