@@ -203,7 +203,9 @@ def test_service_only_rules_are_the_status_and_date_rules() -> None:
 
 @pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "all-sensitive"])
 @pytest.mark.parametrize("name", sorted(WORKFORCES))
-def test_same_verdict_from_api_snapshot_and_plan(tmp_path: Path, name: str, sensitive: bool) -> None:
+def test_same_verdict_from_api_snapshot_and_plan(
+    tmp_path: Path, name: str, sensitive: bool
+) -> None:
     workforce = WORKFORCES[name]
     api, snapshot, plan = tmp_path / "api.json", tmp_path / "snap.json", tmp_path / "plan.json"
     api.write_text(json.dumps({"Workforce": workforce}))

@@ -232,7 +232,8 @@ def test_a_secret_of_a_wrong_type_is_still_never_read(tmp_path: Path) -> None:
 
 # --- a corpus of sensitive values through every bundled rule and every format --------------------
 
-CORPUS_VARS = (  # and the region a provider block would give (the whole-sensitive ARN hides its own)
+# (runs also give --region, as a provider block would: the whole-sensitive ARN hides its own)
+CORPUS_VARS = (
     "allowed_cidrs=10.0.0.0/8",
     "allowed_vpc_ids=vpc-1",
     "allowed_oidc_issuers=https://idp.example.com",
@@ -296,10 +297,32 @@ def _corpus_plan(marked: bool) -> dict[str, Any]:
             {"oidc_config": [oidc], "cognito_config": COGNITO_OK},  # both: WF030 shows the block
             {"oidc_config": True},
         ),
-        _corpus_change("oidc-only", {"oidc_config": [oidc]}, {"oidc_config": [{"issuer": True, "token_endpoint": True, "authorization_endpoint": True, "user_info_endpoint": True, "logout_endpoint": True, "jwks_uri": True, "scope": True, "client_id": True, "authentication_request_extra_params": True}]}),
+        _corpus_change(
+            "oidc-only",
+            {"oidc_config": [oidc]},
+            {
+                "oidc_config": [
+                    {
+                        "issuer": True,
+                        "token_endpoint": True,
+                        "authorization_endpoint": True,
+                        "user_info_endpoint": True,
+                        "logout_endpoint": True,
+                        "jwks_uri": True,
+                        "scope": True,
+                        "client_id": True,
+                        "authentication_request_extra_params": True,
+                    }
+                ]
+            },
+        ),
         _corpus_change(
             "pool",
-            {"cognito_config": [{"client_id": "hidden-client-id-Kk2", "user_pool": "ap-south-1_HiddenPool77"}]},
+            {
+                "cognito_config": [
+                    {"client_id": "hidden-client-id-Kk2", "user_pool": "ap-south-1_HiddenPool77"}
+                ]
+            },
             {"cognito_config": [{"user_pool": True, "client_id": True}]},
         ),
         _corpus_change(
@@ -307,7 +330,12 @@ def _corpus_plan(marked: bool) -> dict[str, Any]:
             {
                 "cognito_config": COGNITO_OK,
                 "workforce_vpc_config": [
-                    {"vpc_id": "vpc-hidden0badc0ffee", "subnets": ["subnet-hidden-only-one"], "security_group_ids": [], "vpc_endpoint_id": ""}
+                    {
+                        "vpc_id": "vpc-hidden0badc0ffee",
+                        "subnets": ["subnet-hidden-only-one"],
+                        "security_group_ids": [],
+                        "vpc_endpoint_id": "",
+                    }
                 ],
             },
             {"workforce_vpc_config": True},

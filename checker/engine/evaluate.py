@@ -46,10 +46,10 @@ def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Co
         skip = skip_outcome(rule, doc, ctx)
         outcome = skip if skip is not None else assert_outcome(rule, doc, ctx, plan.pass_path)
     if outcome[0] is Status.FAIL and record.default_reasons:
-        reason = _default_reason(rule, record)
-        if reason is not None:
-            status, message, path, evidence = outcome
-            outcome = (status, f"{reason}: {message}", path, evidence)
+        default = _default_reason(rule, record)
+        if default is not None:
+            status, message, where, evidence = outcome
+            outcome = (status, f"{default}: {message}", where, evidence)
     return outcome
 
 

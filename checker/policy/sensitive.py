@@ -48,18 +48,25 @@ class MaskedLeaf(Leaf):
             verb = "satisfies" if holds else "does not satisfy"
             return Explanation(holds, (f"{label} {verb} {what}",), self.path.text)
         if self.match == "all":
-            text = f"every item of {label} satisfies" if holds else f"an item of {label} does not satisfy"
+            text = (
+                f"every item of {label} satisfies"
+                if holds
+                else f"an item of {label} does not satisfy"
+            )
         elif self.match == "any":
             text = f"an item of {label} satisfies" if holds else f"no item of {label} satisfies"
         else:
             text = f"no item of {label} satisfies" if holds else f"an item of {label} satisfies"
         return Explanation(holds, (f"{text} {what}",), self.path.text)
 
-
     def _policy_value(self) -> str:
         """The policy's side of the comparison, which is never sensitive."""
         if self.op.name == "cidr_prefix_at_least" and isinstance(self.value, tuple):
-            limits = [f"{family} /{limit}" for family, limit in zip(("IPv4", "IPv6"), self.value, strict=True) if limit is not None]
+            limits = [
+                f"{family} /{limit}"
+                for family, limit in zip(("IPv4", "IPv6"), self.value, strict=True)
+                if limit is not None
+            ]
             return "(" + ", ".join(limits) + ")"
         return self._value_text()
 
@@ -102,7 +109,10 @@ def masked_outcome(
     if status is not Status.FAIL or not rule.evidence:
         return status, message, path, ()
     evidence = tuple(
-        (item.text, SENSITIVE if touches(item.fields, sensitive) is not None else show(item.get(doc)))
+        (
+            item.text,
+            SENSITIVE if touches(item.fields, sensitive) is not None else show(item.get(doc)),
+        )
         for item in rule.evidence
     )
     message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)

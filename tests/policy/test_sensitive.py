@@ -33,8 +33,12 @@ def results(
     *overrides: str,
 ) -> dict[str, Result]:
     policies = load_policies([BUILTIN], overrides=overrides)
-    resource = Resource(None, "x", None, "eu-west-1", "plan.json", "terraform", "aws_sagemaker_workforce.x")
-    record = Record(workforce, resource, sensitive_paths=frozenset(sensitive), default_reasons=defaults or {})
+    resource = Resource(
+        None, "x", None, "eu-west-1", "plan.json", "terraform", "aws_sagemaker_workforce.x"
+    )
+    record = Record(
+        workforce, resource, sensitive_paths=frozenset(sensitive), default_reasons=defaults or {}
+    )
     moment = parse_timestamp(NOW)
     assert moment is not None
     return {r.rule_id: r for r in evaluate([record], policies.rules, moment)}
@@ -105,7 +109,11 @@ def test_verdicts_are_those_of_the_plain_values() -> None:
 
 
 def test_a_rule_that_reads_nothing_sensitive_keeps_its_message() -> None:
-    workforce = {"WorkforceName": "x", "SourceIpConfig": {"Cidrs": ["0.0.0.0/0"]}, "OidcConfig": OIDC}
+    workforce = {
+        "WorkforceName": "x",
+        "SourceIpConfig": {"Cidrs": ["0.0.0.0/0"]},
+        "OidcConfig": OIDC,
+    }
     masked = results(workforce, {"OidcConfig.Scope"})["WF011"]
     assert masked.message == 'SourceIpConfig.Cidrs[0] "0.0.0.0/0" is /0; broader than /1'
 
@@ -131,7 +139,9 @@ def test_an_error_on_a_sensitive_value_shows_only_the_exception_type() -> None:
 
 def test_a_defaulted_value_leads_the_failure_with_its_reason() -> None:
     reason = "source_ip_config is not set in the configuration, so AWS creates it open"
-    found = results({"WorkforceName": "x", "SourceIpConfig": {"Cidrs": []}}, set(), {"SourceIpConfig": reason})
+    found = results(
+        {"WorkforceName": "x", "SourceIpConfig": {"Cidrs": []}}, set(), {"SourceIpConfig": reason}
+    )
     assert found["WF010"].message == f"{reason}: SourceIpConfig.Cidrs [] is empty"
     assert found["WF011"].status is Status.PASS
     assert found["WF011"].message == "ok"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 import copy
 from functools import lru_cache
+from typing import Any
 
 import jmespath
+import pytest
 
 from checker.engine import evaluate
 from checker.files.timestamps import parse_timestamp
@@ -223,7 +221,12 @@ VARS = (
     "allowed_oidc_issuers=https://idp.example.com",
     "allowed_cognito_user_pools=eu-west-1_A",
 )
-VPC = {"VpcId": "vpc-1", "Subnets": ["s-1", "s-2"], "SecurityGroupIds": ["sg-1"], "VpcEndpointId": "vpce-1"}
+VPC = {
+    "VpcId": "vpc-1",
+    "Subnets": ["s-1", "s-2"],
+    "SecurityGroupIds": ["sg-1"],
+    "VpcEndpointId": "vpce-1",
+}
 BASES: dict[str, dict[str, Any]] = {
     "cognito": {
         "WorkforceName": "x",
@@ -249,7 +252,11 @@ CANDIDATES: dict[str, list[Any]] = {
     "CognitoConfig.ClientId": ["c", "d"],
     "OidcConfig": [dict(OIDC), dict(OIDC, Issuer="http://evil.example", Scope="email")],
     "OidcConfig.ClientId": ["c", "d"],
-    "OidcConfig.Issuer": ["https://idp.example.com", "http://evil.example", "https://other.example"],
+    "OidcConfig.Issuer": [
+        "https://idp.example.com",
+        "http://evil.example",
+        "https://other.example",
+    ],
     "OidcConfig.AuthorizationEndpoint": ENDPOINTS,
     "OidcConfig.TokenEndpoint": ENDPOINTS,
     "OidcConfig.UserInfoEndpoint": ENDPOINTS,
@@ -270,13 +277,18 @@ FIELDS = tuple(CANDIDATES)
 # What each bundled rule reads, as its policy says (not as the engine computes it): a value,
 # or only whether a block is there ("presence").
 PRESENCE, VALUE = "presence", "value"
-OIDC_URLS = tuple(f"OidcConfig.{name}" for name in (
-    "Issuer", "AuthorizationEndpoint", "TokenEndpoint", "UserInfoEndpoint", "LogoutEndpoint", "JwksUri"
-))  # fmt: skip
+OIDC_URLS = tuple(
+    f"OidcConfig.{name}"
+    for name in (
+        *("Issuer", "AuthorizationEndpoint", "TokenEndpoint"),
+        *("UserInfoEndpoint", "LogoutEndpoint", "JwksUri"),
+    )
+)
 READS: dict[str, tuple[tuple[str, str], ...]] = {
     "WF001": (("Status", VALUE), ("FailureReason", VALUE)),
     "WF002": (("Status", VALUE), ("LastUpdatedDate", VALUE), ("CreateDate", VALUE)),
-    **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF010", "WF011", "WF012", "WF013", "WF014")},
+    **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF010", "WF011", "WF012")},
+    **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF013", "WF014")},
     "WF020": (
         ("WorkforceVpcConfig", PRESENCE),
         ("WorkforceVpcConfig.VpcId", VALUE),
@@ -328,7 +340,9 @@ def _with(workforce: dict[str, Any], field: str, value: Any) -> tuple[dict[str, 
     return workforce, "eu-west-1"
 
 
-def _result(workforce: dict[str, Any], region: str | None, unknown: frozenset[str], rule: str) -> Result:
+def _result(
+    workforce: dict[str, Any], region: str | None, unknown: frozenset[str], rule: str
+) -> Result:
     record = make_record(
         workforce,
         source="plan.json",

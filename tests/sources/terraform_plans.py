@@ -158,7 +158,9 @@ def generate(case: Case, scratch: Path) -> dict[str, Any]:
     shutil.copytree(case.directory, work, ignore=shutil.ignore_patterns("*.json", ".terraform*"))
     (work / "wfcheck_fixture_override.tf").write_text(override(work))
     config = scratch / "cli.tfrc"
-    config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{PLUGINS}"\n  }}\n}}\n')
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{PLUGINS}"\n  }}\n}}\n'
+    )
     sagemaker_file = case.directory / "sagemaker.json"
     workforces = json.loads(sagemaker_file.read_text()) if sagemaker_file.is_file() else {}
     produced: dict[str, Any] = {}
@@ -221,7 +223,9 @@ def write(case: Case, produced: dict[str, Any]) -> None:
         (case.directory / name).write_text(text)
     derive = case.directory / "deferred.json"
     if case.name == "unset" and "plan.json" in produced:
-        plan = deferred_plan(produced["plan.json"], "aws_sagemaker_workforce.unset", "resource_config_unknown")
+        plan = deferred_plan(
+            produced["plan.json"], "aws_sagemaker_workforce.unset", "resource_config_unknown"
+        )
         derive.write_text(json.dumps(plan, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -211,7 +211,7 @@ def test_other_types_and_data_sources_are_ignored(tmp_path: Path) -> None:
     [
         ({"type": 7}, "resource_changes[0].type: expected a resource type string, got a number"),
         ({"type": None}, "resource_changes[0].type: expected a resource type string, got null"),
-        ({"mode": ["managed"]}, 'resource_changes[0].mode (aws_sagemaker_workforce.x): expected'),
+        ({"mode": ["managed"]}, "resource_changes[0].mode (aws_sagemaker_workforce.x): expected"),
         ({"mode": "ephemeral"}, 'expected "managed" or "data"'),
         ({"address": 3}, "resource_changes[0].address: expected a non-empty string"),
         ({"name": None}, "resource_changes[0].name (aws_sagemaker_workforce.x)"),
@@ -376,11 +376,15 @@ def test_a_block_the_provider_allows_once_written_twice_is_an_error(
 ) -> None:
     item = {"cidrs": ["10.0.0.0/16"]} if block == "source_ip_config" else {"client_id": "c"}
     after = dict(COGNITO, **{block: [item, copy.deepcopy(item)]})
-    path = write(tmp_path, plan_of(workforce_change("aws_sagemaker_workforce.x", ["update"], after)))
+    path = write(
+        tmp_path, plan_of(workforce_change("aws_sagemaker_workforce.x", ["update"], after))
+    )
     result = run_cli("scan", "--terraform", path, "--now", NOW)
     assert result.code == 2
     assert result.err.startswith(f"wfcheck: error: {path}:")
-    assert f"aws_sagemaker_workforce.x: {block}: 2 blocks, but the provider allows one" in result.err
+    assert (
+        f"aws_sagemaker_workforce.x: {block}: 2 blocks, but the provider allows one" in result.err
+    )
 
 
 def test_empty_strings_and_maps_are_absent_and_lists_kept(tmp_path: Path) -> None:
@@ -481,9 +485,7 @@ def test_a_sensitive_region_is_not_shown_as_the_region(tmp_path: Path) -> None:
 
 def test_state_sensitive_values_are_read_and_listed(tmp_path: Path) -> None:
     state = example("state")
-    resource = next(
-        r for r in state["values"]["root_module"]["resources"] if r["address"] == ROOT
-    )
+    resource = next(r for r in state["values"]["root_module"]["resources"] if r["address"] == ROOT)
     resource["sensitive_values"] = {"cognito_config": [{"user_pool": True}]}
     record = records(write(tmp_path, state, "state.json"))[ROOT]
     assert record.workforce["CognitoConfig"]["UserPool"] == "eu-west-1_AbC123xyz"

@@ -75,7 +75,9 @@ def test_fixtures_are_what_terraform_writes(case: Any) -> None:
 def test_the_deferred_plan_is_the_real_plan_with_one_change_moved() -> None:
     real = json.loads((UNSET / "plan.json").read_text())
     committed = json.loads((UNSET / "deferred.json").read_text())
-    assert committed == deferred_plan(real, "aws_sagemaker_workforce.unset", "resource_config_unknown")
+    assert committed == deferred_plan(
+        real, "aws_sagemaker_workforce.unset", "resource_config_unknown"
+    )
 
 
 # --- issue 11: a block the configuration does not write (false pass) ---------------------------
@@ -227,6 +229,7 @@ def test_include_unchanged_is_still_accepted_and_changes_nothing() -> None:
 
 def test_deferred_changes_are_evaluated_and_the_incomplete_plan_is_noted() -> None:
     code, report, _ = scan("--terraform", str(UNSET / "deferred.json"))
+    assert code == 1
     unset = by_address(report)["aws_sagemaker_workforce.unset"]
     assert unset["WF010"]["status"] == "fail"
     assert unset["WF036"]["status"] == "pass"
@@ -247,7 +250,7 @@ def test_a_deferred_change_without_values_is_noted(tmp_path: Path) -> None:
     plan["deferred_changes"][0]["resource_change"]["change"]["after"] = None
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    code, report, _ = scan("--terraform", str(path))
+    _, report, _ = scan("--terraform", str(path))
     assert "aws_sagemaker_workforce.unset" not in by_address(report)
     assert any(
         "aws_sagemaker_workforce.unset: deferred by Terraform without planned values" in n
@@ -257,7 +260,7 @@ def test_a_deferred_change_without_values_is_noted(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("document", ["state.json", "plan.json"])
 def test_a_deposed_object_is_not_evaluated_as_current(document: str) -> None:
-    code, report, _ = scan("--terraform", str(DEPOSED / document))
+    _, report, _ = scan("--terraform", str(DEPOSED / document))
     results = report["results"]
     assert report["summary"]["records"] == 1
     fingerprints = [r["fingerprint"] for r in results]
@@ -303,7 +306,9 @@ def test_plan_and_sources_give_sarif_with_the_tf_line(tmp_path: Path) -> None:
         for res in sarif["runs"][0]["results"]
         for loc in res["locations"]
     }
-    module_line = _line_of(tree / "modules" / "labeling" / "main.tf", 'resource "aws_sagemaker_workforce" "this"')
+    module_line = _line_of(
+        tree / "modules" / "labeling" / "main.tf", 'resource "aws_sagemaker_workforce" "this"'
+    )
     root_line = _line_of(tree / "main.tf", 'resource "aws_sagemaker_workforce" "annotators"')
     assert ("modules/labeling/main.tf", "%SRCROOT%", module_line) in places
     assert ("main.tf", "%SRCROOT%", root_line) in places
@@ -323,7 +328,9 @@ def test_the_example_points_at_its_files_relative_to_the_repository() -> None:
 
 
 def _line_of(path: Path, text: str) -> int:
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(text))
+    return next(
+        i for i, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(text)
+    )
 
 
 # --- issue 9: Terraform fails closed ----------------------------------------------------------
@@ -333,7 +340,10 @@ def test_sensitive_cidrs_are_evaluated_and_fail_the_default_gate() -> None:
     code, report, err = scan("--terraform", str(SENSITIVE / "plan.json"))
     assert code == 1, err
     results = by_address(report)
-    for address in ("aws_sagemaker_workforce.sensitive_cidrs", "aws_sagemaker_workforce.sensitive_block"):
+    for address in (
+        "aws_sagemaker_workforce.sensitive_cidrs",
+        "aws_sagemaker_workforce.sensitive_block",
+    ):
         wf011 = results[address]["WF011"]
         assert wf011["status"] == "fail", address
         assert "(sensitive)" in wf011["message"]

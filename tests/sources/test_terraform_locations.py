@@ -49,12 +49,25 @@ def locate(root: Path, calls: tuple[str, ...], name: str) -> Any:
         (RESOURCE.format(name="w"), 1, 1),
         ("# a comment\n\n" + RESOURCE.format(name="w"), 3, 1),
         ("/* a block\ncomment */\n" + RESOURCE.format(name="w"), 3, 1),
-        ('locals {\n  x = <<EOT\nresource "aws_sagemaker_workforce" "w" {}\nEOT\n}\n' + RESOURCE.format(name="w"), 6, 1),
+        (
+            'locals {\n  x = <<EOT\nresource "aws_sagemaker_workforce" "w" {}\nEOT\n}\n'
+            + RESOURCE.format(name="w"),
+            6,
+            1,
+        ),
         ('variable "v" {\n  default = "a\\nb"\n}\n\n  ' + RESOURCE.format(name="w"), 5, 3),
         (RESOURCE.format(name="other") + "\n" + RESOURCE.format(name="w"), 5, 1),
         ("resource aws_sagemaker_workforce w {\n}\n", 1, 1),  # bare labels are valid HCL
     ],
-    ids=["first", "after-comments", "after-block-comment", "heredoc-lookalike", "indented", "second", "bare-labels"],
+    ids=[
+        "first",
+        "after-comments",
+        "after-block-comment",
+        "heredoc-lookalike",
+        "indented",
+        "second",
+        "bare-labels",
+    ],
 )
 def test_line_and_column_of_the_resource_block(
     tmp_path: Path, text: str, line: int, column: int
@@ -66,8 +79,8 @@ def test_line_and_column_of_the_resource_block(
 @pytest.mark.parametrize(
     "content",
     [
-        b"\xef\xbb\xbf# bom\r\n\r\nresource \"aws_sagemaker_workforce\" \"w\" {\r\n}\r\n",
-        b"# crlf\r\n\r\nresource \"aws_sagemaker_workforce\" \"w\" {\r\n}\r\n",
+        b'\xef\xbb\xbf# bom\r\n\r\nresource "aws_sagemaker_workforce" "w" {\r\n}\r\n',
+        b'# crlf\r\n\r\nresource "aws_sagemaker_workforce" "w" {\r\n}\r\n',
     ],
     ids=["bom-crlf", "crlf"],
 )
@@ -138,7 +151,11 @@ def test_the_plan_configuration_source_comes_first(tmp_path: Path) -> None:
             "module.m's source './gone' is not a directory",
         ),
         ({"main.tf": ""}, ("m",), "module.m is not declared in"),
-        ({"main.tf": RESOURCE.format(name="other")}, (), "no resource aws_sagemaker_workforce.w in"),
+        (
+            {"main.tf": RESOURCE.format(name="other")},
+            (),
+            "no resource aws_sagemaker_workforce.w in",
+        ),
         (
             {"main.tf": 'resource "aws_sagemaker_workforce" "w" {\n  x = \n}\n'},
             (),
@@ -166,7 +183,9 @@ def test_a_remote_module_falls_back_to_the_plan_file_with_a_note(tmp_path: Path)
     tree = tmp_path / "infra"
     shutil.copytree(EXAMPLE, tree, ignore=shutil.ignore_patterns("*.tfstate"))
     plan = json.loads((tree / "plan.json").read_text())
-    plan["configuration"]["root_module"]["module_calls"]["vendor"]["source"] = "app.terraform.io/acme/labeling/aws"
+    plan["configuration"]["root_module"]["module_calls"]["vendor"]["source"] = (
+        "app.terraform.io/acme/labeling/aws"
+    )
     (tree / "plan.json").write_text(json.dumps(plan))
     source = TerraformSource(str(tree / "plan.json"))
     found = {r.resource.address: r.resource.location for r in source.records()}
@@ -274,7 +293,9 @@ def test_validate_reads_no_sources(tmp_path: Path) -> None:
 def test_an_unreadable_tf_file_is_a_note_not_an_error(tmp_path: Path) -> None:
     write_tree(tmp_path, {"main.tf": 'resource "aws_sagemaker_workforce" "w" {\n  = broken\n}\n'})
     (tmp_path / "plan.json").write_text(json.dumps(_plan_for("w")))
-    result = run_cli("scan", "--terraform", str(tmp_path / "plan.json"), "--format", "json", "--now", NOW)
+    result = run_cli(
+        "scan", "--terraform", str(tmp_path / "plan.json"), "--format", "json", "--now", NOW
+    )
     assert result.code in (0, 1), result.err
     notes = json.loads(result.out)["notes"]
     assert any("python-hcl2 cannot read (main.tf:2)" in note for note in notes)

@@ -72,8 +72,7 @@ class Reading:
         first = self.seen.get(address)
         if first is not None:
             raise self.doc.error(
-                f"{where} ({address}): the same address as {first}: one current object per "
-                "address",
+                f"{where} ({address}): the same address as {first}: one current object per address",
                 address,
             )
         self.seen[address] = where
@@ -119,7 +118,9 @@ def build_record(reading: Reading, entry: Entry) -> Record:
     arn = workforce.get("WorkforceArn") if "WorkforceArn" not in mapped.sensitive else None
     arn = arn if isinstance(arn, str) else None
     name = workforce.get("WorkforceName") if "WorkforceName" not in mapped.sensitive else None
-    location = reading.tree.location(block) if reading.tree and isinstance(block, ResourceBlock) else None
+    location = (
+        reading.tree.location(block) if reading.tree and isinstance(block, ResourceBlock) else None
+    )
     if isinstance(block, ResourceBlock) and location is None and reading.tree is not None:
         reading.notes.add(
             "findings for {what} point at the plan: their .tf files are outside "
@@ -245,7 +246,9 @@ def workforce_address(doc: Document, item: Any, where: str) -> str | None:
     address = item.get("address")
     near = address if isinstance(address, str) else None
     if not isinstance(kind, str):
-        raise doc.error(f"{where}.type: expected a resource type string, got {type_name(kind)}", near)
+        raise doc.error(
+            f"{where}.type: expected a resource type string, got {type_name(kind)}", near
+        )
     if kind != RESOURCE_TYPE:
         return None
     mode = item.get("mode", "managed")
@@ -254,7 +257,7 @@ def workforce_address(doc: Document, item: Any, where: str) -> str | None:
     if mode != "managed":
         shown = f" ({near})" if near else ""
         raise doc.error(
-            f"{where}.mode{shown}: expected \"managed\" or \"data\" for an {RESOURCE_TYPE}, "
+            f'{where}.mode{shown}: expected "managed" or "data" for an {RESOURCE_TYPE}, '
             f"got {type_name(mode) if not isinstance(mode, str) else 'another mode'}",
             near,
         )
@@ -264,7 +267,7 @@ def workforce_address(doc: Document, item: Any, where: str) -> str | None:
 
 
 def entry_name(doc: Document, item: Mapping[str, Any], where: str, address: str) -> str:
-    """The resource name in its module (``main`` of ``module.x.aws_sagemaker_workforce.main[0]``)."""
+    """The resource's name in its module: ``main`` of ``module.x.aws_sagemaker_workforce.main``."""
     name = item.get("name")
     if not isinstance(name, str) or not name:
         raise doc.error(f"{where}.name ({address}): expected a non-empty string", address)
@@ -276,4 +279,3 @@ def entry_module(doc: Document, item: Mapping[str, Any], where: str, address: st
     if not isinstance(module_address, str):
         raise doc.error(f"{where}.module_address ({address}): expected a string", address)
     return module_address
-

@@ -106,7 +106,9 @@ class Mapper:
     def map(self, values: Mapping[str, Any]) -> Mapped:
         out = Mapped({})
         for attribute, name in TOP_LEVEL:
-            value = self._leaf(out, values, attribute, name, attribute, self.unknown, self.sensitive)
+            value = self._leaf(
+                out, values, attribute, name, attribute, self.unknown, self.sensitive
+            )
             if value is not None:
                 out.workforce[name] = value
         for block, name, leaves in BLOCKS:
@@ -162,7 +164,13 @@ class Mapper:
         result: dict[str, Any] = {}
         for attribute, leaf in leaves:
             value = self._leaf(
-                out, item, attribute, f"{name}.{leaf}", f"{block}[0].{attribute}", unknown, sensitive
+                out,
+                item,
+                attribute,
+                f"{name}.{leaf}",
+                f"{block}[0].{attribute}",
+                unknown,
+                sensitive,
             )
             if value is not None:
                 result[leaf] = value

@@ -83,7 +83,9 @@ class PlanReader:
             if not isinstance(item, dict):
                 raise doc.error(f"{where}: expected an object, got {type_name(item)}")
             reason = deferred_reason_text(item.get("reason"))
-            records.extend(self._change(item.get("resource_change"), f"{where}.resource_change", reason))
+            records.extend(
+                self._change(item.get("resource_change"), f"{where}.resource_change", reason)
+            )
         if self.data.get("complete") is False:
             notes.add(
                 "the plan is incomplete (complete: false): Terraform deferred changes to a later "
@@ -114,7 +116,9 @@ class PlanReader:
             )
         actions = body.get("actions")
         if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
-            raise doc.error(f"{where}.change.actions ({address}): expected a list of strings", address)
+            raise doc.error(
+                f"{where}.change.actions ({address}): expected a list of strings", address
+            )
         key = tuple(actions)
         if key == ("read",):
             raise doc.error(
