@@ -138,12 +138,12 @@ def test_the_plan_configuration_source_comes_first(tmp_path: Path) -> None:
         (
             {"main.tf": 'module "m" {\n  source = "terraform-aws-modules/x/aws"\n}\n'},
             ("m",),
-            "module.m comes from 'terraform-aws-modules/x/aws', which is not on disk",
+            "module.m comes from a registry or remote source, which is not on disk",
         ),
         (
-            {"main.tf": 'module "m" {\n  source = "git::https://example.com/m.git"\n}\n'},
+            {"main.tf": 'module "m" {\n  source = "git::https://u:tok3n@example.com/m.git"\n}\n'},
             ("m",),
-            "module.m comes from 'git::https://example.com/m.git', which is not on disk",
+            "module.m comes from a registry or remote source, which is not on disk",
         ),
         (
             {"main.tf": 'module "m" {\n  source = "./gone"\n}\n'},
@@ -177,6 +177,7 @@ def test_what_cannot_be_located_says_why(
     found = locate(tmp_path, calls, name)
     assert isinstance(found, str)
     assert reason in found
+    assert "tok3n" not in found  # a token in a git source never reaches a note
 
 
 def test_a_remote_module_falls_back_to_the_plan_file_with_a_note(tmp_path: Path) -> None:
@@ -197,8 +198,8 @@ def test_a_remote_module_falls_back_to_the_plan_file_with_a_note(tmp_path: Path)
     )
     assert source.notes == [
         f"{tree / 'plan.json'}: findings for module.vendor[0].aws_sagemaker_workforce.this point "
-        "at the plan file: module.vendor comes from 'app.terraform.io/acme/labeling/aws', "
-        "which is not on disk"
+        "at the plan file: module.vendor comes from a registry or remote source, which is not "
+        "on disk"
     ]
 
 

@@ -104,7 +104,8 @@ class SourceTree:
             if source is None:
                 return f"{label} is not declared in {self.display(directory)}"
             if not is_local_source(source):
-                return f"{label} comes from {source!r}, which is not on disk"
+                # not shown: a git source may carry a token (git::https://user:token@host/...)
+                return f"{label} comes from a registry or remote source, which is not on disk"
             directory = (directory / source.replace("\\", "/")).resolve()
             if not directory.is_dir():
                 return f"{label}'s source {source!r} is not a directory"
