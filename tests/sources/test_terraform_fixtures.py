@@ -315,6 +315,19 @@ def test_plan_and_sources_give_sarif_with_the_tf_line(tmp_path: Path) -> None:
     assert all(uri.endswith(".tf") for uri, _, _ in places)
 
 
+def test_github_annotations_point_at_the_tf_line() -> None:
+    result = run_cli(
+        "scan", "--terraform", str(EXAMPLE / "plan.json"), "--format", "github", "--now", NOW
+    )
+    assert result.code == 1, result.err
+    line = _line_of(EXAMPLE / "main.tf", 'resource "aws_sagemaker_workforce" "contractors"')
+    wf010 = next(
+        text for text in result.out.splitlines() if "WF010" in text and "contractors" in text
+    )
+    assert wf010.startswith(f"::error file=examples/terraform/main.tf,line={line},")
+    assert "source_ip_config is not set in the configuration" in wf010
+
+
 def test_the_example_points_at_its_files_relative_to_the_repository() -> None:
     found = {
         r.resource.address: r.resource.location
