@@ -132,7 +132,10 @@ class Record:
     whose values a source marks sensitive (Terraform ``sensitive()``): evaluated like any other
     value, never printed. ``unknown_reasons`` says, per unknown path, why it is unknown when the
     source knows better than the default ("known only after apply"), e.g. a CloudFormation
-    ``known only at deploy time (!GetAtt Pool.Arn)``.
+    ``known only at deploy time (!GetAtt Pool.Arn)``. ``default_reasons`` names, per path, a
+    value the source filled in because the input leaves it to a documented default (a Terraform
+    block the configuration does not write, which AWS creates unrestricted), and says so in words:
+    failing results on it lead with that reason.
     """
 
     workforce: Mapping[str, Any]
@@ -140,6 +143,7 @@ class Record:
     unknown_paths: frozenset[str] = frozenset()
     sensitive_paths: frozenset[str] = frozenset()
     unknown_reasons: Mapping[str, str] = field(default_factory=dict)
+    default_reasons: Mapping[str, str] = field(default_factory=dict)
 
     def unknown_reason(self, path: str) -> str:
         """Why the value at an unknown path is not known: the source's words, or the default."""

@@ -60,6 +60,6 @@ def build_report(
         units=tuple(unit for source in sources for unit in source.units),
         sources=tuple(source.name for source in sources),
         policies=tuple(display_path(path) for path in policy_files),
-        notes=tuple(accepted.notes),
+        notes=tuple(note for source in sources for note in source.notes) + tuple(accepted.notes),
         extra={"gate_failures": accepted.extra_failures} if accepted.extra_failures else {},
     )

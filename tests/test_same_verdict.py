@@ -1,4 +1,5 @@
-"""One workforce, three ways in (API record, snapshot, Terraform plan): the same verdicts.
+"""One workforce, three ways in (API record, snapshot, Terraform plan): the same verdicts, also
+when the plan marks every value sensitive (evaluated, never shown).
 
 Only rules about what the service alone knows (Status, FailureReason, dates, IpAddressType) may
 differ: a plan cannot know them. Which rules those are is derived from the fields each rule reads,
@@ -140,7 +141,7 @@ def as_terraform(workforce: dict[str, Any]) -> dict[str, Any]:
     return after
 
 
-def as_plan(workforce: dict[str, Any]) -> dict[str, Any]:
+def as_plan(workforce: dict[str, Any], sensitive: bool = False) -> dict[str, Any]:
     after = as_terraform(workforce)
     return {
         "format_version": "1.2",
@@ -159,9 +160,9 @@ def as_plan(workforce: dict[str, Any]) -> dict[str, Any]:
                     "after": after,
                     "after_unknown": {},
                     "before_sensitive": {},
-                    "after_sensitive": {
-                        "oidc_config": [{"client_secret": True}] if after["oidc_config"] else []
-                    },
+                    "after_sensitive": True
+                    if sensitive
+                    else {"oidc_config": [{"client_secret": True}] if after["oidc_config"] else []},
                 },
             }
         ],
@@ -176,9 +177,11 @@ def as_snapshot(workforce: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def statuses(option: str, path: Path) -> dict[str, str]:
+def statuses(option: str, path: Path, *extra: str) -> dict[str, str]:
     overrides = [arg for var in VARS for arg in ("--var", var)]
-    result = run_cli("scan", option, str(path), *overrides, "--format", "json", "--now", NOW)
+    result = run_cli(
+        "scan", option, str(path), *overrides, *extra, "--format", "json", "--now", NOW
+    )
     assert result.code in (0, 1), result.err
     report = json.loads(result.out)
     assert report["summary"]["records"] == 1
@@ -198,17 +201,21 @@ def test_service_only_rules_are_the_status_and_date_rules() -> None:
     assert plan_cannot_know() == {"WF001", "WF002", "WF021"}
 
 
+@pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "all-sensitive"])
 @pytest.mark.parametrize("name", sorted(WORKFORCES))
-def test_same_verdict_from_api_snapshot_and_plan(tmp_path: Path, name: str) -> None:
+def test_same_verdict_from_api_snapshot_and_plan(
+    tmp_path: Path, name: str, sensitive: bool
+) -> None:
     workforce = WORKFORCES[name]
     api, snapshot, plan = tmp_path / "api.json", tmp_path / "snap.json", tmp_path / "plan.json"
     api.write_text(json.dumps({"Workforce": workforce}))
     snapshot.write_text(json.dumps(as_snapshot(workforce)))
-    plan.write_text(json.dumps(as_plan(workforce)))
+    plan.write_text(json.dumps(as_plan(workforce, sensitive)))
 
     from_api = statuses("--input", api)
     from_snapshot = statuses("--input", snapshot)
-    from_plan = statuses("--terraform", plan)
+    region = workforce["WorkforceArn"].split(":")[3]  # a sensitive ARN does not give it
+    from_plan = statuses("--terraform", plan, "--region", region)
     assert from_api == from_snapshot
     skipped = plan_cannot_know()
     compared = sorted(set(from_api) - skipped)

@@ -1,8 +1,11 @@
-"""The OIDC client secret in a plan never reaches any output, message, error or log.
+"""Secrets in a plan never reach any output, message, error or log.
 
 ``terraform show -json`` writes ``oidc_config[0].client_secret`` (and sensitive variables) in
-clear text; only ``after_sensitive`` marks them. Every report format is taken from the registry
-at test time, so a format added later is covered without editing this file.
+clear text; only ``after_sensitive`` marks them. The client secret is never read at all; other
+values marked sensitive are evaluated (a ``0.0.0.0/0`` behind ``sensitive()`` still fails) and
+shown as ``(sensitive)``, with nothing derived from them (a URL's host, a CIDR's network or
+prefix). Every report format is taken from the registry at test time, so a format added later
+is covered without editing this file.
 """
 
 from __future__ import annotations
@@ -199,15 +202,18 @@ def test_errors_never_show_the_secret(
     _assert_clean(result)
 
 
-def test_a_sensitive_value_of_a_wrong_type_is_never_read(tmp_path: Path) -> None:
-    """The vendor's issuer is marked sensitive: even malformed, it is not looked at."""
+def test_a_sensitive_value_of_a_wrong_type_is_an_error_that_does_not_show_it(
+    tmp_path: Path,
+) -> None:
+    """The vendor's issuer is marked sensitive and malformed: exit 2, naming only its type."""
     plan = _broken(
         lambda p: _vendor(p)["change"]["after"]["oidc_config"][0].update(issuer={"value": CANARY})
     )
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
     result = run_cli("scan", "--terraform", str(path), "--format", "json", "--now", NOW)
-    assert result.code == 1, result.err
+    assert result.code == 2, result.err
+    assert "oidc_config[0].issuer: expected a string, got an object" in result.err
     _assert_clean(result)
 
 
@@ -222,3 +228,224 @@ def test_a_secret_of_a_wrong_type_is_still_never_read(tmp_path: Path) -> None:
     result = run_cli("scan", "--terraform", str(path), "--format", "json", "--now", NOW)
     assert result.code == 1
     _assert_clean(result)
+
+
+# --- a corpus of sensitive values through every bundled rule and every format --------------------
+
+# (runs also give --region, as a provider block would: the whole-sensitive ARN hides its own)
+CORPUS_VARS = (
+    "allowed_cidrs=10.0.0.0/8",
+    "allowed_vpc_ids=vpc-1",
+    "allowed_oidc_issuers=https://idp.example.com",
+    "allowed_cognito_user_pools=eu-west-1_A",
+)
+HIDDEN_CIDRS = ["198.18.77.5/7", "203.0.113.77/31", "2001:db8:dead:beef::/33", "203.0.113.77/31"]
+HIDDEN_ISSUER = "https://Secret-IdP.corp-hidden.example:8443/realms/x"
+HIDDEN_SINK = "http://Token-Sink.leak-target.example/t"
+
+
+def _corpus_change(name: str, after: dict[str, Any], sensitive: Any) -> dict[str, Any]:
+    base = {
+        "workforce_name": name,
+        "cognito_config": [],
+        "oidc_config": [],
+        "source_ip_config": [{"cidrs": ["10.0.0.0/16"]}],
+        "workforce_vpc_config": [],
+    }
+    base.update(after)
+    return {
+        "address": f"aws_sagemaker_workforce.{name.replace('-', '_')}",
+        "mode": "managed",
+        "type": "aws_sagemaker_workforce",
+        "name": name.replace("-", "_"),
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": ["update"],
+            "before": None,
+            "after": base,
+            "after_unknown": {},
+            "before_sensitive": False,
+            "after_sensitive": sensitive,
+        },
+    }
+
+
+COGNITO_OK = [{"client_id": "c", "user_pool": "eu-west-1_A"}]
+
+
+def _corpus_plan(marked: bool) -> dict[str, Any]:
+    """Workforces whose sensitive values trip every bundled rule that can see them."""
+    oidc = {
+        "client_id": "hidden-oidc-client-Jm5",
+        "issuer": HIDDEN_ISSUER,
+        "authorization_endpoint": HIDDEN_ISSUER + "/authorize",
+        "token_endpoint": HIDDEN_SINK,
+        "user_info_endpoint": HIDDEN_ISSUER + "/userinfo",
+        "logout_endpoint": HIDDEN_ISSUER + "/logout",
+        "jwks_uri": HIDDEN_ISSUER + "/jwks",
+        "scope": "email-without-oid-Zx9",
+        "authentication_request_extra_params": {"hidden_param": "hidden-param-value-Tt8"},
+    }
+    changes = [
+        _corpus_change(
+            "cidrs",
+            {"cognito_config": COGNITO_OK, "source_ip_config": [{"cidrs": HIDDEN_CIDRS}]},
+            {"source_ip_config": [{"cidrs": True}]},
+        ),
+        _corpus_change(
+            "oidc-block",
+            {"oidc_config": [oidc], "cognito_config": COGNITO_OK},  # both: WF030 shows the block
+            {"oidc_config": True},
+        ),
+        _corpus_change(
+            "oidc-only",
+            {"oidc_config": [oidc]},
+            {
+                "oidc_config": [
+                    {
+                        "issuer": True,
+                        "token_endpoint": True,
+                        "authorization_endpoint": True,
+                        "user_info_endpoint": True,
+                        "logout_endpoint": True,
+                        "jwks_uri": True,
+                        "scope": True,
+                        "client_id": True,
+                        "authentication_request_extra_params": True,
+                    }
+                ]
+            },
+        ),
+        _corpus_change(
+            "pool",
+            {
+                "cognito_config": [
+                    {"client_id": "hidden-client-id-Kk2", "user_pool": "ap-south-1_HiddenPool77"}
+                ]
+            },
+            {"cognito_config": [{"user_pool": True, "client_id": True}]},
+        ),
+        _corpus_change(
+            "vpc",
+            {
+                "cognito_config": COGNITO_OK,
+                "workforce_vpc_config": [
+                    {
+                        "vpc_id": "vpc-hidden0badc0ffee",
+                        "subnets": ["subnet-hidden-only-one"],
+                        "security_group_ids": [],
+                        "vpc_endpoint_id": "",
+                    }
+                ],
+            },
+            {"workforce_vpc_config": True},
+        ),
+        _corpus_change(
+            "whole",
+            {
+                "workforce_name": "hidden-workforce-name-Vb3",
+                "arn": "arn:aws:sagemaker:eu-west-1:999988887777:workforce/hidden-arn-Qp4",
+                "subdomain": "hidden-subdomain-Lm6.labeling.eu-west-1.sagemaker.aws",
+                "cognito_config": [{"client_id": "c", "user_pool": "sa-east-1_WholePool"}],
+                "source_ip_config": [{"cidrs": ["100.64.0.1/10"]}],
+            },
+            True,
+        ),
+    ]
+    if not marked:
+        for item in changes:
+            item["change"]["after_sensitive"] = {}
+    return {"format_version": "1.2", "resource_changes": changes}
+
+
+def _networks() -> list[str]:
+    import ipaddress
+
+    return sorted(
+        {str(ipaddress.ip_network(c, strict=False)) for c in [*HIDDEN_CIDRS, "100.64.0.1/10"]}
+    )
+
+
+CORPUS_NEEDLES = (
+    *HIDDEN_CIDRS,
+    "100.64.0.1",
+    *_networks(),  # what cidr_canonical derives: the network address
+    "is /7",
+    "is /33",
+    "is /10",  # what the prefix checks derive
+    "Secret-IdP",
+    "secret-idp.corp-hidden.example",
+    "corp-hidden",
+    "token-sink.leak-target.example",
+    "Token-Sink",
+    "leak-target",  # hosts, in any case
+    "email-without-oid-Zx9",
+    "hidden-oidc-client-Jm5",
+    "hidden-param-value-Tt8",
+    "ap-south-1",  # what split(UserPool, '_')[0] derives
+    "HiddenPool77",
+    "hidden-client-id-Kk2",
+    "vpc-hidden0badc0ffee",
+    "subnet-hidden-only-one",
+    "hidden-workforce-name-Vb3",
+    "999988887777",
+    "hidden-arn-Qp4",
+    "hidden-subdomain-Lm6",
+    "WholePool",
+    "sa-east-1",
+)
+
+
+def _corpus_outputs(tmp_path: Path, marked: bool) -> dict[str, str]:
+    path = tmp_path / ("marked.json" if marked else "plain.json")
+    path.write_text(json.dumps(_corpus_plan(marked), indent=2))
+    overrides = [arg for var in CORPUS_VARS for arg in ("--var", var)] + ["--region", "eu-west-1"]
+    outputs = {}
+    for fmt in sorted(WRITER_BY_NAME):
+        result = run_cli(
+            "scan", "--terraform", str(path), *overrides, "--format", fmt, "--show-passed",
+            "--now", NOW,
+        )  # fmt: skip
+        assert result.code == 1, (fmt, result.err)
+        outputs[fmt] = result.out
+        outputs[f"{fmt} stderr"] = result.err
+    return outputs
+
+
+def test_no_sensitive_value_nor_what_derives_from_it_reaches_any_output(tmp_path: Path) -> None:
+    plain = "\n".join(_corpus_outputs(tmp_path, marked=False).values())
+    shown = [needle for needle in CORPUS_NEEDLES if needle in plain]
+    # the needles are real: without the sensitive markers the reports show nearly all of them;
+    # these few no bundled message quotes (client ids, the subdomain, a subnet id, values past
+    # the 200 characters a message shows of a block), and they stay needles all the same
+    unquoted = {
+        "hidden-subdomain-Lm6",
+        "hidden-param-value-Tt8",
+        "hidden-oidc-client-Jm5",
+        "hidden-client-id-Kk2",
+        "subnet-hidden-only-one",
+    }
+    assert set(CORPUS_NEEDLES) - set(shown) <= unquoted
+    assert len(shown) >= len(CORPUS_NEEDLES) - len(unquoted)
+    for fmt, text in _corpus_outputs(tmp_path, marked=True).items():
+        leaked = [needle for needle in CORPUS_NEEDLES if needle in text]
+        assert leaked == [], fmt
+
+
+def test_sensitive_values_keep_their_verdicts(tmp_path: Path) -> None:
+    """Masking changes messages, never statuses."""
+    verdicts = {}
+    for marked in (False, True):
+        path = tmp_path / f"{marked}.json"
+        path.write_text(json.dumps(_corpus_plan(marked)))
+        overrides = [arg for var in CORPUS_VARS for arg in ("--var", var)]
+        result = run_cli(
+            "scan", "--terraform", str(path), *overrides, "--region", "eu-west-1",
+            "--format", "json", "--now", NOW,
+        )  # fmt: skip
+        verdicts[marked] = {
+            (r["resource"]["address"], r["rule_id"]): r["status"]
+            for r in json.loads(result.out)["results"]
+        }
+    assert verdicts[True] == verdicts[False]
+    assert sum(status == "fail" for status in verdicts[True].values()) >= 15

@@ -95,10 +95,24 @@ TERRAFORM = Group(
             trusted=True,
         ),
         Option(
+            ("--terraform-source",),
+            "the Terraform configuration the plan was made from (.tf files): findings point at "
+            "each resource's block (default: the plan file's directory when it holds .tf files)",
+            metavar="DIR",
+            path=True,
+        ),
+        Option(
+            ("--changed-only",),
+            "plans: leave out workforces the plan does not change (no-op); by default every "
+            "workforce that exists after apply is checked",
+            kind="flag",
+        ),
+        Option(  # unchanged workforces are checked by default now; kept for old scripts
             ("--include-unchanged",),
-            "plans: also check workforces the plan leaves unchanged (no-op)",
+            "plans: accepted for compatibility; unchanged workforces are always checked",
             kind="flag",
             hidden=True,
+            key=None,
         ),
         Option(
             ("--fail-on-unknown",),

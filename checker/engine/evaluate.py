@@ -1,5 +1,5 @@
-"""Evaluating records one by one: memoized for plain records, exactly for records with values
-not known yet (Terraform ``after_unknown``)."""
+"""Evaluating records one by one: memoized for plain records, exactly for records whose source
+qualifies values (not known until apply, sensitive, or defaulted)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,60 @@ from checker.model import Record, Result, Status
 from checker.policy.loader import Rule
 from checker.policy.operators import Context
 from checker.policy.paths import touches
+from checker.policy.sensitive import masked_error, masked_outcome, reads_sensitive
 from checker.policy.unknowns import known_part, unknown_gap
 from checker.policy.verdicts import Outcome, assert_outcome, skip_outcome
 
 
 def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Context) -> Outcome:
-    """Terraform records: a rule that reads a value known only after apply is ``unknown``."""
-    gap = touches(plan.rule.fields, record.unknown_paths) and unknown_gap(
-        plan.rule, doc, ctx, record.unknown_paths
-    )
-    if gap is not None and plan.constant is None:
-        reason = record.unknown_reason(gap)
-        return (Status.UNKNOWN, f"depends on {gap}, which is {reason}", gap, ())
-    rule = known_part(plan.rule, doc, ctx, record.unknown_paths)
-    if rule is plan.rule or plan.constant is not None:
-        return plan.plain_outcome(doc, ctx)
-    skip = skip_outcome(rule, doc, ctx)
-    return skip if skip is not None else assert_outcome(rule, doc, ctx, plan.pass_path)
+    """A rule on a record whose source qualifies some values, evaluated exactly (never memoized).
+
+    Three qualifications, in this order: a rule that needs a value known only after apply is
+    ``unknown`` and names it; a rule that reads a sensitive value gives its verdict with
+    messages that show ``(sensitive)`` instead (``policy.sensitive``); a failure on a value
+    the source defaulted (a block the configuration does not write) leads with why.
+    """
+    if plan.constant is not None:
+        return plan.constant
+    rule = plan.rule
+    unknown = record.unknown_paths
+    if unknown and touches(rule.fields, unknown) is not None:
+        gap = unknown_gap(rule, doc, ctx, unknown)
+        if gap is not None:
+            named, path = gap
+            reason = record.unknown_reason(path)
+            return (Status.UNKNOWN, f"depends on {named}, which is {reason}", named, ())
+        rule = known_part(rule, doc, ctx, unknown)
+    if reads_sensitive(rule, record.sensitive_paths):
+        outcome = masked_outcome(rule, doc, ctx, plan.pass_path, record.sensitive_paths)
+    elif rule is plan.rule:
+        outcome = plan.plain_outcome(doc, ctx)
+    else:
+        skip = skip_outcome(rule, doc, ctx)
+        outcome = skip if skip is not None else assert_outcome(rule, doc, ctx, plan.pass_path)
+    if outcome[0] is Status.FAIL and record.default_reasons:
+        default = _default_reason(rule, record)
+        if default is not None:
+            status, message, where, evidence = outcome
+            outcome = (status, f"{default}: {message}", where, evidence)
+    return outcome
+
+
+def _default_reason(rule: Rule, record: Record) -> str | None:
+    """The source's words for a defaulted value the rule reads, if it reads one."""
+    path = touches(rule.fields, frozenset(record.default_reasons))
+    return None if path is None else record.default_reasons[path]
+
+
+def qualified_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Context) -> Outcome:
+    """:func:`unknown_outcome`, with an exception turned into an ``error`` result whose text
+    cannot carry a sensitive value."""
+    try:
+        return unknown_outcome(plan, record, doc, ctx)
+    except Exception as exc:
+        if reads_sensitive(plan.rule, record.sensitive_paths):
+            return masked_error(exc, plan.pass_path)
+        return plan.error_outcome(exc)
 
 
 def record_outcomes(
@@ -42,14 +79,8 @@ def record_outcomes(
     for record in records:
         doc = record.document()
         ctx = Context(doc, now)
-        if record.unknown_paths or record.sensitive_paths:  # exact path, never memoized
-            outcomes: list[Outcome] = []
-            for plan in plans:
-                try:
-                    outcomes.append(unknown_outcome(plan, record, doc, ctx))
-                except Exception as exc:
-                    outcomes.append(plan.error_outcome(exc))
-            yield record, outcomes
+        if record.unknown_paths or record.sensitive_paths or record.default_reasons:
+            yield record, [qualified_outcome(plan, record, doc, ctx) for plan in plans]
             continue
         reprs: dict[str, str] = {}
         outcomes = template.copy()

@@ -29,17 +29,13 @@ def parse_report_spec(text: str) -> ReportSpec:
     name, sep, path = text.partition("=")
     name = name.strip().lower()
     if not sep or not path:
-        raise ValueError(
-            f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}"
-        )
+        raise ValueError(f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}")
     if name not in WRITER_BY_NAME:
         raise ValueError(
             f"unknown report format {name!r}; choose from {', '.join(sorted(WRITER_BY_NAME))}"
         )
     if path == "-":
-        raise ValueError(
-            f"{text!r}: stdout takes the --format report; give --report a file"
-        )
+        raise ValueError(f"{text!r}: stdout takes the --format report; give --report a file")
     return ReportSpec(name, path)
 
 

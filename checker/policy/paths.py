@@ -170,33 +170,62 @@ def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
     return None
 
 
+_SEQUENCES = frozenset({"subexpression", "pipe"})
+_ON_ITEMS = frozenset({"index_expression", "flatten", "projection", "value_projection",
+                       "filter_projection"})  # fmt: skip
+
+
 def _fields(node: dict[str, Any], prefix: str = "") -> set[str]:
-    """Dotted field chains an expression reads; used to tell when it touches unknown values."""
+    """The dotted field chains an expression reads, exactly: ``split(A.B, '_')[0]`` reads
+    ``A.B`` and not ``A``.
+
+    The unknown analysis and the memo keys rely on it: a rule whose fields do not reach an
+    unknown value is decided, and a memo keyed on these fields never hands a record another
+    record's outcome. Where the value read is not a plain chain (an item of a list, a
+    projection), the chain up to the list stands for everything below it.
+    """
+    chain, reads = _reads(node, prefix)
+    if chain is not None:
+        reads.add(chain or WHOLE_DOCUMENT)
+    return reads
+
+
+def _reads(node: dict[str, Any], base: str | None) -> tuple[str | None, set[str]]:
+    """(the chain the node's value is, when it is one; the chains read to compute it).
+
+    ``base`` is the chain of the current value (``""`` is the record) or None when the current
+    value is derived (a function result, a list item), whose reads are already counted.
+    """
     kind = node.get("type")
-    if kind == "current" and not prefix:
-        return {WHOLE_DOCUMENT}
+    children = [child for child in node.get("children", []) if isinstance(child, dict)]
     if kind == "field":
-        return {f"{prefix}.{node['value']}" if prefix else str(node["value"])}
-    if kind == "subexpression":
-        left, right = node["children"]
-        heads = _fields(left, prefix)
-        found = set(heads)
-        for head in heads or {prefix}:
-            found |= _fields(right, head)
-        return found
-    if kind in ("projection", "value_projection", "filter_projection", "index_expression"):
-        children = node.get("children", [])
-        heads = _fields(children[0], prefix) if children else set()
-        found = set(heads)
-        for child in children[1:]:
-            for head in heads or {prefix}:
-                found |= _fields(child, head)
-        return found
-    collected: set[str] = set()
-    for child in node.get("children", []):
-        if isinstance(child, dict):
-            collected |= _fields(child, prefix)
-    return collected
+        name = str(node["value"])
+        return (f"{base}.{name}" if base else name) if base is not None else None, set()
+    if kind in ("current", "identity"):
+        return base, set()
+    if kind in ("literal", "expref"):  # an expref reads items of another argument
+        return None, set()
+    if kind in _SEQUENCES:
+        chain: str | None = base
+        reads: set[str] = set()
+        for child in children:
+            chain, more = _reads(child, chain)
+            reads |= more
+        return chain, reads
+    if kind in _ON_ITEMS:
+        # the right side and filters read items of the head; JMESPath cannot reach the record
+        # from inside a projection, so the head's chain covers them
+        head, reads = _reads(children[0], base) if children else (base, set())
+        if head is not None:
+            reads.add(head or WHOLE_DOCUMENT)
+        return None, reads
+    reads = set()  # functions, comparisons, and/or/not, multi-selects: every operand is read
+    for child in children:
+        chain, more = _reads(child, base)
+        reads |= more
+        if chain is not None:
+            reads.add(chain or WHOLE_DOCUMENT)
+    return None, reads
 
 
 def top_level_names(fields: frozenset[str]) -> tuple[str, ...] | None:
@@ -209,7 +238,7 @@ def top_level_names(fields: frozenset[str]) -> tuple[str, ...] | None:
 def touches(fields: frozenset[str], unknown: frozenset[str]) -> str | None:
     """The first unknown path a set of read fields depends on, if any."""
     for field in sorted(fields):
-        for gap in unknown:
+        for gap in sorted(unknown):
             if field == gap or field.startswith(gap + ".") or gap.startswith(field + "."):
                 return gap
     return None

@@ -6,6 +6,10 @@ true as soon as one known part is true, and a ``when`` that known values make fa
 even if its assertion reads unknown values (a VPC endpoint id not known yet does not matter to a
 rule that only applies to Active workforces, and a plan has no Status). A presence check
 (``exists``/``absent``) on a block is decided when only values inside the block are unknown.
+
+What a rule reads is exact (``paths._fields``): a function's arguments, never the heads of an
+expression, so ``split(CognitoConfig.UserPool, '_')[0]`` does not depend on an unknown
+``CognitoConfig.ClientId``. An undecided rule names the value it reads that is unknown.
 """
 
 from __future__ import annotations
@@ -21,14 +25,18 @@ from checker.policy.paths import Path, touches
 PRESENCE_OPERATORS = frozenset({"exists", "absent"})
 WHOLE_DOCUMENT = "@"
 
+Gap = tuple[str, str]
+"""(the value a rule reads that is unknown, the unknown path it is at or under): the first
+names the value in messages, the second keys the source's reason (``Record.unknown_reason``)."""
+
 
 def unknown_gap(
     rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]
-) -> str | None:
-    """The unknown path the rule's outcome depends on, or None when known values decide it."""
+) -> Gap | None:
+    """The unknown value the rule's outcome depends on, or None when known values decide it."""
     if not unknown or rule.missing_vars or touches(rule.fields, unknown) is None:
         return None  # a rule with an unset var skips whatever the values are
-    gaps: list[str] = []
+    gaps: list[Gap] = []
     if rule.when is not None:
         decided = decide(rule.when, doc, ctx, unknown, gaps)
         if decided is None:
@@ -46,7 +54,7 @@ def decide(
     doc: Mapping[str, Any],
     ctx: Context,
     unknown: frozenset[str],
-    gaps: list[str],
+    gaps: list[Gap],
 ) -> bool | None:
     """True, False, or None when the outcome depends on unknown values (named in ``gaps``)."""
     if isinstance(condition, Leaf):
@@ -71,18 +79,22 @@ def decide(
     return None  # an unfamiliar condition: do not guess
 
 
-def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> str | None:
-    """The unknown path one operator application reads, if any."""
+def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> Gap | None:
+    """The unknown value one operator application reads, if any: the field read when it lies
+    in an unknown block, the unknown part when the field read holds it (not for a presence
+    check, which an unknown value inside the block does not change)."""
     fields = leaf.fields
     if isinstance(leaf.value, Path):
         fields = fields | leaf.value.fields
     presence = leaf.op.name in PRESENCE_OPERATORS
     for field in sorted(fields):
         for gap in sorted(unknown):
-            if field in (WHOLE_DOCUMENT, gap) or field.startswith(gap + "."):
-                return gap
+            if field == WHOLE_DOCUMENT:
+                return gap, gap
+            if field == gap or field.startswith(gap + "."):
+                return field, gap
             if gap.startswith(field + ".") and not presence:
-                return gap
+                return gap, gap
     return None
 
 

@@ -16,7 +16,9 @@ class RecordSource(ABC):
     """Yields records; what it could not read ends in ``errors``, never silently dropped.
 
     ``units`` says how each collection unit (a file, an account x region) ended, with resume
-    tokens where a listing stopped early. Both are complete once ``records()`` is exhausted.
+    tokens where a listing stopped early; ``notes`` are lines for the report's notes (what an
+    input holds besides records, e.g. an incomplete Terraform plan). All are complete once
+    ``records()`` is exhausted.
     """
 
     kind: str = "source"
@@ -24,6 +26,7 @@ class RecordSource(ABC):
     def __init__(self) -> None:
         self.errors: list[ErrorEntry] = []
         self.units: list[UnitStatus] = []
+        self.notes: list[str] = []
 
     @property
     @abstractmethod

@@ -153,9 +153,7 @@ def test_no_output_may_overwrite_an_input(
     assert (repo / "wf.json").read_bytes() == before
 
 
-def test_the_step_summary_may_not_be_an_input(
-    repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_step_summary_may_not_be_an_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(repo / "wf.json"))
     result = run_cli("scan", "wf.json", "--format", "github")
     assert result.code == 2
@@ -196,9 +194,7 @@ def test_a_blanket_waiver_is_refused_unless_allowed(repo: Path) -> None:
     assert result.code == 2
     assert result.err.startswith("wfcheck: error: waivers.yaml:2:5: waivers[0]: rule '*' on name")
     assert "--allow-broad-waivers" in result.err
-    allowed = run_cli(
-        "scan", "wf.json", "--waivers", path, "--now", NOW, "--allow-broad-waivers"
-    )
+    allowed = run_cli("scan", "wf.json", "--waivers", path, "--now", NOW, "--allow-broad-waivers")
     assert allowed.code == 0
     account = waivers(repo, "**", "account: '*'\n    region: '*'", "2026-12-31")
     assert run_cli("scan", "wf.json", "--waivers", account, "--now", NOW).code == 2
@@ -227,8 +223,8 @@ def test_each_waiver_says_how_many_results_it_muted(repo: Path) -> None:
     )
     waived = sum(1 for r in report["results"] if r["status"] == "waived")
     assert waived >= 2
-    assert f"waiver waivers.yaml:2 (WF01* on name open) muted {waived} result(s)" in (
-        report["notes"]
+    assert (
+        f"waiver waivers.yaml:2 (WF01* on name open) muted {waived} result(s)" in (report["notes"])
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from typing import Any
 
+import jmespath
 import pytest
 
 from checker.engine import evaluate
 from checker.files.timestamps import parse_timestamp
-from checker.model import Status
-from checker.policy.loader import BUILTIN, load_policies
+from checker.model import Result, Status
+from checker.policy.loader import BUILTIN, Rule, load_policies
+from checker.policy.paths import _fields
 from checker.sources.base import make_record
 from tests.conftest import NOW
 
@@ -151,7 +155,7 @@ def test_every_bundled_rule_reading_an_unknown_block_is_unknown_or_skipped() -> 
         if rule in service_only:
             continue
         assert status is Status.UNKNOWN, (rule, status)
-        assert path in unknown, rule
+        assert any(path == gap or path.startswith(gap + ".") for gap in unknown), (rule, path)
 
 
 def test_a_decided_failure_names_only_known_values() -> None:
@@ -171,3 +175,237 @@ def test_a_decided_failure_names_only_known_values() -> None:
     assert result.status is Status.FAIL
     assert "LogoutEndpoint" in result.message
     assert "Issuer" not in result.message and "TokenEndpoint" not in result.message
+
+
+# --- what a path reads: exactly, function arguments and not the heads of the expression --------
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("split(CognitoConfig.UserPool, '_')[0]", {"CognitoConfig.UserPool"}),
+        ("CognitoConfig.UserPool", {"CognitoConfig.UserPool"}),
+        ("lower(OidcConfig.Issuer)", {"OidcConfig.Issuer"}),
+        ("a.b || c", {"a.b", "c"}),
+        ("a.b[0].c", {"a.b"}),  # an item of a list: the list stands for it
+        ("a[*].b", {"a"}),
+        ("a[?x == 'y'].z", {"a"}),
+        ("a | b.c", {"a.b.c"}),
+        ("{x: a.b, y: c}", {"a.b", "c"}),
+        ("[a, b.c]", {"a", "b.c"}),
+        ("sort_by(a, &b)", {"a"}),  # &b reads items of a, not the record's b
+        ("length(@)", {"@"}),
+        ("@", {"@"}),
+        ("@.a", {"a"}),
+        ("!(a.b)", {"a.b"}),
+    ],
+)
+def test_fields_are_the_chains_read(path: str, fields: set[str]) -> None:
+    assert _fields(jmespath.compile(path).parsed) == fields
+
+
+def test_wf036_is_decided_when_only_the_client_id_is_unknown() -> None:
+    """Issue 11: WF036 was unknown with "depends on CognitoConfig.ClientId"."""
+    statuses = _statuses(
+        {"WorkforceName": "x", "CognitoConfig": {"UserPool": "us-east-1_A"}},
+        {"CognitoConfig.ClientId"},
+    )
+    assert statuses["WF036"] == (Status.FAIL, "split(CognitoConfig.UserPool, '_')[0]")
+
+
+# --- every bundled rule x every single field unknown in turn -----------------------------------
+
+VARS = (
+    "allowed_cidrs=10.0.0.0/8",
+    "allowed_vpc_ids=vpc-1",
+    "allowed_oidc_issuers=https://idp.example.com",
+    "allowed_cognito_user_pools=eu-west-1_A",
+)
+VPC = {
+    "VpcId": "vpc-1",
+    "Subnets": ["s-1", "s-2"],
+    "SecurityGroupIds": ["sg-1"],
+    "VpcEndpointId": "vpce-1",
+}
+BASES: dict[str, dict[str, Any]] = {
+    "cognito": {
+        "WorkforceName": "x",
+        "WorkforceArn": "arn:aws:sagemaker:eu-west-1:111122223333:workforce/x",
+        "SubDomain": "a.labeling.eu-west-1.sagemaker.aws",
+        "CognitoConfig": {"UserPool": "eu-west-1_A", "ClientId": "c"},
+        "SourceIpConfig": {"Cidrs": ["10.0.0.0/16"]},
+        "WorkforceVpcConfig": VPC,
+    },
+    "oidc": {
+        "WorkforceName": "x",
+        "OidcConfig": dict(OIDC),
+        "SourceIpConfig": {"Cidrs": ["10.1.2.3/16", "10.0.0.0/8"]},
+    },
+}
+ENDPOINTS = ["https://idp.example.com/x", "http://idp.example.com/x", "https://evil.example/x"]
+CANDIDATES: dict[str, list[Any]] = {
+    "WorkforceName": ["x", "y"],
+    "WorkforceArn": ["arn:aws:sagemaker:eu-west-1:111122223333:workforce/x"],
+    "SubDomain": ["a.labeling.eu-west-1.sagemaker.aws"],
+    "CognitoConfig": [{"UserPool": "eu-west-1_A", "ClientId": "c"}, {"UserPool": "us-east-1_B"}],
+    "CognitoConfig.UserPool": ["eu-west-1_A", "us-east-1_B", "eu-west-1_C"],
+    "CognitoConfig.ClientId": ["c", "d"],
+    "OidcConfig": [dict(OIDC), dict(OIDC, Issuer="http://evil.example", Scope="email")],
+    "OidcConfig.ClientId": ["c", "d"],
+    "OidcConfig.Issuer": [
+        "https://idp.example.com",
+        "http://evil.example",
+        "https://other.example",
+    ],
+    "OidcConfig.AuthorizationEndpoint": ENDPOINTS,
+    "OidcConfig.TokenEndpoint": ENDPOINTS,
+    "OidcConfig.UserInfoEndpoint": ENDPOINTS,
+    "OidcConfig.LogoutEndpoint": ENDPOINTS,
+    "OidcConfig.JwksUri": ENDPOINTS,
+    "OidcConfig.Scope": ["openid", "email"],
+    "SourceIpConfig": [{"Cidrs": ["10.0.0.0/16"]}, {"Cidrs": []}, {"Cidrs": ["0.0.0.0/0"]}],
+    "SourceIpConfig.Cidrs": [["10.0.0.0/16"], [], ["0.0.0.0/0"], ["10.1.2.3/16"], ["192.0.2.0/24"]],
+    "WorkforceVpcConfig": [VPC, {"VpcId": "vpc-2", "Subnets": ["s-1"], "SecurityGroupIds": []}],
+    "WorkforceVpcConfig.VpcId": ["vpc-1", "vpc-2", ""],
+    "WorkforceVpcConfig.Subnets": [["s-1", "s-2"], ["s-1"], []],
+    "WorkforceVpcConfig.SecurityGroupIds": [["sg-1"], []],
+    "WorkforceVpcConfig.VpcEndpointId": ["vpce-1", ""],
+    "_region": ["eu-west-1", "us-east-1"],
+}
+FIELDS = tuple(CANDIDATES)
+
+# What each bundled rule reads, as its policy says (not as the engine computes it): a value,
+# or only whether a block is there ("presence").
+PRESENCE, VALUE = "presence", "value"
+OIDC_URLS = tuple(
+    f"OidcConfig.{name}"
+    for name in (
+        *("Issuer", "AuthorizationEndpoint", "TokenEndpoint"),
+        *("UserInfoEndpoint", "LogoutEndpoint", "JwksUri"),
+    )
+)
+READS: dict[str, tuple[tuple[str, str], ...]] = {
+    "WF001": (("Status", VALUE), ("FailureReason", VALUE)),
+    "WF002": (("Status", VALUE), ("LastUpdatedDate", VALUE), ("CreateDate", VALUE)),
+    **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF010", "WF011", "WF012")},
+    **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF013", "WF014")},
+    "WF020": (
+        ("WorkforceVpcConfig", PRESENCE),
+        ("WorkforceVpcConfig.VpcId", VALUE),
+        ("WorkforceVpcConfig.Subnets", VALUE),
+        ("WorkforceVpcConfig.SecurityGroupIds", VALUE),
+    ),
+    "WF021": (
+        ("Status", VALUE),
+        ("WorkforceVpcConfig", PRESENCE),
+        ("WorkforceVpcConfig.VpcEndpointId", VALUE),
+    ),
+    "WF022": (("WorkforceVpcConfig", PRESENCE), ("WorkforceVpcConfig.Subnets", VALUE)),
+    "WF023": (("WorkforceVpcConfig", PRESENCE), ("WorkforceVpcConfig.VpcId", VALUE)),
+    "WF030": (("CognitoConfig", PRESENCE), ("OidcConfig", PRESENCE)),
+    "WF031": (("OidcConfig", PRESENCE), ("OidcConfig.Issuer", VALUE)),
+    "WF032": (("OidcConfig", PRESENCE), *((url, VALUE) for url in OIDC_URLS)),
+    "WF033": (("OidcConfig", PRESENCE), *((url, VALUE) for url in OIDC_URLS)),
+    "WF034": (("OidcConfig.Scope", VALUE),),
+    "WF035": (("CognitoConfig", PRESENCE), ("CognitoConfig.UserPool", VALUE)),
+    "WF036": (("CognitoConfig", PRESENCE), ("CognitoConfig.UserPool", VALUE), ("_region", VALUE)),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Rule]:
+    return {rule.info.id: rule for rule in load_policies([BUILTIN], overrides=VARS).rules}
+
+
+def _related(field: str, read: str, how: str) -> bool:
+    """Whether a value at ``field`` can change what the rule reads at ``read``."""
+    if field == read or read.startswith(field + "."):
+        return True
+    return how == VALUE and field.startswith(read + ".")
+
+
+def _with(workforce: dict[str, Any], field: str, value: Any) -> tuple[dict[str, Any], str | None]:
+    """The workforce with ``field`` set (None: removed), and the region to evaluate with."""
+    workforce = copy.deepcopy(workforce)
+    if field == "_region":
+        return workforce, value
+    *parents, last = field.split(".")
+    target = workforce
+    for parent in parents:
+        target = target[parent]
+    if value is None:
+        target.pop(last, None)
+    else:
+        target[last] = copy.deepcopy(value)
+    return workforce, "eu-west-1"
+
+
+def _result(
+    workforce: dict[str, Any], region: str | None, unknown: frozenset[str], rule: str
+) -> Result:
+    record = make_record(
+        workforce,
+        source="plan.json",
+        source_kind="terraform",
+        region=region,
+        address="aws_sagemaker_workforce.x",
+        unknown_paths=unknown,
+    )
+    moment = parse_timestamp(NOW)
+    assert moment is not None
+    (result,) = evaluate([record], [_rules()[rule]], moment)
+    return result
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases = []
+    for base_name, base in BASES.items():
+        for field in FIELDS:
+            parent = field.rsplit(".", 1)[0] if "." in field else None
+            if parent is not None and parent not in base:
+                continue  # a value inside a block the record does not have
+            for rule in READS:
+                cases.append((base_name, rule, field))
+    return cases
+
+
+def test_the_table_covers_every_bundled_rule() -> None:
+    assert set(READS) == set(_rules())
+
+
+@pytest.mark.parametrize(("base", "rule", "field"), _cases())
+def test_a_rule_is_unknown_only_when_a_value_it_reads_is_unknown(
+    base: str, rule: str, field: str
+) -> None:
+    workforce = BASES[base]
+    known = _result(*_with(workforce, field, _current(workforce, field)), frozenset(), rule)
+    gapped, region = _with(workforce, field, None)
+    result = _result(gapped, None if field == "_region" else region, frozenset({field}), rule)
+    reads = READS[rule]
+    if not any(_related(field, read, how) for read, how in reads):
+        assert (result.status, result.message) == (known.status, known.message), (
+            f"{rule} does not read {field}, yet its outcome changed: {result.message}"
+        )
+        return
+    outcomes = {
+        _result(*_with(workforce, field, value), frozenset(), rule).status
+        for value in [None, *CANDIDATES[field]]
+    }
+    if result.status is Status.UNKNOWN:
+        named = result.path
+        assert named == field or named.startswith(field + "."), (rule, field, named)
+        assert any(_related(named, read, how) or named == read for read, how in reads)
+        assert result.message == f"depends on {named}, which is known only after apply"
+    else:
+        assert outcomes == {result.status}, (
+            f"{rule} decided {result.status} with {field} unknown, but its values give {outcomes}"
+        )
+
+
+def _current(workforce: dict[str, Any], field: str) -> Any:
+    if field == "_region":
+        return "eu-west-1"
+    value: Any = workforce
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -18,11 +18,13 @@ from tests.helpers import run_cli
 PLAN = EXAMPLES / "terraform" / "plan.json"
 STATE = EXAMPLES / "terraform" / "state.json"
 ROOT = "aws_sagemaker_workforce.annotators[0]"
-AP = 'module.labeling.aws_sagemaker_workforce.main["ap"]'
-CA = 'module.labeling.aws_sagemaker_workforce.main["ca"]'
-JP = 'module.labeling.aws_sagemaker_workforce.main["jp"]'
-SA = 'module.labeling.aws_sagemaker_workforce.main["sa"]'
-VENDOR = 'module.vendor[0].aws_sagemaker_workforce.main["us"]'
+CONTRACTORS = "aws_sagemaker_workforce.contractors"
+PARTNERS = "aws_sagemaker_workforce.partners"
+AP = 'module.labeling["ap"].aws_sagemaker_workforce.this'
+CA = 'module.labeling["ca"].aws_sagemaker_workforce.this'
+JP = 'module.labeling["jp"].aws_sagemaker_workforce.this'
+SA = 'module.labeling["sa"].aws_sagemaker_workforce.this'
+VENDOR = "module.vendor[0].aws_sagemaker_workforce.this"
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 
@@ -44,6 +46,10 @@ def records(path: str | Path, **options: Any) -> dict[str, Record]:
 def change(data: dict[str, Any], address: str) -> dict[str, Any]:
     found: dict[str, Any] = next(c for c in data["resource_changes"] if c["address"] == address)
     return found
+
+
+def change_index(data: dict[str, Any], address: str) -> int:
+    return next(i for i, c in enumerate(data["resource_changes"]) if c["address"] == address)
 
 
 def workforce_change(
@@ -83,7 +89,7 @@ def plan_of(
 ) -> dict[str, Any]:
     plan: dict[str, Any] = {
         "format_version": "1.2",
-        "terraform_version": "1.9.8",
+        "terraform_version": "1.11.4",
         "planned_values": {"root_module": {}},
         "resource_changes": list(changes),
     }
@@ -104,43 +110,90 @@ COGNITO = {
 # --- which resources a plan yields ------------------------------------------------------------
 
 
-def test_example_plan_takes_creates_updates_and_replaces_only() -> None:
+def test_example_plan_evaluates_every_workforce_that_exists_after_apply() -> None:
     found = records(PLAN)
-    assert list(found) == [ROOT, AP, CA, VENDOR]  # the delete (sa), the no-op (jp), the EIP: not
+    assert {address: r.resource.action for address, r in found.items()} == {
+        ROOT: "update",
+        CONTRACTORS: "create",
+        PARTNERS: "create",
+        AP: "create",
+        CA: "replace",
+        JP: "no-op",
+        VENDOR: "create",
+    }  # the delete (sa) and the Elastic IP: not
+    assert SA not in found
     assert {r.resource.source for r in found.values()} == {str(PLAN)}
     assert {r.resource.source_kind for r in found.values()} == {"terraform"}
-
-
-def test_include_unchanged_adds_the_no_op() -> None:
-    found = records(PLAN, include_unchanged=True)
-    assert list(found) == [ROOT, AP, CA, JP, VENDOR]
     assert found[JP].resource.arn == (
-        "arn:aws:sagemaker:ap-northeast-1:111122223333:workforce/jp-labeling"
+        "arn:aws:sagemaker:eu-west-1:111122223333:workforce/jp-labeling"
     )
-    assert SA not in found
+
+
+def test_changed_only_leaves_out_what_the_plan_does_not_change() -> None:
+    source = TerraformSource(str(PLAN), changed_only=True)
+    assert JP not in {r.resource.address for r in source.records()}
+    assert len(list(source.records())) == 6
+    assert any("1 workforce(s) this plan leaves unchanged" in note for note in source.notes)
 
 
 @pytest.mark.parametrize(
-    ("actions", "taken", "taken_with_unchanged"),
+    ("actions", "importing", "action", "changed_only_keeps"),
     [
-        (["create"], True, True),
-        (["update"], True, True),
-        (["delete", "create"], True, True),
-        (["create", "delete"], True, True),
-        (["delete"], False, False),
-        (["forget"], False, False),
-        (["no-op"], False, True),
-        (["read"], False, True),
-        ([], False, False),
+        (["create"], False, "create", True),
+        (["update"], False, "update", True),
+        (["delete", "create"], False, "replace", True),
+        (["create", "delete"], False, "replace", True),
+        (["create", "forget"], False, "replace", True),
+        (["no-op"], False, "no-op", False),
+        (["no-op"], True, "import", True),
+        (["update"], True, "import", True),
+        (["delete"], False, None, False),
+        (["forget"], False, None, False),
     ],
 )
 def test_actions(
-    tmp_path: Path, actions: list[str], taken: bool, taken_with_unchanged: bool
+    tmp_path: Path,
+    actions: list[str],
+    importing: bool,
+    action: str | None,
+    changed_only_keeps: bool,
 ) -> None:
-    after = None if actions in (["delete"], ["forget"]) else COGNITO
-    path = write(tmp_path, plan_of(workforce_change("aws_sagemaker_workforce.x", actions, after)))
-    assert bool(records(path)) is taken
-    assert bool(records(path, include_unchanged=True)) is taken_with_unchanged
+    after = None if action is None else COGNITO
+    entry = workforce_change("aws_sagemaker_workforce.x", actions, after)
+    if importing:
+        entry["change"]["importing"] = {"id": "wf"}
+    path = write(tmp_path, plan_of(entry))
+    assert [r.resource.action for r in records(path).values()] == ([action] if action else [])
+    kept = records(path, changed_only=True)
+    assert bool(kept) is changed_only_keeps
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        (["frobnicate"], "an action list Terraform does not write"),
+        ([], "an action list Terraform does not write"),
+        (["create", "update"], "an action list Terraform does not write"),
+        (["read"], "read is an action for data sources"),
+    ],
+)
+def test_an_action_list_that_cannot_be_read_is_an_error(
+    tmp_path: Path, actions: list[str], message: str
+) -> None:
+    path = write(tmp_path, plan_of(workforce_change("aws_sagemaker_workforce.x", actions, COGNITO)))
+    with pytest.raises(InputError) as caught:
+        TerraformSource(path)
+    assert message in str(caught.value)
+    assert "aws_sagemaker_workforce.x" in str(caught.value)
+
+
+def test_forget_is_noted(tmp_path: Path) -> None:
+    entry = workforce_change("aws_sagemaker_workforce.old", ["forget"], None)
+    source = TerraformSource(write(tmp_path, plan_of(entry)))
+    assert list(source.records()) == []
+    assert any(
+        "aws_sagemaker_workforce.old: forgotten by this plan" in note for note in source.notes
+    )
 
 
 def test_other_types_and_data_sources_are_ignored(tmp_path: Path) -> None:
@@ -148,8 +201,39 @@ def test_other_types_and_data_sources_are_ignored(tmp_path: Path) -> None:
     data_source["mode"] = "data"
     other = workforce_change("aws_sagemaker_workteam.x", ["create"], {"workteam_name": "t"})
     other["type"] = "aws_sagemaker_workteam"
+    other["mode"] = "ephemeral"  # the mode of another type is none of wfcheck's business
     path = write(tmp_path, plan_of(data_source, other))
-    assert records(path, include_unchanged=True) == {}
+    assert records(path) == {}
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"type": 7}, "resource_changes[0].type: expected a resource type string, got a number"),
+        ({"type": None}, "resource_changes[0].type: expected a resource type string, got null"),
+        ({"mode": ["managed"]}, "resource_changes[0].mode (aws_sagemaker_workforce.x): expected"),
+        ({"mode": "ephemeral"}, 'expected "managed" or "data"'),
+        ({"address": 3}, "resource_changes[0].address: expected a non-empty string"),
+        ({"name": None}, "resource_changes[0].name (aws_sagemaker_workforce.x)"),
+    ],
+)
+def test_a_mode_or_type_that_cannot_be_read_is_an_error(
+    tmp_path: Path, edit: dict[str, Any], message: str
+) -> None:
+    entry = workforce_change("aws_sagemaker_workforce.x", ["create"], COGNITO)
+    entry.update(edit)
+    with pytest.raises(InputError) as caught:
+        TerraformSource(write(tmp_path, plan_of(entry)))
+    assert message in str(caught.value)
+
+
+def test_the_same_address_twice_is_an_error(tmp_path: Path) -> None:
+    entry = workforce_change("aws_sagemaker_workforce.x", ["create"], COGNITO)
+    with pytest.raises(InputError) as caught:
+        TerraformSource(write(tmp_path, plan_of(entry, copy.deepcopy(entry))))
+    assert "resource_changes[1] (aws_sagemaker_workforce.x): the same address as " in str(
+        caught.value
+    )
 
 
 def test_plan_without_resource_changes_has_no_records(tmp_path: Path) -> None:
@@ -157,6 +241,7 @@ def test_plan_without_resource_changes_has_no_records(tmp_path: Path) -> None:
     source = TerraformSource(path)
     assert list(source.records()) == []
     assert [(u.status, u.records, u.note) for u in source.units] == [("ok", 0, "terraform plan")]
+    assert source.notes == []
 
 
 # --- mapping onto the API shape ---------------------------------------------------------------
@@ -185,7 +270,7 @@ def test_create_maps_onto_the_api_shape_and_lists_unknowns() -> None:
     }
     assert record.unknown_paths == {"WorkforceArn", "SubDomain", "WorkforceVpcConfig.VpcEndpointId"}
     resource = record.resource
-    assert (resource.arn, resource.account, resource.region) == (None, None, "ap-southeast-2")
+    assert (resource.arn, resource.account, resource.region) == (None, None, "eu-west-1")
     assert resource.name == "ap-labeling"
     assert resource.key == AP
 
@@ -238,6 +323,7 @@ def test_fields_only_the_service_knows_are_absent_not_unknown(service_field: str
 def test_unknown_values_become_unknown_paths(
     tmp_path: Path, after_unknown: dict[str, Any], expected: set[str]
 ) -> None:
+    """On an update: a create may fill in a block the configuration does not write."""
     after = copy.deepcopy(COGNITO)
     for key, marker in after_unknown.items():
         if marker is True:
@@ -248,7 +334,7 @@ def test_unknown_values_become_unknown_paths(
         else after.get("source_ip_config", [])
     )
     entry = workforce_change(
-        "aws_sagemaker_workforce.x", ["create"], after, after_unknown=after_unknown
+        "aws_sagemaker_workforce.x", ["update"], after, after_unknown=after_unknown
     )
     record = records(write(tmp_path, plan_of(entry)), default_region="eu-west-1")
     assert set(record["aws_sagemaker_workforce.x"].unknown_paths) == expected
@@ -284,6 +370,23 @@ def test_empty_block_lists_mean_absent(
     assert field not in record.workforce
 
 
+@pytest.mark.parametrize("block", ["source_ip_config", "oidc_config", "cognito_config"])
+def test_a_block_the_provider_allows_once_written_twice_is_an_error(
+    tmp_path: Path, block: str
+) -> None:
+    item = {"cidrs": ["10.0.0.0/16"]} if block == "source_ip_config" else {"client_id": "c"}
+    after = dict(COGNITO, **{block: [item, copy.deepcopy(item)]})
+    path = write(
+        tmp_path, plan_of(workforce_change("aws_sagemaker_workforce.x", ["update"], after))
+    )
+    result = run_cli("scan", "--terraform", path, "--now", NOW)
+    assert result.code == 2
+    assert result.err.startswith(f"wfcheck: error: {path}:")
+    assert (
+        f"aws_sagemaker_workforce.x: {block}: 2 blocks, but the provider allows one" in result.err
+    )
+
+
 def test_empty_strings_and_maps_are_absent_and_lists_kept(tmp_path: Path) -> None:
     oidc = {
         "client_id": "c",
@@ -311,7 +414,7 @@ def test_extra_params_map_is_copied(tmp_path: Path) -> None:
     assert workforce["OidcConfig"]["AuthenticationRequestExtraParams"] == {"prompt": "login"}
 
 
-# --- secrets ----------------------------------------------------------------------------------
+# --- secrets and sensitive values ---------------------------------------------------------------
 
 
 def test_client_secret_is_never_copied() -> None:
@@ -329,31 +432,64 @@ def test_client_secret_is_dropped_even_when_not_marked_sensitive(tmp_path: Path)
 
 
 @pytest.mark.parametrize("marker_key", ["after_sensitive", "before_sensitive"])
-def test_values_marked_sensitive_are_withheld_as_unknown(tmp_path: Path, marker_key: str) -> None:
+def test_values_marked_sensitive_are_read_and_listed(tmp_path: Path, marker_key: str) -> None:
     oidc = {"client_id": "c", "issuer": "https://sensitive-issuer.example.com"}
     after = dict(COGNITO, cognito_config=[], oidc_config=[oidc])
     entry = workforce_change("aws_sagemaker_workforce.x", ["update"], after)
     entry["change"][marker_key] = {"oidc_config": [{"issuer": True}]}
     record = records(write(tmp_path, plan_of(entry)))["aws_sagemaker_workforce.x"]
-    assert "sensitive-issuer" not in repr(record)
-    assert record.workforce["OidcConfig"] == {"ClientId": "c"}
-    assert "OidcConfig.Issuer" in record.unknown_paths
+    assert record.workforce["OidcConfig"]["Issuer"] == "https://sensitive-issuer.example.com"
+    assert record.sensitive_paths == {"OidcConfig.Issuer"}
+    assert "OidcConfig.Issuer" not in record.unknown_paths
 
 
-def test_whole_resource_marked_sensitive_copies_nothing(tmp_path: Path) -> None:
-    entry = workforce_change("aws_sagemaker_workforce.x", ["create"], COGNITO, after_sensitive=True)
+def test_whole_resource_marked_sensitive_is_read_and_never_named(tmp_path: Path) -> None:
+    after = dict(COGNITO, arn="arn:aws:sagemaker:eu-west-1:111122223333:workforce/wf")
+    entry = workforce_change("aws_sagemaker_workforce.x", ["update"], after, after_sensitive=True)
     record = records(write(tmp_path, plan_of(entry)))["aws_sagemaker_workforce.x"]
-    assert record.workforce == {}
-    assert {"WorkforceName", "CognitoConfig", "SourceIpConfig"} <= record.unknown_paths
+    assert record.workforce["CognitoConfig"]["UserPool"] == "eu-west-1_AbC"
+    assert record.sensitive_paths == {
+        "WorkforceName",
+        "WorkforceArn",
+        "CognitoConfig.UserPool",
+        "CognitoConfig.ClientId",
+        "SourceIpConfig.Cidrs",
+    }
+    resource = record.resource
+    assert (resource.name, resource.arn, resource.account) == (None, None, None)
+    assert resource.key == "aws_sagemaker_workforce.x"  # fingerprints use the address
 
 
-def test_state_sensitive_values_are_withheld(tmp_path: Path) -> None:
+def test_a_whole_sensitive_block_marks_every_value_in_it(tmp_path: Path) -> None:
+    after = dict(COGNITO, source_ip_config=[{"cidrs": ["0.0.0.0/0"]}])
+    entry = workforce_change(
+        "aws_sagemaker_workforce.x", ["update"], after, after_sensitive={"source_ip_config": True}
+    )
+    record = records(write(tmp_path, plan_of(entry)))["aws_sagemaker_workforce.x"]
+    assert record.workforce["SourceIpConfig"] == {"Cidrs": ["0.0.0.0/0"]}
+    assert record.sensitive_paths == {"SourceIpConfig.Cidrs"}
+
+
+def test_a_sensitive_region_is_not_shown_as_the_region(tmp_path: Path) -> None:
+    after = dict(COGNITO, region="ap-hidden-1")
+    entry = workforce_change(
+        "aws_sagemaker_workforce.x", ["create"], after, after_sensitive={"region": True}
+    )
+    record = records(write(tmp_path, plan_of(entry)), default_region="eu-west-1")[
+        "aws_sagemaker_workforce.x"
+    ]
+    assert record.resource.region is None
+    assert "_region" in record.unknown_paths
+    assert "sensitive" in record.unknown_reason("_region")
+
+
+def test_state_sensitive_values_are_read_and_listed(tmp_path: Path) -> None:
     state = example("state")
-    resource = state["values"]["root_module"]["resources"][1]
+    resource = next(r for r in state["values"]["root_module"]["resources"] if r["address"] == ROOT)
     resource["sensitive_values"] = {"cognito_config": [{"user_pool": True}]}
     record = records(write(tmp_path, state, "state.json"))[ROOT]
-    assert "UserPool" not in record.workforce["CognitoConfig"]
-    assert "eu-west-1_AbC123xyz" not in repr(record)
+    assert record.workforce["CognitoConfig"]["UserPool"] == "eu-west-1_AbC123xyz"
+    assert record.sensitive_paths == {"CognitoConfig.UserPool"}
 
 
 # --- addresses and modules --------------------------------------------------------------------
@@ -691,12 +827,16 @@ def test_cli_region_option_is_the_last_fallback(tmp_path: Path) -> None:
 
 def test_state_reads_root_and_child_modules() -> None:
     found = records(STATE)
-    assert list(found) == [ROOT, AP, CA, JP, VENDOR]
+    assert list(found) == [ROOT, CONTRACTORS, PARTNERS, AP, CA, JP, VENDOR]
     assert all(not r.unknown_paths for r in found.values())
+    assert {r.resource.action for r in found.values()} == {None}
     ap = found[AP]
     assert ap.workforce["WorkforceVpcConfig"]["VpcEndpointId"] == "vpce-0a1b2c3d4e5f6071c"
-    assert (ap.resource.account, ap.resource.region) == ("111122223333", "ap-southeast-2")
+    assert (ap.resource.account, ap.resource.region) == ("111122223333", "eu-west-1")
     assert found[VENDOR].workforce["SourceIpConfig"] == {"Cidrs": ["52.0.113.7/32"]}
+    assert found[VENDOR].resource.region == "us-east-1"
+    assert found[CONTRACTORS].workforce["SourceIpConfig"] == {"Cidrs": []}  # as AWS reads back
+    assert found[PARTNERS].sensitive_paths == {"SourceIpConfig.Cidrs"}
     assert TerraformSource(str(STATE)).units[0].note == "terraform state"
 
 
@@ -770,11 +910,13 @@ def test_cli_unknowns_get_status_unknown_with_the_path() -> None:
 
 
 @pytest.mark.parametrize(("flags", "code"), [((), 0), (("--fail-on-unknown",), 1)])
-def test_cli_fail_on_unknown(flags: tuple[str, ...], code: int) -> None:
+def test_cli_fail_on_unknown(tmp_path: Path, flags: tuple[str, ...], code: int) -> None:
+    plan = example()
+    plan["resource_changes"] = [change(plan, VENDOR)]  # its CIDRs are known only after apply
     result = run_cli(
         "scan",
         "--terraform",
-        str(PLAN),
+        write(tmp_path, plan),
         "--rule",
         "WF01*",
         "--skip-rule",
@@ -819,7 +961,7 @@ def test_cli_repeatable_and_mixed_with_input(tmp_path: Path) -> None:
     )
     assert code == 1 and "error" not in err
     assert report["sources"] == [str(api), str(PLAN), str(STATE)]
-    assert report["summary"]["records"] == 4 + 5 + 1
+    assert report["summary"]["records"] == 7 + 7 + 1
 
 
 def test_cli_stdin(tmp_path: Path) -> None:
@@ -827,7 +969,7 @@ def test_cli_stdin(tmp_path: Path) -> None:
         "scan", "--terraform", "-", "--format", "json", "--now", NOW, stdin=PLAN.read_text()
     )
     report = json.loads(result.out)
-    assert report["summary"]["records"] == 4
+    assert report["summary"]["records"] == 7
     assert {r["resource"]["source"] for r in report["results"]} == {"stdin"}
 
 
@@ -876,7 +1018,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
     (
         "change-not-object",
         _mutate(lambda d: change(d, AP).update(change=[])),
-        f"resource_changes[2].change ({AP}): expected an object",
+        f"resource_changes[{change_index(example(), AP)}].change ({AP}): expected an object",
     ),
     (
         "actions-string",
@@ -886,7 +1028,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
     (
         "after-null",
         _mutate(lambda d: change(d, AP)["change"].update(after=None)),
-        "expected an object for a create or update",
+        "expected an object for an object that exists after apply",
     ),
     (
         "after-unknown-list",
@@ -927,7 +1069,9 @@ MALFORMED: list[tuple[str, Any, str]] = [
                     "resources": [
                         {
                             "address": "aws_sagemaker_workforce.x",
+                            "mode": "managed",
                             "type": "aws_sagemaker_workforce",
+                            "name": "x",
                             "values": "x",
                         }
                     ]

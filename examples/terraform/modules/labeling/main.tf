@@ -1,4 +1,4 @@
-# OIDC private workforces, one per entry of var.workforces.
+# One OIDC private workforce. Called once per team (for_each) and for the vendor (count).
 
 terraform {
   required_providers {
@@ -8,19 +8,30 @@ terraform {
   }
 }
 
-variable "workforces" {
-  type = map(object({
-    name            = string
-    region          = optional(string)
-    issuer          = string
-    logout_endpoint = optional(string)
-    cidrs           = list(string)
-    vpc = optional(object({
-      vpc_id             = string
-      subnets            = list(string)
-      security_group_ids = list(string)
-    }))
-  }))
+variable "name" {
+  type = string
+}
+
+variable "issuer" {
+  type = string
+}
+
+variable "scope" {
+  type    = string
+  default = "openid email profile"
+}
+
+variable "cidrs" {
+  type = list(string)
+}
+
+variable "vpc" {
+  type = object({
+    vpc_id             = string
+    subnets            = list(string)
+    security_group_ids = list(string)
+  })
+  default = null
 }
 
 variable "client_id" {
@@ -33,31 +44,27 @@ variable "client_secret" {
   sensitive = true
 }
 
-resource "aws_sagemaker_workforce" "main" {
-  for_each = var.workforces
-
-  # AWS provider v6: the workforce's own region; the provider's region when null.
-  region         = each.value.region
-  workforce_name = each.value.name
+resource "aws_sagemaker_workforce" "this" {
+  workforce_name = var.name
 
   oidc_config {
     client_id              = var.client_id
     client_secret          = var.client_secret
-    issuer                 = each.value.issuer
-    authorization_endpoint = "${each.value.issuer}/oauth2/authorize"
-    token_endpoint         = "${each.value.issuer}/oauth2/token"
-    user_info_endpoint     = "${each.value.issuer}/oauth2/userinfo"
-    logout_endpoint        = coalesce(each.value.logout_endpoint, "${each.value.issuer}/logout")
-    jwks_uri               = "${each.value.issuer}/.well-known/jwks.json"
-    scope                  = "openid email profile"
+    issuer                 = var.issuer
+    authorization_endpoint = "${var.issuer}/oauth2/authorize"
+    token_endpoint         = "${var.issuer}/oauth2/token"
+    user_info_endpoint     = "${var.issuer}/oauth2/userinfo"
+    logout_endpoint        = "${var.issuer}/logout"
+    jwks_uri               = "${var.issuer}/.well-known/jwks.json"
+    scope                  = var.scope
   }
 
   source_ip_config {
-    cidrs = each.value.cidrs
+    cidrs = var.cidrs
   }
 
   dynamic "workforce_vpc_config" {
-    for_each = each.value.vpc == null ? [] : [each.value.vpc]
+    for_each = var.vpc == null ? [] : [var.vpc]
     content {
       vpc_id             = workforce_vpc_config.value.vpc_id
       subnets            = workforce_vpc_config.value.subnets
@@ -66,6 +73,6 @@ resource "aws_sagemaker_workforce" "main" {
   }
 }
 
-output "arns" {
-  value = { for key, workforce in aws_sagemaker_workforce.main : key => workforce.arn }
+output "arn" {
+  value = aws_sagemaker_workforce.this.arn
 }
