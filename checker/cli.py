@@ -26,6 +26,7 @@ from checker.sources.base import RecordSource
 if TYPE_CHECKING:  # the policy layer loads lazily: --version must stay fast
     from checker.findings.acceptance import Acceptance
     from checker.policy.loader import PolicySet, Rule
+    from checker.sources.aws.options import LiveOptions
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -133,7 +134,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_live_arguments(parser: argparse.ArgumentParser) -> None:
     """Live AWS collection options (scan with no --input, and fetch)."""
-    from checker.sources import live_options as live
+    from checker.sources.aws import options as live
 
     group = parser.add_argument_group("live AWS collection (scan without --input, fetch)")
     group.add_argument(
@@ -678,7 +679,7 @@ def build_terraform_sources(args: argparse.Namespace) -> list[RecordSource]:
 def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
     """The live AWS source, used when no offline input is given."""
     from checker.progress import ProgressLine
-    from checker.sources.aws import AwsSource, live_options
+    from checker.sources.aws.collect import AwsSource
 
     progress = ProgressLine.for_stream(sys.stderr, quiet=args.quiet)
 
@@ -700,6 +701,35 @@ def build_live_sources(args: argparse.Namespace) -> list[RecordSource]:
     return [AwsSource(live_options(args), progress=on_progress, on_finish=on_finish)]
 
 
+def live_options(args: argparse.Namespace) -> LiveOptions:
+    """LiveOptions from parsed arguments (``scan`` or ``fetch``)."""
+    from checker.sources.aws.options import ListOptions, LiveOptions
+
+    return LiveOptions(
+        listing=ListOptions(
+            name_contains=args.name_contains,
+            sort_by=args.sort_by,
+            sort_order=args.sort_order,
+            page_size=args.page_size,
+            max_items=args.max_items,
+            starting_token=args.starting_token,
+        ),
+        regions=tuple(args.region or ()),
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        sts_endpoint_url=args.sts_endpoint_url,
+        role_arn=args.role_arn,
+        accounts_file=args.accounts,
+        org=bool(args.org),
+        role_name=args.role_name,
+        external_id=args.external_id,
+        workers=args.workers,
+        retry_mode=args.retry_mode,
+        max_attempts=args.max_attempts,
+        timeout=args.timeout,
+    )
+
+
 def print_collection_errors(errors: Sequence[ErrorEntry]) -> None:
     """One stderr line per unit that could not be read (scan and fetch say it the same way)."""
     for error in errors:
@@ -712,7 +742,7 @@ def print_collection_errors(errors: Sequence[ErrorEntry]) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Write the live records, units and errors as a snapshot; exit 3 if anything was missed."""
-    from checker.sources.aws import AwsSource
+    from checker.sources.aws.collect import AwsSource
     from checker.sources.snapshot import render_snapshot
 
     now = parse_now(args.now)
@@ -734,7 +764,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 
 def run_iam_policy(args: argparse.Namespace) -> int:
-    from checker.iam import render_policy
+    from checker.sources.aws.iam import render_policy
 
     sys.stdout.write(render_policy(args.scope, args.role_name))
     return 0

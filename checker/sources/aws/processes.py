@@ -2,34 +2,43 @@
 
 Creating a botocore client, signing a request and freeing the dead client are CPU work that the
 GIL serializes, so a thousand-unit run with 32 threads is CPU-bound on one core. Here the run is
-split by account (round-robin over the target list, so the split is deterministic) between a few
-forked *collector* processes; each reads its accounts exactly as the in-process path does
-(``AwsSource._events``: its own thread pool of ``workers / processes`` threads, so the run never
-has more than ``--workers`` requests in flight; its own AssumeRole and refreshing credentials per
-account; the shared loader and warm models inherited from the fork), and streams every event to
-this process through a pipe as soon as it happens. This process only merges, with the same
-``_Merge`` as the in-process path, so records, units and errors come out in the same order.
+split by account (:func:`checker.sources.aws.plan.split_into_shares`) between a few forked
+*collector* processes; each reads its share with the function it is given (in a live run,
+:func:`checker.sources.aws.collect.collect_events`: its own thread pool of the share's workers,
+so the run never has more than ``--workers`` requests in flight; its own AssumeRole and
+refreshing credentials per account; the loader, warm models and base credentials inherited
+from the fork), and streams every event to this process through a pipe as soon as it happens.
+This process only hands the events to the sink (the same merge as the in-process path), so
+records, units and errors come out in the same order.
 
 A collector that dies or raises loses nothing it already sent; every account or unit it had not
 reported ends as a ``CollectorFailed`` error entry, so the run is incomplete (exit 3), never
-silently short.
+silently short. Fork only from a process with no other thread (:func:`checker.forking.can_fork`).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from checker.model import ErrorEntry, Record, UnitStatus
-
-if TYPE_CHECKING:
-    from checker.sources.aws import AwsSource, ClientFactory, _Share
+from checker.model import ErrorEntry, UnitStatus
+from checker.sources.aws.events import (
+    AccountPrepared,
+    AccountSkipped,
+    Event,
+    EventSink,
+    UnitOutcome,
+)
+from checker.sources.aws.plan import ALL, SOURCE_NAME, Share
 
 FAILED_CODE = "CollectorFailed"
+
+ReadShare = Callable[[Share], Iterator[Event]]
 
 
 @dataclass
@@ -38,54 +47,50 @@ class _Collector:
 
     pid: int
     connection: Connection
-    share: _Share
-    unreported: set[int] = field(default_factory=set)  # target indexes with no event yet
+    share: Share
+    unreported: set[int] = field(default_factory=set)  # account indexes with no event yet
     pending: dict[int, set[str]] = field(default_factory=dict)  # index -> regions not read
     complete: bool = False
     failure: str | None = None
     reaped: bool = False  # its pid may belong to another process now: never signal it
 
 
-def run_in_processes(
-    source: AwsSource, factory: ClientFactory, shares: list[_Share]
-) -> list[Record]:
-    """Fork one collector per share (before this process starts any thread), merge their
-    events in arrival order, and account for anything a failed collector did not report. If
-    a collector cannot even be started, the run happens in this process (same answer)."""
-    from checker.sources.aws import _Merge
-
+def run_in_processes(shares: Sequence[Share], read_share: ReadShare, sink: EventSink) -> bool:
+    """Fork one collector per share (call this before the process starts any thread), hand
+    their events to ``sink`` in arrival order, and account for anything a failed collector did
+    not report. False, with nothing handed to ``sink``, when the collectors cannot be started
+    (no fork here, no process or pipe to spare): the caller then reads in this process."""
+    if not hasattr(os, "fork"):
+        return False
     collectors: list[_Collector] = []
     try:
         for share in shares:
-            collectors.append(_fork(source, factory, share, collectors))
+            collectors.append(_fork(read_share, share, collectors))
     except BaseException as exc:
         for collector in collectors:
             _stop(collector)
         if not isinstance(exc, OSError):
             raise
-        return source._run(factory)  # no process or pipe to spare: all of it in this process
-    merge = _Merge(source)
-    merge.report()
+        return False
     try:
         live = {collector.connection: collector for collector in collectors}
         while live:
-            for connection in wait(list(live)):
-                collector = live[connection]  # type: ignore[index]
-                if not _receive(collector, merge):
-                    del live[connection]  # type: ignore[arg-type]
+            for ready in wait(list(live)):
+                connection: Any = ready
+                collector = live[connection]
+                if not _receive(collector, sink):
+                    del live[connection]
                     _reap(collector)
     except BaseException:  # Ctrl-C: stop the collectors, then let the interrupt through
         for collector in collectors:
             _stop(collector)
         raise
     for collector in collectors:
-        _settle(source, factory, collector, merge)
-    return merge.finish()
+        _settle(collector, sink)
+    return True
 
 
-def _fork(
-    source: AwsSource, factory: ClientFactory, share: _Share, earlier: list[_Collector]
-) -> _Collector:
+def _fork(read_share: ReadShare, share: Share, earlier: list[_Collector]) -> _Collector:
     reader, writer = Pipe(duplex=False)
     try:
         pid = os.fork()
@@ -99,30 +104,30 @@ def _fork(
             reader.close()
             for collector in earlier:
                 collector.connection.close()
-            _collect(source, factory, share, writer)
+            _collect(read_share, share, writer)
         except BaseException as exc:  # reported to the parent, then exit
             code = 1
             with suppress(BaseException):  # the parent sees EOF instead
-                writer.send(("failed", -1, f"{type(exc).__name__}: {exc}"))
+                writer.send(("failed", f"{type(exc).__name__}: {exc}"))
         finally:
             os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
     writer.close()
-    return _Collector(pid, reader, share, unreported=set(range(len(share.targets))))
+    return _Collector(pid, reader, share, unreported=set(range(len(share.accounts))))
 
 
-def _collect(source: AwsSource, factory: ClientFactory, share: _Share, writer: Connection) -> None:
+def _collect(read_share: ReadShare, share: Share, writer: Connection) -> None:
     """In the collector: read the share and send every event (sessions stay here)."""
-    for kind, index, item in source._events(factory, share.targets, share.workers):
-        if kind == "account":
-            item = replace(item, session=None)
-        writer.send((kind, index, item))
-    writer.send(("done", -1, None))
+    for event in read_share(share):
+        if isinstance(event, AccountPrepared):
+            event = AccountPrepared(event.index, event.account.without_session())
+        writer.send(("event", event))
+    writer.send(("done", None))
 
 
-def _receive(collector: _Collector, merge: Any) -> bool:
-    """Merge one message; False once the collector's pipe is closed."""
+def _receive(collector: _Collector, sink: EventSink) -> bool:
+    """Hand one message to ``sink``; False once the collector's pipe is closed."""
     try:
-        kind, index, item = collector.connection.recv()
+        kind, item = collector.connection.recv()
     except (EOFError, OSError):
         return False
     except Exception as exc:  # an unreadable message: treat the collector as failed
@@ -133,16 +138,21 @@ def _receive(collector: _Collector, merge: Any) -> bool:
     elif kind == "failed":
         collector.failure = str(item)
     else:
-        if kind == "account":
-            collector.unreported.discard(index)
-            if item.error is None:
-                collector.pending[index] = set(item.regions)
-        elif kind == "skipped":
-            collector.unreported.discard(index)
-        else:
-            collector.pending.get(index, set()).discard(item.region)
-        merge.add(kind, index, item)
+        _track(collector, item)
+        sink.add(item)
     return True
+
+
+def _track(collector: _Collector, event: Event) -> None:
+    """Note what ``event`` settles of what the collector owes."""
+    if isinstance(event, AccountPrepared):
+        collector.unreported.discard(event.index)
+        if event.account.error is None:
+            collector.pending[event.index] = set(event.account.regions)
+    elif isinstance(event, AccountSkipped):
+        collector.unreported.discard(event.index)
+    else:
+        collector.pending.get(event.index, set()).discard(event.outcome.region or "")
 
 
 def _reap(collector: _Collector) -> None:
@@ -169,31 +179,27 @@ def _stop(collector: _Collector) -> None:
     collector.reaped = True
 
 
-def _settle(source: AwsSource, factory: ClientFactory, collector: _Collector, merge: Any) -> None:
+def _settle(collector: _Collector, sink: EventSink) -> None:
     """Turn whatever a collector did not report into error units (nothing when it finished)."""
-    from checker.sources.aws import SOURCE_NAME, _Outcome
-
     if collector.complete and not collector.unreported and not any(collector.pending.values()):
         return
-    reason = collector.failure or "collector process ended without reporting"
-    message = f"not read: {reason}"
+    message = f"not read: {collector.failure or 'collector process ended without reporting'}"
     lost: list[tuple[str | None, str | None, bool]] = []
     for index in sorted(collector.unreported):
-        target = collector.share.targets[index]
-        wanted = source._regions_wanted(target, factory)
-        regions: list[str | None] = [None] if wanted == ("all",) else list(wanted)
-        lost += [(target.account_id, region, False) for region in regions]
+        planned = collector.share.accounts[index]
+        regions: list[str | None] = [None] if planned.regions == ALL else list(planned.regions)
+        lost += [(planned.target.account_id, region, False) for region in regions]
     for index, regions_left in sorted(collector.pending.items()):
-        account = collector.share.targets[index].account_id
+        account = collector.share.accounts[index].target.account_id
         lost += [(account, region, True) for region in sorted(regions_left)]
-    for account, region, planned in lost:
-        merge.lost(
-            _Outcome(
+    for account, region, planned_already in lost:
+        sink.lost(
+            UnitOutcome(
                 account,
                 region,
                 [],
                 UnitStatus(SOURCE_NAME, "error", 0, account, region, note="collector failed"),
                 ErrorEntry(SOURCE_NAME, message, FAILED_CODE, account, region),
             ),
-            planned=planned,
+            planned=planned_already,
         )
