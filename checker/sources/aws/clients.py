@@ -45,7 +45,7 @@ def base_session(profile: str | None) -> Session:
         error = credentials_error(exc, name, profile_origin(profile, dict(os.environ)))
         if error is None:
             raise
-        raise error from None
+        raise error from exc
     session.user_agent_extra = USER_AGENT
     return session
 
@@ -66,7 +66,7 @@ def require_credentials(session: Session, profile: str | None) -> None:
         failure = exc
     error = credentials_error(failure, session.profile, profile_origin(profile, dict(os.environ)))
     if error is not None:
-        raise error from None
+        raise error from failure
 
 
 def client_config(

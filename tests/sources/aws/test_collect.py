@@ -1,5 +1,5 @@
-"""The live source (checker/sources/aws/collect.py) through the real boto3 stack (paginator, SigV4 signer, retry handler, JSON
-parser) against the loopback server in tests/aws_server.py."""
+"""The live source (checker/sources/aws/collect.py) through the real boto3 stack (paginator,
+SigV4 signer, retry handler, JSON parser) against the loopback server in tests/aws_server.py."""
 
 from __future__ import annotations
 
@@ -447,37 +447,6 @@ def test_offline_commands_never_import_boto3(argv: list[str]) -> None:
     status, loaded = done.stdout.strip().split(" ", 1)
     assert status in ("0", "1")
     assert loaded == "[]"
-
-
-def test_clients_keep_only_the_operation_used(start: Any) -> None:
-    from checker.sources.aws.clients import ClientFactory
-    from checker.sources.aws.options import LiveOptions
-
-    fake = start(count=1)
-    client = ClientFactory(LiveOptions(endpoint_url=fake.url)).client(
-        "sagemaker", "us-east-1", endpoint_url=fake.url
-    )
-    assert client.can_paginate("list_workforces")
-    assert not hasattr(client, "create_workforce")
-    assert not hasattr(client, "delete_workforce")
-    client.close()
-
-
-def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
-    import botocore.session
-
-    from checker.sources.aws.clients import ClientFactory
-    from checker.sources.aws.options import LiveOptions
-
-    fake = start(count=1)
-    loader = ClientFactory(LiveOptions(endpoint_url=fake.url)).loader
-    sagemaker = loader.load_service_model("sagemaker", "service-2")
-    assert list(sagemaker["operations"]) == ["ListWorkforces"]
-    assert "Workforce" in sagemaker["shapes"]
-    assert "ListWorkforces" in loader.load_service_model("sagemaker", "paginators-1")["pagination"]
-    assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
-    default = botocore.session.Session().get_component("data_loader")
-    assert loader.search_paths == default.search_paths
 
 
 @pytest.mark.parametrize("enabled", [True, False])
