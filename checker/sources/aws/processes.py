@@ -60,17 +60,8 @@ def run_in_processes(shares: Sequence[Share], read_share: ReadShare, sink: Event
     their events to ``sink`` in arrival order, and account for anything a failed collector did
     not report. False, with nothing handed to ``sink``, when the collectors cannot be started
     (no fork here, no process or pipe to spare): the caller then reads in this process."""
-    if not hasattr(os, "fork"):
-        return False
-    collectors: list[_Collector] = []
-    try:
-        for share in shares:
-            collectors.append(_fork(read_share, share, collectors))
-    except BaseException as exc:
-        for collector in collectors:
-            _stop(collector)
-        if not isinstance(exc, OSError):
-            raise
+    collectors = _start(shares, read_share)
+    if collectors is None:
         return False
     try:
         live = {collector.connection: collector for collector in collectors}
@@ -88,6 +79,23 @@ def run_in_processes(shares: Sequence[Share], read_share: ReadShare, sink: Event
     for collector in collectors:
         _settle(collector, sink)
     return True
+
+
+def _start(shares: Sequence[Share], read_share: ReadShare) -> list[_Collector] | None:
+    """A running collector per share, or None (and none left running) if one cannot start."""
+    if not hasattr(os, "fork"):
+        return None
+    collectors: list[_Collector] = []
+    try:
+        for share in shares:
+            collectors.append(_fork(read_share, share, collectors))
+    except BaseException as exc:
+        for collector in collectors:
+            _stop(collector)
+        if not isinstance(exc, OSError):
+            raise
+        return None
+    return collectors
 
 
 def _fork(read_share: ReadShare, share: Share, earlier: list[_Collector]) -> _Collector:
