@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from checker.config import CONFIG_NAMES, validate_config_file
+from checker.cli.config import CONFIG_NAMES
+from checker.cli.config_validation import validate_config_file
 from checker.errors import WfcheckError
 from checker.files.cifiles import validate_ci_file
 from checker.files.loading import iter_files, load_yaml

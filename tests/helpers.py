@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from checker.cli import build_report, main
+from checker.cli import main
 from checker.files.timestamps import parse_timestamp
 from checker.model import Report
+from checker.pipeline import build_report
 from checker.policy.loader import BUILTIN, load_policies
 from checker.sources.base import RecordSource, make_record
 

@@ -282,16 +282,18 @@ def test_bad_waiver_file_stops_a_live_scan_before_any_request(tmp_path: Path) ->
 
 
 def test_an_unexpected_crash_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(*args: object) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("checker.cli.build_report", explode)
+    monkeypatch.setattr("checker.pipeline.build_report", explode)
     result = run_cli("scan", "--input", EXAMPLE)
     assert result.code == 2
     assert result.err == (
         "wfcheck: internal error: RuntimeError: boom "
         "(a bug in wfcheck; WFCHECK_DEBUG=1 shows the traceback)\n"
     )
-    monkeypatch.setenv("WFCHECK_DEBUG", "1")
-    with pytest.raises(RuntimeError):
-        run_cli("scan", "--input", EXAMPLE)
+    monkeypatch.setenv("WFCHECK_DEBUG", "1")  # the traceback too, and still exit 2 (not 1)
+    debug = run_cli("scan", "--input", EXAMPLE)
+    assert debug.code == 2
+    assert debug.err.startswith("Traceback (most recent call last):")
+    assert debug.err.endswith(result.err)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from checker.cli import build_parser
-from checker.config import apply_config, find_config, read_config
+from checker.cli.commands import COMMANDS
+from checker.cli.config import SPECIAL_KEYS, all_keys, find_config
+from checker.cli.parser import parse as parse_argv
+from checker.cli.settings import settle
 from checker.errors import InputError, UsageError
+from checker.files.schemacheck import load_schema
 from tests.conftest import EXAMPLES, NOW
 from tests.helpers import run_cli
 
@@ -25,13 +28,14 @@ def write_config(folder: Path, text: str, name: str = ".wfcheck.yaml") -> Path:
     return path
 
 
-def parse(folder: Path, *argv: str) -> argparse.Namespace:
-    """Parse like ``main`` does: config defaults first, then the command line."""
-    parser = build_parser()
-    doc = find_config(list(argv), cwd=folder)
-    if doc is not None:
-        apply_config(parser, doc)
-    return parser.parse_args(list(argv))
+def parse(folder: Path, *argv: str) -> SimpleNamespace:
+    """Settle like ``main`` does: defaults < the config file < the command line."""
+    invocation = parse_argv(list(argv))
+    config = find_config(
+        invocation.given.get("config"), bool(invocation.given.get("no_config")), cwd=folder
+    )
+    settings = settle(COMMANDS[invocation.command].command, invocation, config)
+    return SimpleNamespace(**{dest: settings[dest] for dest in settings})
 
 
 def scan_json(*argv: str) -> dict:  # type: ignore[type-arg]
@@ -68,7 +72,7 @@ def test_explicit_config_and_no_config(tmp_path: Path) -> None:
 
 def test_without_a_file_the_defaults_stand(tmp_path: Path) -> None:
     args = parse(tmp_path, "scan")
-    assert (args.fail_on, args.policy, args.var) == ("low", None, [])
+    assert (args.fail_on, args.policy, args.var) == ("low", [], [])
 
 
 # --- precedence ---------------------------------------------------------------------------------
@@ -92,13 +96,9 @@ def test_command_line_lists_replace_config_lists(tmp_path: Path) -> None:
 
 def test_config_lists_are_not_mutated_between_parses(tmp_path: Path) -> None:
     write_config(tmp_path, "regions: [us-east-1]\nvars: {min_subnets: 3}\n")
-    parser = build_parser()
-    doc = find_config([], cwd=tmp_path)
-    assert doc is not None
-    apply_config(parser, doc)
-    replaced = parser.parse_args(["scan", "--region", "eu-west-1", "--var", "min_subnets=1"])
+    replaced = parse(tmp_path, "scan", "--region", "eu-west-1", "--var", "min_subnets=1")
     assert (replaced.region, replaced.var) == (["eu-west-1"], ["min_subnets=3", "min_subnets=1"])
-    again = parser.parse_args(["scan"])
+    again = parse(tmp_path, "scan")
     assert (again.region, again.var) == (["us-east-1"], ["min_subnets=3"])
 
 
@@ -116,18 +116,21 @@ def test_disable_adds_to_skip_rule_and_the_command_line_adds_more(tmp_path: Path
 def test_relative_paths_are_relative_to_the_config_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_config(
+    config = write_config(
         tmp_path,
         "policies: [builtin, team/policies]\nvar_files: vars.yaml\noutput: reports/out.json\n",
     )
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
-    args = parse(tmp_path / "sub", "scan")
+    args = parse(tmp_path / "sub", "scan", "--config", "../.wfcheck.yaml")
     assert args.policy == ["builtin", "../team/policies"]
     assert args.var_file == ["../vars.yaml"]
     assert args.output == "../reports/out.json"
     monkeypatch.chdir(tmp_path)
-    assert parse(tmp_path, "scan").policy == ["builtin", "team/policies"]
+    assert parse(tmp_path, "scan", "--config", str(config)).policy == [
+        "builtin",
+        str(tmp_path / "team" / "policies"),
+    ]
 
 
 def test_report_destinations_resolve_only_the_path_part(
@@ -136,7 +139,7 @@ def test_report_destinations_resolve_only_the_path_part(
     write_config(tmp_path, "reports: [sarif=out/wfcheck.sarif, json=/abs/r.json]\n")
     (tmp_path / "ci").mkdir()
     monkeypatch.chdir(tmp_path / "ci")
-    specs = parse(tmp_path / "ci", "scan").report
+    specs = parse(tmp_path / "ci", "scan", "--config", "../.wfcheck.yaml").report
     assert [tuple(spec) for spec in specs] == [
         ("sarif", "../out/wfcheck.sarif"),
         ("json", "/abs/r.json"),
@@ -188,10 +191,7 @@ INVALID = [
         "(did you mean 'high'?)",
     ),
     ("format: sariff\n", "1:9: format: 'sariff' is not one of: "),
-    (
-        "workers: many\n",
-        "1:10: workers: invalid literal for int() with base 10: 'many' (--workers)",
-    ),
+    ("workers: many\n", "1:10: workers: expected a whole number, got 'many' (--workers)"),
     ("soft_fail: yes please\n", "1:12: soft_fail: 'yes please' is not of type 'boolean'"),
     ("quiet: 1\n", "1:8: quiet: 1 is not of type 'boolean'"),
     ("severity: {WF022: hgh}\n", "1:19: severity.WF022: 'hgh' is not one of: info, low, "),
@@ -219,15 +219,9 @@ def test_invalid_config_exits_2_with_file_and_line(
     assert len(result.err.splitlines()) == 1
 
 
-def test_a_documented_key_whose_option_is_missing_is_an_error(tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser()
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("scan").add_argument("--fail-on")
-    path = write_config(tmp_path, "fail_on: high\nregions: [us-east-1]\n")
-    with pytest.raises(
-        InputError, match="2:1: config key 'regions' needs an option this wfcheck does not have"
-    ):
-        apply_config(parser, read_config(str(path)))
+def test_every_documented_key_sets_an_option() -> None:
+    documented = set(load_schema("config.schema.json")["properties"])
+    assert documented - set(SPECIAL_KEYS) <= set(all_keys())
 
 
 def test_a_value_is_applied_to_the_commands_that_accept_it(tmp_path: Path) -> None:
@@ -426,3 +420,35 @@ def test_config_command_shows_the_section_line(
     write_config(tmp_path, "fail_on: high\ncommands:\n  scan:\n    fail_on: critical\n")
     monkeypatch.chdir(tmp_path)
     assert 'fail_on: "critical"  # .wfcheck.yaml:4' in run_cli("config").out.splitlines()
+
+
+def test_config_output_pastes_back_as_a_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(
+        tmp_path / "team",
+        "fail_on: high\nvars: {min_subnets: 3}\nseverity: {WF022: critical}\n"
+        "disable: [WF034]\nregions: [us-east-1]\nworkers: 8\nasff_product_arn: "
+        "arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default\n",
+        name="ci.yaml",
+    )
+    monkeypatch.chdir(tmp_path / "team")
+    first = run_cli(
+        "config", "scan", "--config", "ci.yaml", "--var", 'allowed_cidrs=["10.0.0.0/8"]',
+        "--sort-by", "name", "--report", "sarif=out.sarif",
+    )  # fmt: skip
+    assert first.code == 0, first.err
+    assert '# reports: ["sarif=out.sarif"]  # command line; trusted' in first.out
+    assert "asff_product_arn" in first.out  # a long name with _ is a key like any other
+    (tmp_path / "pasted").mkdir()
+    (tmp_path / "pasted" / ".wfcheck.yaml").write_text(first.out)
+    monkeypatch.chdir(tmp_path / "pasted")
+    second = run_cli("config", "scan")
+    assert second.code == 0, second.err
+
+    def values(text: str) -> list[str]:
+        return [line.split("  # ")[0] for line in text.splitlines() if line[:1] != "#"]
+
+    assert values(first.out) == values(second.out)
+    assert 'sort_by: "Name"  # .wfcheck.yaml:' in second.out
+    assert run_cli("validate", ".wfcheck.yaml").code == 0

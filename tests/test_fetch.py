@@ -46,9 +46,14 @@ def region_args(fake: FakeAws) -> list[str]:
 
 
 def without_source(value: Any) -> Any:
-    """Reports differ only in where records came from (``aws`` vs the snapshot path)."""
+    """Reports differ only in where records came from (``aws`` vs the snapshot path) and in the
+    options each run was given."""
     if isinstance(value, dict):
-        return {k: without_source(v) for k, v in value.items() if k not in ("source", "sources")}
+        return {
+            k: without_source(v)
+            for k, v in value.items()
+            if k not in ("source", "sources", "configuration")
+        }
     if isinstance(value, list):
         return [without_source(v) for v in value]
     return value

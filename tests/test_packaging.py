@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -68,3 +69,45 @@ def test_installed_wheel_finds_its_bundled_pack(wheel: Path, tmp_path: Path) -> 
     report = json.loads(done.stdout)
     assert report["summary"]["rules"] == 18
     assert "builtin/network.yaml" in report["policies"]
+
+
+def test_python_m_build_makes_a_wheel_and_an_sdist_that_install_and_run(tmp_path: Path) -> None:
+    """What a team does to ship wfcheck internally: build, install in a clean venv, run."""
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    wheels, sdists = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1
+    assert any(name.endswith("LICENSE") for name in zipfile.ZipFile(wheels[0]).namelist())
+    with tarfile.open(sdists[0]) as sdist:
+        names = sdist.getnames()
+    assert any(name.endswith("/LICENSE") for name in names)
+    assert any(name.endswith("/policies/network.yaml") for name in names)
+    for artifact in (wheels[0], sdists[0]):
+        venv = tmp_path / f"venv-{artifact.suffix.strip('.')}"
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True
+        )
+        installed = subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--no-index",
+             "--no-build-isolation", "--quiet", str(artifact)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert installed.returncode == 0, installed.stderr[-2000:]
+        ran = subprocess.run(
+            [str(venv / "bin" / "wfcheck"), "scan", str(EXAMPLES / "workforces.json"), "-f",
+             "json", "--quiet"],
+            cwd=tmp_path, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert ran.returncode == 1, ran.stderr
+        assert json.loads(ran.stdout)["summary"]["rules"] == 18
+        where = subprocess.run(
+            [str(venv / "bin" / "python"), "-c", "import checker; print(checker.__file__)"],
+            cwd=tmp_path, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert where.stdout.startswith(str(venv)), where.stdout

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from checker.cli import build_parser
+from checker.cli.arguments import Command
+from checker.cli.commands import COMMANDS
 from checker.policy.loader import BUILTIN, load_policies
 from checker.policy.operators import OPERATORS
 from checker.rules_doc import render_rules
@@ -22,45 +22,32 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
-def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
+def _option_rows(command: Command) -> list[str]:
     rows = []
-    for action in parser._actions:
-        if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
+    for option in command.options():
+        if option.hidden:
             continue
-        if action.option_strings:
-            name = ", ".join(f"`{o}`" for o in action.option_strings)
-            if action.nargs != 0:
-                metavar = action.metavar or (
-                    "{" + ",".join(map(str, action.choices)) + "}"
-                    if action.choices
-                    else action.dest.upper()
-                )
-                name += f" `{metavar}`"
+        if option.positional:
+            name = f"`{option.metavar or option.dest}`"
         else:
-            name = f"`{action.metavar or action.dest}`"
-        rows.append(f"| {name} | {_cell(action.help or '')} |")
+            name = ", ".join(f"`{flag}`" for flag in option.flags)
+            if option.kind != "flag":
+                metavar = option.metavar or "{" + ",".join(option.choices or ()) + "}"
+                name += f" `{metavar}`"
+        rows.append(f"| {name} | {_cell(option.help)} |")
     return rows
 
 
 def render_commands() -> str:
-    parser = build_parser()
     parts = ["`wfcheck --version` prints the version.", ""]
-    for name, sub in _subcommands(parser).items():
+    for name, entry in COMMANDS.items():
         parts.append(f"### `wfcheck {name}`")
         parts.append("")
-        if sub.description:
-            parts.append(sub.description)
-            parts.append("")
+        parts.append(entry.command.description)
+        parts.append("")
         parts.append("| option | meaning |")
         parts.append("|---|---|")
-        parts.extend(_option_rows(sub))
+        parts.extend(_option_rows(entry.command))
         parts.append("")
     return "\n".join(parts)
 

@@ -7,11 +7,11 @@ bad ``--report`` before the pipeline runs. Only commands that start with ``wfche
 
 from __future__ import annotations
 
-import argparse
 import shlex
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
 
+from checker.cli.parser import check_arguments
 from checker.errors import InputError
 from checker.files.loading import load_yaml
 
@@ -45,33 +45,6 @@ def _scripts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _scripts(item, (*path, index))
-
-
-class _Rejected(Exception):
-    pass
-
-
-def check_arguments(argv: list[str]) -> str | None:
-    """Why the real parser rejects ``argv``, or None when it accepts it."""
-    from checker.cli import build_parser
-
-    def reject(message: str) -> NoReturn:
-        raise _Rejected(message)
-
-    parser = build_parser()
-    parsers = [parser]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            parsers.extend(action.choices.values())
-    for each in parsers:
-        each.error = reject  # type: ignore[method-assign]
-    try:
-        parser.parse_args(argv)
-    except _Rejected as exc:
-        return str(exc)
-    except SystemExit:  # --help or --version: accepted
-        return None
-    return None
 
 
 def validate_ci_file(path: str) -> None:

@@ -66,13 +66,18 @@ def load_acceptance(
     now: datetime,
     strict_waivers: bool = False,
     max_waiver_days: int | None = None,
+    allow_broad_waivers: bool = False,
     baseline: str | None = None,
     write_baseline: str | None = None,
 ) -> Acceptance:
     """Read and check every waiver and baseline file; raise on the first problem."""
     if write_baseline == "-":
         raise UsageError("--write-baseline needs a file name, not -")
-    waivers = [waiver for path in waiver_files for waiver in load_waivers(path)]
+    waivers = [
+        waiver
+        for path in waiver_files
+        for waiver in load_waivers(path, allow_broad=allow_broad_waivers)
+    ]
     if max_waiver_days is not None:
         check_max_days(waivers, now, max_waiver_days)
     return Acceptance(

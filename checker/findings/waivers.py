@@ -118,7 +118,10 @@ def parse_expiry(value: Any) -> tuple[str, datetime] | None:
         moment = moment.astimezone(timezone.utc)
         return format_timestamp(moment), moment
     if isinstance(value, date):
-        # Valid through the end of that day in UTC: it ends at the next midnight UTC.
+        # Valid through the end of that day in UTC: it ends at the next midnight UTC (the last
+        # representable moment for 9999-12-31, whose next day does not exist).
+        if value == date.max:
+            return value.isoformat(), datetime.max.replace(tzinfo=timezone.utc)
         end = datetime.combine(value + timedelta(days=1), time(), tzinfo=timezone.utc)
         return value.isoformat(), end
     return None
@@ -136,8 +139,17 @@ def _check_value(doc: Located, path: PathKey, selector: str, text: str) -> None:
         raise doc.error(InputError, path, f"{field_name(path)}: {text!r} has surrounding spaces")
 
 
-def load_waivers(path: str) -> list[Waiver]:
-    """Parse and validate one waiver file; any problem is an ``InputError`` at file:line."""
+def is_blanket(pattern: str) -> bool:
+    """A glob that matches anything (``*``, ``**``): it names nothing in particular."""
+    return bool(pattern) and set(pattern) == {"*"}
+
+
+def load_waivers(path: str, *, allow_broad: bool = False) -> list[Waiver]:
+    """Parse and validate one waiver file; any problem is an ``InputError`` at file:line.
+
+    A waiver whose rule and resource are both blanket wildcards would mute every finding of
+    every workforce with one entry: refused unless ``allow_broad`` (``--allow-broad-waivers``).
+    """
     doc = load_yaml(path, kind="waiver file")
     if not isinstance(doc.data, dict):
         raise doc.error(
@@ -166,6 +178,20 @@ def load_waivers(path: str) -> list[Waiver]:
             )
         _check_value(doc, (*base, "rule"), "rule", entry["rule"])
         _check_value(doc, (*base, selector), selector, entry[selector])
+        region = entry.get("region")
+        if (
+            not allow_broad
+            and is_blanket(entry["rule"])
+            and is_blanket(entry[selector])
+            and (region is None or is_blanket(region))
+        ):
+            raise doc.error(
+                InputError,
+                base,
+                f"{field_name(base)}: rule {entry['rule']!r} on {selector} {entry[selector]!r} "
+                "waives every rule on every workforce",
+                "name the rule and the resource; --allow-broad-waivers accepts it",
+            )
         expiry = parse_expiry(entry["expires"])
         if expiry is None:
             where = (*base, "expires")
@@ -300,6 +326,7 @@ def apply_waivers(
     expired = [w for w in waivers if now >= w.ends]
     used: set[int] = set()
     revived: dict[int, int] = {}
+    muted: dict[int, int] = {}
     out: list[Result] = []
     current, lapsed = _Matcher(active), _Matcher(expired)
     for result in results:
@@ -311,6 +338,7 @@ def apply_waivers(
         for i in lapsed.hits(result):
             revived[i] = revived.get(i, 0) + 1
         if hits:
+            muted[hits[0]] = muted.get(hits[0], 0) + 1
             waiver = active[hits[0]]
             result = result._replace(status=Status.WAIVED, annotation=waiver.annotation())
         out.append(result)
@@ -334,6 +362,9 @@ def apply_waivers(
             text = f"{waiver.label} expires {waiver.expires} ({_left(waiver.ends, now)})"
             notes.append(text)
             warnings.append(text)
+    for i, waiver in enumerate(active):
+        if i in used:
+            notes.append(f"{waiver.label} muted {muted.get(i, 0)} result(s)")
     unused = [w for i, w in enumerate(active) if i not in used]
     for waiver in unused:
         notes.append(f"{waiver.label} is unused: it matches no failing result")

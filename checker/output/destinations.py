@@ -6,7 +6,6 @@ they can be tested without running a scan.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,19 +25,19 @@ class ReportSpec(NamedTuple):
 
 
 def parse_report_spec(text: str) -> ReportSpec:
-    """``FORMAT=PATH`` -> ReportSpec; argparse shows the error and exits 2 on a bad one."""
+    """``FORMAT=PATH`` -> ReportSpec; ValueError says what is wrong with a bad one."""
     name, sep, path = text.partition("=")
     name = name.strip().lower()
     if not sep or not path:
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}"
         )
     if name not in WRITER_BY_NAME:
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"unknown report format {name!r}; choose from {', '.join(sorted(WRITER_BY_NAME))}"
         )
     if path == "-":
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"{text!r}: stdout takes the --format report; give --report a file"
         )
     return ReportSpec(name, path)

@@ -6,13 +6,16 @@ The shape is recognized from the document, so users can pipe the AWS CLI straigh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 from checker.files.loading import MAX_JSON_BYTES, load_json
 from checker.model import ErrorEntry, Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
+
+if TYPE_CHECKING:
+    from checker.sources import SourceRequest
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
@@ -128,3 +131,13 @@ class InputFileSource(RecordSource):
         if not self.units:
             self.units.append(UnitStatus(self.source_name, "ok", len(records)))
         return records
+
+
+def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
+    """One source per input file (``checker.sources`` registry interface)."""
+    return [InputFileSource(path, request.max_input_bytes) for path in paths]
+
+
+def recognizes(path: str) -> bool:
+    """Any JSON file: the shape is recognized, or refused, when it is read."""
+    return True

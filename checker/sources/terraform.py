@@ -22,12 +22,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 from checker.files.loading import MAX_JSON_BYTES, read_text
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
+
+if TYPE_CHECKING:
+    from checker.sources import SourceRequest
 
 RESOURCE_TYPE = "aws_sagemaker_workforce"
 SUPPORTED_MAJOR = "1"
@@ -620,3 +623,16 @@ def looks_like_terraform(path: str) -> bool:
 def validate_terraform_file(path: str) -> None:
     """``wfcheck validate``: a plan or state file reads without errors."""
     TerraformSource(path)
+
+
+def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
+    """``checker.sources`` registry interface: ``--terraform`` files."""
+    return terraform_sources(
+        paths,
+        include_unchanged=bool(request.options.get("include_unchanged")),
+        regions=request.regions,
+    )
+
+
+def recognizes(path: str) -> bool:
+    return looks_like_terraform(path)

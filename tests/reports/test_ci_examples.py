@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 
-from checker.cli import build_parser
+from checker.cli.commands import COMMANDS
+from checker.cli.parser import parse
+from checker.errors import UsageError
 from checker.files.cifiles import wfcheck_commands
 from checker.output.destinations import ReportSpec
 from tests.conftest import EXAMPLES
@@ -26,9 +29,10 @@ def load(name: str) -> dict[Any, Any]:
 def parsed(argv: list[str]) -> Any:
     """The real parser's reading of ``argv``; an unknown option or value fails the test."""
     try:
-        return build_parser().parse_args(argv)
-    except SystemExit as exc:  # argparse reports the problem on stderr
-        pytest.fail(f"wfcheck {' '.join(argv)}: rejected by the parser (exit {exc.code})")
+        invocation = parse(argv)
+    except UsageError as exc:
+        pytest.fail(f"wfcheck {' '.join(argv)}: rejected by the parser: {exc}")
+    return SimpleNamespace(command=invocation.command, **invocation.given)
 
 
 def reports(args: Any) -> dict[str, str]:
@@ -62,6 +66,13 @@ def test_github_workflow() -> None:
     assert re.search(r"^\s*1\)", gate["run"], re.M) and re.search(r"^\s*3\)", gate["run"], re.M)
     assert 'exit "$CODE"' in gate["run"]
 
+    # Pull requests must not be judged with the .wfcheck.yaml they bring.
+    env = workflow["jobs"]["wfcheck"]["env"]
+    assert "pull_request" in workflow[True]
+    assert env["WFCHECK_NO_CONFIG"] == "${{ github.event_name == 'pull_request' && '1' || '' }}"
+    install = next(step for step in steps if step.get("name") == "Install wfcheck")
+    assert "git+https://" in install["run"] and "pip install wfcheck" not in install["run"]
+
 
 def test_gitlab_job() -> None:
     job = load("gitlab-ci.yml")["wfcheck"]
@@ -72,17 +83,15 @@ def test_gitlab_job() -> None:
     assert job["artifacts"]["reports"]["junit"] == files["junit"]
     assert files["html"] in job["artifacts"]["paths"]
     assert job["artifacts"]["when"] == "always"
+    merge_requests = job["rules"][0]
+    assert merge_requests["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert merge_requests["variables"] == {"WFCHECK_NO_CONFIG": "1"}
+    assert all("pip install wfcheck " not in line for line in job["before_script"])
 
 
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
 def test_commands_named_in_comments_exist(name: str) -> None:
-    import argparse
-
-    [commands] = [
-        action.choices
-        for action in build_parser()._actions
-        if isinstance(action, argparse._SubParsersAction)
-    ]
+    commands = COMMANDS
     mentioned = re.findall(r"`wfcheck ([a-z-]+)", (CI / name).read_text(encoding="utf-8"))
     assert all(command in commands for command in mentioned), mentioned
 
@@ -97,9 +106,9 @@ def test_validate_accepts_the_examples() -> None:
     ("bad", "message"),
     [
         ("--format sarif", None),
-        ("--reprot sarif=x.sarif", "unrecognized arguments: --reprot sarif=x.sarif"),
+        ("--reprot sarif=x.sarif", "unrecognized arguments: --reprot (did you mean '--report'?)"),
         ("--report pdf=x.pdf", "argument --report: unknown report format 'pdf'"),
-        ("--format yaml", "argument --format: invalid choice: 'yaml'"),
+        ("--format yaml", "argument -f/--format: 'yaml' is not one of: asff, csv"),
     ],
 )
 def test_validate_checks_wfcheck_commands_in_workflows(

@@ -211,7 +211,9 @@ def test_unwritable_step_summary_is_a_usage_error(
     target = tmp_path / "missing-dir" / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
     result = scan_examples(monkeypatch, "--format", "github")
-    assert result.code == 2
+    assert result.code == 2  # found before anything is read
+    assert result.out == ""
     assert result.err == (
-        f"wfcheck: error: {target}: cannot append the job summary: No such file or directory\n"
+        f"wfcheck: error: $GITHUB_STEP_SUMMARY {target}: folder {target.parent} does not exist "
+        "(create it, or pass --create-output-dirs)\n"
     )

@@ -320,6 +320,8 @@ def test_order_is_deterministic_whatever_finishes_first(start: Any) -> None:
     ]
     first = scan(fake, *argv)[1]
     second = scan(fake, *argv, "--workers", "1")[1]
+    assert first.pop("configuration")["options"]["workers"]["value"] == 3
+    assert second.pop("configuration")["options"]["workers"]["value"] == 1
     assert first == second
     assert [u["region"] for u in first["units"]] == ["ap-south-1", "eu-west-1", "us-west-2"]
 
@@ -327,12 +329,12 @@ def test_order_is_deterministic_whatever_finishes_first(start: Any) -> None:
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--page-size", "0"], "--page-size 0: must be 1-100"),
-        (["--page-size", "101"], "--page-size 101: must be 1-100"),
-        (["--max-items", "0"], "--max-items 0"),
-        (["--workers", "0"], "--workers 0"),
-        (["--max-attempts", "0"], "--max-attempts 0"),
-        (["--timeout", "0"], "--timeout 0"),
+        (["--page-size", "0"], "argument --page-size: expected 1-100, got 0"),
+        (["--page-size", "101"], "argument --page-size: expected 1-100, got 101"),
+        (["--max-items", "0"], "argument --max-items: expected at least 1, got 0"),
+        (["--workers", "0"], "argument --workers: expected 1-256, got 0"),
+        (["--max-attempts", "0"], "argument --max-attempts: expected 1-20, got 0"),
+        (["--timeout", "0"], "argument --timeout: expected more than 0 and at most 900"),
         (["--region", "all", "--region", "us-east-1"], "cannot be combined with other regions"),
         (["--region", "us-east"], "not a region name"),
         (["--name-contains", "a b"], "--name-contains"),

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from checker.progress import CLEAR, ProgressLine
+from checker.cli.progress import CLEAR, ProgressLine
 
 
 class Tty(io.StringIO):

@@ -1,0 +1,46 @@
+"""``wfcheck diff OLD NEW``: new, resolved and unchanged failures between two scans."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from checker.cli.console import warn
+from checker.cli.options import PolicyOptions, parse_now
+from checker.errors import UsageError
+from checker.gate import EXIT_FINDINGS
+
+if TYPE_CHECKING:
+    from checker.cli.settings import Settings
+    from checker.model import Report
+
+
+def run(settings: Settings) -> int:
+    from checker.findings.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
+    from checker.output.emit import write_text
+    from checker.output.guard import check_outputs
+    from checker.pipeline import build_report
+    from checker.sources.files import InputFileSource
+
+    old, new = settings["old"], settings["new"]
+    if "-" in (old, new):
+        raise UsageError("diff reads two files; stdin (-) is not supported")
+    policy = PolicyOptions.of(settings)
+    output = settings.get("output")
+    check_outputs([("--output", output)], [("OLD", old), ("NEW", new)])
+    now = parse_now(settings.get("now"))
+    loaded: list[Any] = []
+
+    def evaluate(path: str) -> Report:
+        if not loaded:  # policies only when an input needs evaluating
+            policies = policy.load()
+            loaded.append((policies.files, policy.select(policies.rules)))
+        files, rules = loaded[0]
+        return build_report(None, files, rules, [InputFileSource(path)], now)
+
+    diff = compare(load_side(old, evaluate), load_side(new, evaluate))
+    fmt = settings["format"]
+    write_text(output, RENDERER_BY_NAME[fmt](diff, bool(settings.get("show_unchanged"))))
+    if not settings.get("quiet"):
+        for note in diff.notes:
+            warn(note)
+    return EXIT_FINDINGS if gate_failures(diff, settings["fail_on"]) else 0

@@ -1,0 +1,42 @@
+"""``wfcheck fetch``: the live estate into a snapshot that ``scan`` evaluates offline."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from checker.cli.console import say
+from checker.cli.live import live_source, print_collection_errors
+from checker.cli.options import parse_now
+from checker.gate import EXIT_INCOMPLETE
+
+if TYPE_CHECKING:
+    from checker.cli.settings import Settings
+
+
+def run(settings: Settings) -> int:
+    """Write the records, units and errors as a snapshot; exit 3 if anything was missed."""
+    from checker.output.emit import write_text
+    from checker.output.guard import check_outputs
+    from checker.sources.snapshot import render_snapshot
+
+    now = parse_now(settings.get("now"))
+    quiet = bool(settings.get("quiet"))
+    output = settings.get("output")
+    read = [("--accounts", settings["accounts"])] if settings.get("accounts") else []
+    if settings.config is not None:
+        read.append(("config", settings.config.name))
+    check_outputs(
+        [("--output", output)], read, create_dirs=bool(settings.get("create_output_dirs"))
+    )
+    source = live_source(settings, quiet)
+    records = list(source.records())
+    write_text(
+        output,
+        render_snapshot(
+            records, source.units, source.errors, options=source.describe(), generated_at=now
+        ),
+    )
+    if not quiet:
+        print_collection_errors(source.errors)
+        say(f"{len(records)} workforce(s) from {len(source.units)} unit(s)")
+    return EXIT_INCOMPLETE if source.errors else 0
