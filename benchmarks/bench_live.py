@@ -8,7 +8,7 @@ wall time of ``wfcheck fetch`` against two floors:
   the way the source does (50 account sessions sharing one loader whose SageMaker model lists
   only ListWorkforces);
   within one process creation is serialized (a lock, and the GIL), so it cannot overlap; a run
-  this large is split between collector processes (``checker/sources/collectors.py``), so on
+  this large is split between collector processes (``checker/sources/aws/processes.py``), so on
   two CPUs the wall time can go below this floor;
 
 plus the same run with ``--workers 1`` (the sequential loop, one process) and the peak RSS of
@@ -70,8 +70,8 @@ def client_creation_seconds(accounts: int, regions: int) -> tuple[float, float, 
 import time, botocore.session, boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
-from checker.sources.accounts import fixed_credential_resolver
-from checker.sources.aws import keep_only_list_workforces, one_operation_loader
+from checker.sources.aws.accounts import fixed_credential_resolver
+from checker.sources.aws.clients import keep_only_list_workforces, one_operation_loader
 regions = {list(REGIONS[:regions])!r}
 config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,
                 read_timeout=15, max_pool_connections=2)
@@ -136,7 +136,7 @@ def run_fetch(url: str, accounts: Path, workers: int) -> dict[str, float]:
         "wall = time.perf_counter() - wall\n"
         "me = resource.getrusage(resource.RUSAGE_SELF)\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the collector processes\n"
-        "from checker.sources.aws import PROCESSES\n"
+        "from checker.sources.aws.plan import PROCESSES\n"
         "print(status, wall, time.process_time() - cpu + kids.ru_utime + kids.ru_stime,\n"
         "      me.ru_maxrss, kids.ru_maxrss, PROCESSES)\n"
     )

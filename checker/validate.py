@@ -18,7 +18,7 @@ from checker.files.loading import iter_files, load_yaml
 from checker.findings.waivers import validate_waiver_file
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policy.policytest import validate_test_file
-from checker.sources.accounts import validate_accounts_file
+from checker.sources.aws.accounts import validate_accounts_file
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 
 SUFFIXES = (".yaml", ".yml", ".json")

@@ -1,13 +1,16 @@
 """A loopback AWS endpoint for tests and benchmarks: real boto3 talks to it over HTTP.
 
-It speaks just enough of four protocols for wfcheck's live source:
+It speaks just enough of five protocols for wfcheck's live source:
 
 - SageMaker ``ListWorkforces`` (JSON 1.1: ``POST /``, ``X-Amz-Target: SageMaker.ListWorkforces``,
   ``application/x-amz-json-1.1``) with real, opaque ``NextToken`` pagination, NameContains,
   SortBy, SortOrder and MaxResults (1-100, validated like the service);
 - STS ``AssumeRole`` (query protocol, XML), issuing keys that name the account;
 - Organizations ``ListAccounts`` (JSON 1.1, paginated);
-- EC2 ``DescribeRegions`` (EC2 query protocol, XML).
+- EC2 ``DescribeRegions`` (EC2 query protocol, XML);
+- IAM Identity Center (SSO) ``GetRoleCredentials`` (REST-JSON, ``GET /federation/credentials``,
+  unsigned, the SSO access token in ``x-amz-sso_bearer_token``), for profiles that log in with
+  ``aws sso login``.
 
 The caller's access key and region come from the SigV4 ``Authorization`` header, so the account
 and region of every request are what boto3 signed. :class:`Behaviour` injects latency,
@@ -30,10 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 DEFAULT_ACCOUNT = "123456789012"
+SSO_TOKEN = "sso-access-token"
 REGIONS = (
     "us-east-1",
     "us-east-2",
@@ -107,6 +111,7 @@ class Behaviour:
     org_accounts: list[dict[str, Any]] = field(default_factory=list)
     deny_list_accounts: bool = False
     org_page_size: int = 2
+    sso_tokens: set[str] = field(default_factory=lambda: {SSO_TOKEN})  # the tokens it accepts
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,34 @@ class FakeAws:
 
     # --- dispatch ------------------------------------------------------------------------
 
+    def get_role_credentials(self, path: str, headers: Any) -> tuple[int, str, bytes]:
+        """SSO GetRoleCredentials: keys for the account asked for, if the token is accepted."""
+        url = urlsplit(path)
+        query = {key: values[0] for key, values in parse_qs(url.query).items()}
+        account = query.get("account_id", "")
+        with self._lock:
+            self.calls.append(Call("sso", "GetRoleCredentials", account, "", "", query))
+        if url.path != "/federation/credentials" or not account:
+            return _json_error(404, "ResourceNotFoundException", "unknown SSO operation")
+        if headers.get("x-amz-sso_bearer_token") not in self.behaviour.sso_tokens:
+            return _rest_error(401, "UnauthorizedException", "Session token not found or invalid")
+        key = self._issue_key(account)
+        expires = datetime.now(timezone.utc) + timedelta(seconds=self.behaviour.credential_lifetime)
+        credentials = {
+            "accessKeyId": key,
+            "secretAccessKey": "dummy-secret-key",
+            "sessionToken": "dummy-session-token",
+            "expiration": int(expires.timestamp() * 1000),
+        }
+        return 200, "application/json", json.dumps({"roleCredentials": credentials}).encode()
+
+    def _issue_key(self, account: str) -> str:
+        with self._lock:
+            self._issued += 1
+            key = f"ASIA{account}{self._issued:04d}"
+            self._keys[key] = account
+        return key
+
     def handle(self, headers: Any, body: bytes) -> tuple[int, str, bytes] | None:
         """(status, content type, body), or None to hang until the server closes."""
         match = _CREDENTIAL.search(headers.get("Authorization") or "")
@@ -303,10 +336,7 @@ class FakeAws:
             return _xml_error(
                 403, "AccessDenied", f"User is not authorized to perform: sts:AssumeRole on {role}"
             )
-        with self._lock:
-            self._issued += 1
-            key = f"ASIA{account}{self._issued:04d}"
-            self._keys[key] = account
+        key = self._issue_key(account)
         expires = datetime.now(timezone.utc) + timedelta(seconds=self.behaviour.credential_lifetime)
         body = (
             '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
@@ -372,6 +402,11 @@ def _json_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
     )
 
 
+def _rest_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
+    """A REST-JSON error (botocore reads the code from ``__type``)."""
+    return status, "application/json", json.dumps({"message": message, "__type": code}).encode()
+
+
 def _xml_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
     body = (
         f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
@@ -399,7 +434,13 @@ class _Handler(BaseHTTPRequestHandler):
         if answer is None:
             self.close_connection = True
             return
-        status, content_type, payload = answer
+        self._answer(*answer)
+
+    def do_GET(self) -> None:
+        fake: FakeAws = self.server.fake  # type: ignore[attr-defined]
+        self._answer(*fake.get_role_credentials(self.path, self.headers))
+
+    def _answer(self, status: int, content_type: str, payload: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))

@@ -330,3 +330,36 @@ def test_bad_endpoint_url_is_a_usage_error(tmp_path: Path, url: str) -> None:
     )
     assert result.code == 2
     assert "--securityhub-endpoint-url" in result.err and "expected an http(s):// URL" in result.err
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        ({}, "nothing imported: no AWS credentials found: set AWS_PROFILE"),
+        ({"AWS_PROFILE": "nope"}, "nothing imported: AWS profile 'nope' (AWS_PROFILE) is not in"),
+    ],
+)
+def test_unusable_credentials_are_one_error_and_no_call(
+    securityhub: tuple[FakeSecurityHub, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    setup: dict[str, str],
+    message: str,
+) -> None:
+    """Resolved once through the client code the live source uses: one error entry for the
+    whole import, not one failed call per region."""
+    state, url = securityhub
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    for name, value in setup.items():
+        monkeypatch.setenv(name, value)
+    path = write_input(
+        tmp_path, [open_workforce("east"), open_workforce("west", region="eu-west-1")]
+    )
+    result = scan(url, path)
+    assert result.code == 3
+    assert result.err.count(message) == 1, result.err
+    assert result.err.count("securityhub failed") == 1  # one line for the whole import
+    assert "imported 0 of" in result.err
+    assert state.calls == []
+    assert json.loads(result.out)  # the ASFF report itself is still written

@@ -67,7 +67,7 @@ def render_rules_table() -> str:
 
 
 def render_iam() -> str:
-    from checker.iam import render_policy
+    from checker.sources.aws.iam import render_policy
 
     return f"```json\n{render_policy().rstrip()}\n```"
 

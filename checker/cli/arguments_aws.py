@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from checker.cli.arguments import Group
 from checker.cli.option import Option, OptionValueError, http_url, seconds, whole_number
-from checker.sources import live_options as live
+from checker.sources.aws import options as live
 
 
 def _product_arn(text: str) -> str:

@@ -11,7 +11,8 @@ from checker.model import ErrorEntry
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
-    from checker.sources.aws import AwsSource, LiveOptions
+    from checker.sources.aws.collect import AwsSource
+    from checker.sources.aws.options import LiveOptions
 
 
 def live_options(settings: Settings) -> LiveOptions:
@@ -46,7 +47,7 @@ def live_options(settings: Settings) -> LiveOptions:
 def live_source(settings: Settings, quiet: bool) -> AwsSource:
     """The live source, with a progress line on a TTY and the resume tokens on stderr."""
     from checker.cli.progress import ProgressLine
-    from checker.sources.aws import AwsSource
+    from checker.sources.aws.collect import AwsSource
 
     progress = ProgressLine.for_stream(sys.stderr, quiet=quiet)
 

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.model import ErrorEntry
+
+if TYPE_CHECKING:
+    from botocore.session import Session
 
 BATCH_SIZE = 100
 SOURCE = "securityhub"
@@ -53,19 +56,23 @@ def group_by_region(
     return groups
 
 
-def _client(region: str, endpoint_url: str | None, profile: str | None) -> Any:
-    import boto3
-    from botocore.config import Config
+def _client(session: Session, region: str, endpoint_url: str | None) -> Any:
+    from checker.sources.aws.clients import client_config
 
-    config = Config(
-        retries={"mode": "standard", "max_attempts": 5},
-        connect_timeout=10,
-        read_timeout=60,
-        user_agent_extra="wfcheck",
-    )
-    return boto3.session.Session(profile_name=profile).client(
+    config = client_config(retry_mode="standard", max_attempts=5, timeout=10, read_timeout=60)
+    return session.create_client(
         "securityhub", region_name=region, endpoint_url=endpoint_url, config=config
     )
+
+
+def _session(profile: str | None) -> Session:
+    """The base session with its credentials resolved: missing credentials or an expired login
+    are one :class:`CredentialsError`, not one failed call per region."""
+    from checker.sources.aws.clients import base_session, require_credentials
+
+    session = base_session(profile)
+    require_credentials(session, profile)
+    return session
 
 
 def _call_error(exc: Exception, region: str, count: int) -> ErrorEntry:
@@ -117,39 +124,62 @@ def import_findings(
     endpoint_url: str | None = None,
     profile: str | None = None,
 ) -> ImportOutcome:
-    """Send ``findings`` with BatchImportFindings; never raises for AWS-side failures."""
-    from botocore.exceptions import BotoCoreError, ClientError
+    """Send ``findings`` with BatchImportFindings; never raises for AWS-side failures. Missing
+    credentials (or an expired login) are one error entry and no call."""
+    from checker.sources.aws.errors import CredentialsError
 
     errors: list[ErrorEntry] = []
-    imported = 0
+    placed: list[tuple[str, list[Mapping[str, Any]]]] = []
     for target, group in sorted(group_by_region(findings, region).items()):
-        if not target:
-            errors.append(
-                ErrorEntry(
-                    source=SOURCE,
-                    code="NoRegion",
-                    message=(f"{len(group)} finding(s) have no region: give --securityhub-region"),
-                )
+        if target:
+            placed.append((target, group))
+            continue
+        errors.append(
+            ErrorEntry(
+                source=SOURCE,
+                code="NoRegion",
+                message=f"{len(group)} finding(s) have no region: give --securityhub-region",
             )
-            continue
+        )
+    imported = 0
+    if placed:
         try:
-            client = _client(target, endpoint_url, profile)
-        except (BotoCoreError, ValueError) as exc:  # no such profile, a malformed endpoint URL
-            errors.append(_call_error(exc, target, len(group)))
-            continue
-        failed: list[Mapping[str, Any]] = []
-        for batch in batches(group):
-            try:
-                response = client.batch_import_findings(Findings=list(batch))
-            except (BotoCoreError, ClientError) as exc:
-                errors.append(_call_error(exc, target, len(batch)))
-                continue
-            rejected = list(response.get("FailedFindings") or [])
-            unnamed = int(response.get("FailedCount") or 0) - len(rejected)
-            if unnamed > 0:  # counted as failed but not listed: still not imported
-                rejected += [{"Id": "?", "ErrorCode": "ImportFailed"}] * unnamed
-            failed.extend(rejected)
-            imported += int(response.get("SuccessCount", len(batch) - len(rejected)))
-        accounts = {str(f.get("Id")): str(f.get("AwsAccountId")) for f in group}
-        errors.extend(_failed_entries(failed, accounts, target))
+            session = _session(profile)
+        except CredentialsError as exc:
+            errors.append(ErrorEntry(SOURCE, f"nothing imported: {exc}", exc.code))
+            return ImportOutcome(sent=len(findings), imported=0, errors=tuple(errors))
+        for target, group in placed:
+            count, failures = _import_region(session, target, group, endpoint_url)
+            imported += count
+            errors.extend(failures)
     return ImportOutcome(sent=len(findings), imported=imported, errors=tuple(errors))
+
+
+def _import_region(
+    session: Session, region: str, group: Sequence[Mapping[str, Any]], endpoint_url: str | None
+) -> tuple[int, list[ErrorEntry]]:
+    """(findings imported, errors) for the findings of one region, in batches."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client = _client(session, region, endpoint_url)
+    except (BotoCoreError, ValueError) as exc:  # a malformed endpoint URL
+        return 0, [_call_error(exc, region, len(group))]
+    errors: list[ErrorEntry] = []
+    failed: list[Mapping[str, Any]] = []
+    imported = 0
+    for batch in batches(group):
+        try:
+            response = client.batch_import_findings(Findings=list(batch))
+        except (BotoCoreError, ClientError) as exc:
+            errors.append(_call_error(exc, region, len(batch)))
+            continue
+        rejected = list(response.get("FailedFindings") or [])
+        unnamed = int(response.get("FailedCount") or 0) - len(rejected)
+        if unnamed > 0:  # counted as failed but not listed: still not imported
+            rejected += [{"Id": "?", "ErrorCode": "ImportFailed"}] * unnamed
+        failed.extend(rejected)
+        imported += int(response.get("SuccessCount", len(batch) - len(rejected)))
+    accounts = {str(f.get("Id")): str(f.get("AwsAccountId")) for f in group}
+    errors.extend(_failed_entries(failed, accounts, region))
+    return imported, errors

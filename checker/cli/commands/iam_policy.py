@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
-    from checker.iam import render_policy
+    from checker.sources.aws.iam import render_policy
 
     sys.stdout.write(render_policy(settings["scope"], settings.get("role_name")))
     return 0

@@ -1,5 +1,5 @@
-"""The live source through the real boto3 stack (paginator, SigV4 signer, retry handler, JSON
-parser) against the loopback server in tests/aws_server.py."""
+"""The live source (checker/sources/aws/collect.py) through the real boto3 stack (paginator,
+SigV4 signer, retry handler, JSON parser) against the loopback server in tests/aws_server.py."""
 
 from __future__ import annotations
 
@@ -238,7 +238,8 @@ def test_each_fault_names_its_code(start: Any, fault: str, code: str) -> None:
 
 
 def test_progress_hook_sees_every_unit(start: Any) -> None:
-    from checker.sources.aws import AwsSource, LiveOptions
+    from checker.sources.aws.collect import AwsSource
+    from checker.sources.aws.options import LiveOptions
 
     fake = start(count=2)
     calls: list[tuple[int, int, int, int]] = []
@@ -272,16 +273,6 @@ def test_unreachable_endpoint(start: Any) -> None:
     )
     assert code == 3
     assert report["errors"][0]["code"] == "EndpointConnectionError"
-
-
-def test_no_credentials_is_an_error_entry(start: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    fake = start(count=1)
-    code, report, _ = scan(fake, "--region", "us-east-1")
-    assert code == 3
-    assert report["errors"][0]["code"] == "NoCredentials"
-    assert fake.calls == []
 
 
 def test_region_and_access_key_come_from_the_signature(start: Any) -> None:
@@ -460,40 +451,12 @@ def test_offline_commands_never_import_boto3(argv: list[str]) -> None:
     assert loaded == "[]"
 
 
-def test_clients_keep_only_the_operation_used(start: Any) -> None:
-    from checker.sources.aws import ClientFactory, LiveOptions
-
-    fake = start(count=1)
-    client = ClientFactory(LiveOptions(endpoint_url=fake.url)).client(
-        "sagemaker", "us-east-1", endpoint_url=fake.url
-    )
-    assert client.can_paginate("list_workforces")
-    assert not hasattr(client, "create_workforce")
-    assert not hasattr(client, "delete_workforce")
-    client.close()
-
-
-def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
-    import botocore.session
-
-    from checker.sources.aws import ClientFactory, LiveOptions
-
-    fake = start(count=1)
-    loader = ClientFactory(LiveOptions(endpoint_url=fake.url)).loader
-    sagemaker = loader.load_service_model("sagemaker", "service-2")
-    assert list(sagemaker["operations"]) == ["ListWorkforces"]
-    assert "Workforce" in sagemaker["shapes"]
-    assert "ListWorkforces" in loader.load_service_model("sagemaker", "paginators-1")["pagination"]
-    assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
-    default = botocore.session.Session().get_component("data_loader")
-    assert loader.search_paths == default.search_paths
-
-
 @pytest.mark.parametrize("enabled", [True, False])
 def test_garbage_collector_state_is_restored(start: Any, enabled: bool) -> None:
     import gc
 
-    from checker.sources.aws import AwsSource, LiveOptions
+    from checker.sources.aws.collect import AwsSource
+    from checker.sources.aws.options import LiveOptions
 
     fake = start(count=1)
     was = gc.isenabled()
@@ -505,11 +468,3 @@ def test_garbage_collector_state_is_restored(start: Any, enabled: bool) -> None:
         assert gc.get_freeze_count() == 0
     finally:
         (gc.enable if was else gc.disable)()
-
-
-def test_unknown_profile_is_a_usage_error(start: Any) -> None:
-    fake = start(count=1)
-    code, _, err = scan(fake, "--profile", "no-such-profile", "--region", "us-east-1")
-    assert code == 2
-    assert "--profile" in err and "no-such-profile" in err
-    assert fake.calls == []

@@ -1,4 +1,4 @@
-"""Collector processes (checker/sources/collectors.py): the same run split between forked
+"""Collector processes (checker/sources/aws/processes.py): the same run split between forked
 processes gives exactly the in-process answer, and a collector that dies or raises loses
 nothing it sent and turns everything else into error entries."""
 
@@ -69,7 +69,8 @@ def accounts_file(tmp_path: Path, regions: list[str] = REGIONS) -> str:
 
 
 def collect(server: FakeAws, path: str, processes: int | None, workers: int = 4) -> Any:
-    from checker.sources.aws import AwsSource, LiveOptions
+    from checker.sources.aws.collect import AwsSource
+    from checker.sources.aws.options import LiveOptions
 
     progress: list[tuple[int, int, int, int]] = []
     source = AwsSource(
@@ -119,16 +120,16 @@ def test_collectors_never_exceed_workers_in_flight(
 def test_a_collector_that_dies_loses_nothing_and_hides_nothing(
     fake: FakeAws, forks: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checker.sources.aws import AwsSource
+    from checker.sources.aws import collect as collection
 
-    read_unit = AwsSource._read_unit
+    read_unit = collection.read_unit
 
-    def dies_on_one_unit(self: Any, prepared: Any, region: str, factory: Any) -> Any:
+    def dies_on_one_unit(prepared: Any, region: str, *args: Any) -> Any:
         if prepared.target.account_id == ACCOUNTS[2] and region == "ap-south-1":
             os._exit(9)  # only ever reached in a collector process
-        return read_unit(self, prepared, region, factory)
+        return read_unit(prepared, region, *args)
 
-    monkeypatch.setattr(AwsSource, "_read_unit", dies_on_one_unit)
+    monkeypatch.setattr(collection, "read_unit", dies_on_one_unit)
     records, units, errors, progress = collect(fake, accounts_file(tmp_path), processes=2)
     assert len(forks) == 2
     # every unit is there exactly once, ok or as an error
@@ -151,16 +152,16 @@ def test_a_collector_that_dies_loses_nothing_and_hides_nothing(
 def test_a_collector_that_raises_reports_why(
     fake: FakeAws, forks: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checker.sources.aws import AwsSource
+    from checker.sources.aws import collect as collection
 
-    prepare = AwsSource._prepare
+    prepare = collection.prepare_account
 
-    def fails_for_one_account(self: Any, target: Any, factory: Any) -> Any:
-        if target.account_id == ACCOUNTS[4]:
+    def fails_for_one_account(planned: Any, factory: Any) -> Any:
+        if planned.target.account_id == ACCOUNTS[4]:
             raise RuntimeError("boom")
-        return prepare(self, target, factory)
+        return prepare(planned, factory)
 
-    monkeypatch.setattr(AwsSource, "_prepare", fails_for_one_account)
+    monkeypatch.setattr(collection, "prepare_account", fails_for_one_account)
     _, units, errors, _ = collect(fake, accounts_file(tmp_path), processes=2)
     failed = [e for e in errors if e.code == "CollectorFailed"]
     assert (ACCOUNTS[4], "us-east-1") in {(e.account, e.region) for e in failed}
@@ -192,31 +193,29 @@ def test_no_process_to_spare_falls_back_to_this_process(
         os.waitpid(started[0], os.WNOHANG)
 
 
-def test_shares_are_round_robin_and_split_the_workers(fake: FakeAws, tmp_path: Path) -> None:
-    from checker.sources.aws import AwsSource, ClientFactory, LiveOptions
+def test_shares_are_round_robin_and_split_the_workers(tmp_path: Path) -> None:
+    from checker.sources.aws.accounts import load_accounts_file
+    from checker.sources.aws.options import LiveOptions
+    from checker.sources.aws.plan import plan_accounts, split_into_shares
 
-    options = LiveOptions(endpoint_url=fake.url, accounts_file=accounts_file(tmp_path), workers=5)
-    source = AwsSource(options, processes=2)
-    factory = ClientFactory(options)
-    source.targets = source._targets(factory)
-    shares = source._shares(factory)
+    targets = load_accounts_file(accounts_file(tmp_path))
+    accounts = plan_accounts(targets, LiveOptions(), None)
+    shares = split_into_shares(accounts, workers=5, processes=2)
     assert shares is not None
-    assert [[t.account_id for t in share.targets] for share in shares] == [
+    assert [[a.target.account_id for a in share.accounts] for share in shares] == [
         ACCOUNTS[0::2],
         ACCOUNTS[1::2],
     ]
     assert [share.workers for share in shares] == [3, 2]
-    one_worker = AwsSource(
-        LiveOptions(endpoint_url=fake.url, accounts_file=options.accounts_file, workers=1),
-        processes=2,
-    )
-    one_worker.targets = source.targets
-    assert one_worker._shares(factory) is None
+    assert all(a.regions == tuple(REGIONS) for share in shares for a in share.accounts)
+    assert split_into_shares(accounts, workers=1, processes=2) is None  # one thread: no split
+    assert split_into_shares(accounts[:1], workers=5, processes=2) is None  # one account
+    assert split_into_shares(accounts, workers=5, processes=1) is None
 
 
 @pytest.mark.parametrize(
-    "min_units, threads, forked",
-    [(1, False, True), (1000, False, False), (1, True, False)],
+    "min_units, safe_to_fork, forked",
+    [(1, True, True), (1000, True, False), (1, False, False)],
 )
 def test_automatic_choice(
     fake: FakeAws,
@@ -224,16 +223,16 @@ def test_automatic_choice(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     min_units: int,
-    threads: bool,
+    safe_to_fork: bool,
     forked: bool,
 ) -> None:
-    """Collectors only for a large enough run in a process with no other thread (the test
-    server's threads are hidden here: they never touch what the collectors use)."""
-    from checker.sources import aws
+    """Collectors only for a large enough run, where forking is safe (checker.forking says no
+    here because of the test server's threads, which never touch what the collectors use)."""
+    from checker.sources.aws import plan
 
-    monkeypatch.setattr(aws, "PROCESS_MIN_UNITS", min_units)
-    monkeypatch.setattr(aws, "_other_threads", lambda: threads)
-    monkeypatch.setattr(aws, "_cpus", lambda: 2)
+    monkeypatch.setattr(plan, "PROCESS_MIN_UNITS", min_units)
+    monkeypatch.setattr(plan, "can_fork", lambda: safe_to_fork)
+    monkeypatch.setattr(plan, "usable_cpus", lambda: 2)
     result = run_cli(
         "scan",
         "--format",
@@ -256,16 +255,16 @@ def test_automatic_choice(
 def test_scan_output_is_byte_identical_with_or_without_collectors(
     fake: FakeAws, forks: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checker.sources import aws
+    from checker.sources.aws import plan
 
     argv = ["scan", "--format", "json", "--now", NOW, *live_args(fake)]
     argv += ["--accounts", accounts_file(tmp_path), "--workers", "4"]
-    monkeypatch.setattr(aws, "_other_threads", lambda: False)
-    monkeypatch.setattr(aws, "_cpus", lambda: 2)
-    monkeypatch.setattr(aws, "PROCESS_MIN_UNITS", 10_000)
+    monkeypatch.setattr(plan, "can_fork", lambda: True)
+    monkeypatch.setattr(plan, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(plan, "PROCESS_MIN_UNITS", 10_000)
     alone = run_cli(*argv)
     assert forks == []
-    monkeypatch.setattr(aws, "PROCESS_MIN_UNITS", 1)
+    monkeypatch.setattr(plan, "PROCESS_MIN_UNITS", 1)
     split = run_cli(*argv)
     assert len(forks) == 2
     assert (split.code, split.out, split.err) == (alone.code, alone.out, alone.err)

@@ -18,10 +18,9 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import Located, load_yaml
+from checker.sources.aws.options import ACCOUNT_ID, REGION, account_of_role
 
 SESSION_NAME = "wfcheck"
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|\{account_id\}):role/[\w+=,.@/{}-]+$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/{}-]{1,128}$")
 
@@ -96,11 +95,6 @@ class AccountTarget:
 def role_arn_for(account_id: str, role_name: str, partition: str = "aws") -> str:
     """The ARN of role ``role_name`` (it may carry a path, ``team/auditor``) in an account."""
     return f"arn:{partition}:iam::{account_id}:role/{role_name.strip('/')}"
-
-
-def account_of_role(role_arn: str) -> str | None:
-    match = re.match(r"^arn:[\w-]+:iam::(\d{12}):role/", role_arn)
-    return match[1] if match else None
 
 
 def partition_of_arn(arn: str) -> str:
@@ -269,7 +263,7 @@ def fixed_credential_resolver(credentials: Any) -> Any:
     """A botocore credential resolver that always answers ``credentials`` (per-account sessions)."""
     from botocore.credentials import CredentialProvider, CredentialResolver
 
-    class _Given(CredentialProvider):  # type: ignore[misc]
+    class _Given(CredentialProvider):
         METHOD = "wfcheck-assume-role"
         CANONICAL_NAME = "wfcheck"
 

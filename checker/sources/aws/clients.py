@@ -1,0 +1,220 @@
+"""Every boto3 client wfcheck creates: the base session, the credentials it starts from, the
+retry and timeout settings, and the light clients of a live run.
+
+botocore Sessions are not thread-safe and a fresh one reloads the service model (~100 ms). So
+one base session owns the loader (whose SageMaker model lists only the operation we call: see
+:func:`one_operation_loader`); each assumed-role account gets one light session sharing that
+loader (created once, not per unit) whose credentials refresh themselves; every client is
+created under one lock. The Security Hub import builds its clients from the same session and
+settings (:func:`base_session`, :func:`client_config`).
+
+boto3/botocore are imported inside functions only: offline commands never load them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from checker import __version__
+from checker.sources.aws.accounts import fixed_credential_resolver
+from checker.sources.aws.errors import credentials_error, profile_origin
+from checker.sources.aws.options import LiveOptions, RetryMode
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+    from botocore.config import Config
+    from botocore.session import Session
+
+USER_AGENT = f"wfcheck/{__version__}"
+HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+def base_session(profile: str | None) -> Session:
+    """A botocore session for ``profile`` (None: the standard chain), the profile checked now:
+    an unknown one is a :class:`CredentialsError`, not an error per unit later."""
+    import botocore.session
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        session = botocore.session.Session(profile=profile)
+        session.get_scoped_config()
+    except BotoCoreError as exc:  # ProfileNotFound, an unparsable config file
+        name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
+        error = credentials_error(exc, name, profile_origin(profile, dict(os.environ)))
+        if error is None:
+            raise
+        raise error from exc
+    session.user_agent_extra = USER_AGENT
+    return session
+
+
+def require_credentials(session: Session, profile: str | None) -> None:
+    """Resolve ``session``'s credentials now, through botocore's chain (environment and profile
+    keys need no request; SSO and role profiles make the request the first client would), so
+    missing credentials or an expired login are one :class:`CredentialsError` before any unit
+    starts. The session keeps what it found for every client. A transient failure (the
+    network) raises nothing here: each unit then reports it as its own error entry."""
+    failure: BaseException | None = None
+    try:
+        credentials = session.get_credentials()
+        if credentials is not None:
+            credentials.get_frozen_credentials()
+            return
+    except Exception as exc:
+        failure = exc
+    error = credentials_error(failure, session.profile, profile_origin(profile, dict(os.environ)))
+    if error is not None:
+        raise error from failure
+
+
+def client_config(
+    *, retry_mode: RetryMode, max_attempts: int, timeout: float, read_timeout: float | None = None
+) -> Config:
+    """Explicit retries and timeouts (botocore's defaults: 60 s timeouts, legacy retries)."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": retry_mode, "total_max_attempts": max_attempts},
+        connect_timeout=timeout,
+        read_timeout=timeout if read_timeout is None else read_timeout,
+        max_pool_connections=2,
+    )
+
+
+def keep_only_list_workforces(**event: Any) -> None:
+    """``creating-client-class.sagemaker`` handler: drop the generated API methods we never
+    call before botocore builds the class. Dropped now, they are freed by reference counting;
+    kept, each client's class would hand them all to the cyclic GC (a third of its work)."""
+    class_attributes: dict[str, Any] = event.get("class_attributes") or {}
+    for name in list(class_attributes.get("_PY_TO_OP_NAME", ())):
+        if name != "list_workforces":
+            class_attributes.pop(name, None)
+
+
+def one_operation_loader(loader: Any) -> Any:
+    """A botocore Loader (same search paths) whose SageMaker model has one operation.
+
+    botocore builds a client class per client, creating a method object for each of the ~400
+    SageMaker operations before any ``creating-client-class`` handler can drop them: about a
+    third of a client's creation cost. Giving the client a model that lists only
+    ``ListWorkforces`` (shapes, metadata, paginators and endpoint rules unchanged) skips that.
+    Models are loaded through ``Loader.load_service_model``, the documented extension point
+    (custom data paths work the same way).
+    """
+    from botocore.loaders import Loader
+
+    class OneOperationLoader(Loader):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.pruned: dict[str, dict[str, Any]] = {}
+
+        def load_service_model(
+            self, service_name: str, type_name: str, api_version: str | None = None
+        ) -> Any:
+            model = super().load_service_model(service_name, type_name, api_version)
+            if service_name != "sagemaker" or type_name != "service-2":
+                return model
+            key = api_version or ""
+            pruned = self.pruned.get(key)
+            if pruned is None:
+                operations = model.get("operations") or {}
+                pruned = dict(model)
+                pruned["operations"] = {
+                    name: operations[name] for name in ("ListWorkforces",) if name in operations
+                }
+                self.pruned[key] = pruned
+            return pruned
+
+    return OneOperationLoader(
+        extra_search_paths=list(loader.search_paths), include_default_search_paths=False
+    )
+
+
+class ClientFactory:
+    """Every client of a live run comes from here: one loader, one lock, explicit retries and
+    timeouts. Construction reads the profile (an unknown one is a :class:`CredentialsError`);
+    :meth:`require_credentials` resolves the credentials, before any unit starts."""
+
+    def __init__(self, options: LiveOptions) -> None:
+        self.options = options
+        self._lock = threading.Lock()
+        self.session = base_session(options.profile)
+        self.session.register("creating-client-class.sagemaker", keep_only_list_workforces)
+        self.loader = one_operation_loader(self.session.get_component("data_loader"))
+        self.session.register_component("data_loader", self.loader)
+        self.config = client_config(
+            retry_mode=options.retry_mode,
+            max_attempts=options.max_attempts,
+            timeout=options.timeout,
+        )
+        self.region: str | None = self.session.get_config_variable("region")
+        try:
+            self.partition = (
+                self.session.get_partition_for_region(self.region) if self.region else "aws"
+            )
+        except Exception:  # an unknown region name: assume the main partition
+            self.partition = "aws"
+        self._sts: BaseClient | None = None
+        self._sts_lock = threading.Lock()
+
+    @property
+    def home_region(self) -> str:
+        """The session's region, else the partition's main one (for global services)."""
+        return self.region or HOME_REGION.get(self.partition, "us-east-1")
+
+    def require_credentials(self) -> None:
+        """The base credentials, resolved once, now (see :func:`require_credentials`)."""
+        require_credentials(self.session, self.options.profile)
+
+    def warm_up(self) -> None:
+        """Load the SageMaker model, paginators and endpoint rules once, before the GC freeze."""
+        self.client("sagemaker", self.home_region, endpoint_url=self.options.endpoint_url).close()
+
+    def account_session(self, credentials: Any) -> Session:
+        """A session for one account's credentials that shares the base session's loader."""
+        import botocore.session
+
+        with self._lock:
+            session = botocore.session.Session(profile=self.options.profile)
+            session.user_agent_extra = self.session.user_agent_extra
+            session.register_component("data_loader", self.loader)
+            session.register("creating-client-class.sagemaker", keep_only_list_workforces)
+            session.register_component(
+                "credential_provider", fixed_credential_resolver(credentials)
+            )
+            return session
+
+    def client(
+        self,
+        service: str,
+        region: str,
+        session: Session | None = None,
+        endpoint_url: str | None = None,
+    ) -> Any:
+        with self._lock:
+            return (session or self.session).create_client(
+                service, region_name=region, endpoint_url=endpoint_url, config=self.config
+            )
+
+    def sts(self) -> Any:
+        """One STS client for every AssumeRole and refresh (clients are thread-safe), with a
+        connection pool as large as the worker pool so no connection is discarded."""
+        from botocore.config import Config
+
+        with self._sts_lock:
+            if self._sts is None:
+                config = self.config.merge(Config(max_pool_connections=self.options.workers))
+                with self._lock:
+                    self._sts = self.session.create_client(
+                        "sts",
+                        region_name=self.home_region,
+                        endpoint_url=self.options.sts_endpoint_url,
+                        config=config,
+                    )
+            return self._sts
+
+    def sagemaker_regions(self, partition: str) -> list[str]:
+        with self._lock:
+            return sorted(self.session.get_available_regions("sagemaker", partition))
