@@ -23,3 +23,10 @@ def test_quickstart_has_two_commands_and_ci_runs_the_test_command() -> None:
     assert "pytest" in tests
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests in ci.splitlines()
+
+
+def test_ci_lints_and_type_checks_before_the_tests() -> None:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    tests = lines.index("pip install -e '.[test]' && python -m pytest")
+    assert lines.index("ruff check checker tests tools benchmarks") < tests
+    assert lines.index("mypy --strict checker") < tests
