@@ -44,7 +44,10 @@ def test_fail_message_names_path_index_and_value() -> None:
     rec = record(SourceIpConfig={"Cidrs": ["10.0.0.0/16", "0.0.0.0/0"]})
     result = results_by_rule(rec)["WF012"]
     assert result.status is Status.FAIL
-    assert result.message == 'SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16'
+    assert result.message == (
+        'SourceIpConfig.Cidrs[1] "0.0.0.0/0" admits every IPv4 address (prefix /0); '
+        "expected /16 or narrower"
+    )
     assert result.path == "SourceIpConfig.Cidrs"
     assert result.severity == "medium"
     assert result.remediation.startswith("Narrow each CIDR")
@@ -84,8 +87,11 @@ def test_malformed_cidr_never_passes() -> None:
 def test_unrestricted_workforce_reads_as_empty_cidrs() -> None:
     results = results_by_rule(record(SourceIpConfig={"Cidrs": []}))
     assert results["WF010"].status is Status.FAIL
-    assert results["WF010"].message == "SourceIpConfig.Cidrs [] is empty"
-    assert results["WF011"].status is Status.PASS  # nothing broad, just nothing at all
+    assert results["WF010"].message == (
+        "SourceIpConfig.Cidrs is []: the worker portal admits every IP address "
+        "(expected at least one CIDR)"
+    )
+    assert results["WF011"].status is Status.SKIP  # WF010 owns the finding
 
 
 def test_a_raising_operator_is_an_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,7 +99,9 @@ def test_a_raising_operator_is_an_error_result(monkeypatch: pytest.MonkeyPatch) 
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(
-        OPERATORS, "not_equals", Operator("not_equals", "each", explode, lambda v: v, "explodes")
+        OPERATORS,
+        "not_equals",
+        Operator("not_equals", "each", explode, "explodes", "literal", lambda v: v),
     )
     results = results_by_rule(record())
     assert results["WF001"].status is Status.ERROR
@@ -159,7 +167,9 @@ def test_examples_trip_every_bundled_rule() -> None:
     )
     records = [make_record(w, source="x", source_kind="file") for w in data["Workforces"]]
     policies = load_policies(
-        [BUILTIN], var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")]
+        [BUILTIN],
+        var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")],
+        overrides=["require_private_cidrs=true"],  # WF025 is opt-in
     )
     results = list(evaluate(records, policies.rules, NOW))
     failing = {r.rule_id for r in results if r.status is Status.FAIL}

@@ -66,5 +66,5 @@ def test_installed_wheel_finds_its_bundled_pack(wheel: Path, tmp_path: Path) -> 
     )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert report["summary"]["rules"] == 18
+    assert report["summary"]["rules"] == 21
     assert "builtin/network.yaml" in report["policies"]

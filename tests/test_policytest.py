@@ -49,7 +49,7 @@ def test_a_failing_case_names_file_line_rule_expected_actual_and_message(tmp_pat
     assert result.code == 1
     assert result.out.splitlines() == [
         f"{path}:9: case 'wrong on purpose': WF011: expected pass, got fail: "
-        'SourceIpConfig.Cidrs[0] "0.0.0.0/0" is /0; broader than /1',
+        'SourceIpConfig.Cidrs[0] "0.0.0.0/0" admits every IPv4 address (prefix /0)',
         f"{path}:9: case 'wrong on purpose': WF013: expected fail, got skip: "
         "var allowed_cidrs is not set",
         "1 passed, 1 failed",

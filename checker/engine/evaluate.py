@@ -41,7 +41,7 @@ def record_outcomes(
     template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
     for record in records:
         doc = record.document()
-        ctx = Context(doc, now)
+        ctx = Context(now)
         if record.unknown_paths or record.sensitive_paths:  # exact path, never memoized
             outcomes: list[Outcome] = []
             for plan in plans:

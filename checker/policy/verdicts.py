@@ -8,8 +8,9 @@ from typing import Any
 
 from checker.model import Status
 from checker.policy.conditions import Condition
+from checker.policy.display import join_reasons, show
 from checker.policy.loader import Rule
-from checker.policy.operators import Context, show
+from checker.policy.operators import Context
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 
@@ -29,7 +30,13 @@ def skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | Non
     if when is None or when.holds(doc, ctx):
         return None
     explained = when.explain(doc, ctx)
-    return (Status.SKIP, "not applicable: " + "; ".join(explained.reasons), explained.path, ())
+    # The first reason suffices to say why the rule does not apply; the others add only noise.
+    return (
+        Status.SKIP,
+        f"not applicable: {join_reasons(explained.reasons[:1])}",
+        explained.path,
+        (),
+    )
 
 
 def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str) -> Outcome:
@@ -39,7 +46,7 @@ def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str
         return (Status.PASS, PASS_MESSAGE, pass_path, ())
     explained = assertion.explain(doc, ctx)
     evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
-    message = "; ".join(explained.reasons)
+    message = join_reasons(explained.reasons)
     if evidence:
         message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
     return (Status.FAIL, message, explained.path, evidence)

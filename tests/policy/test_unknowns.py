@@ -139,12 +139,13 @@ def test_every_bundled_rule_reading_an_unknown_block_is_unknown_or_skipped() -> 
     """With every block unknown nothing the configuration says may pass or fail."""
     unknown = {"CognitoConfig", "OidcConfig", "SourceIpConfig", "WorkforceVpcConfig", "_region"}
     statuses = _statuses(
-        {"WorkforceName": "x"},
+        {"WorkforceName": "x", "IpAddressType": "dualstack"},  # WF015 applies
         unknown,
         "allowed_cidrs=10.0.0.0/8",
         "allowed_vpc_ids=vpc-1",
         "allowed_oidc_issuers=https://idp.example.com",
         "allowed_cognito_user_pools=eu-west-1_A",
+        "require_private_cidrs=true",  # WF025 applies
     )
     service_only = {"WF001", "WF002", "WF021"}  # Status and dates: absent in a plan
     for rule, (status, path) in statuses.items():
