@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -176,3 +177,58 @@ def test_examples_trip_every_bundled_rule() -> None:
     assert failing == {rule.info.id for rule in policies.rules}
     compliant = [r for r in results if r.resource.name == "labeling-prod"]
     assert {r.status for r in compliant} <= {Status.PASS, Status.SKIP}
+
+
+# --- the memo keys on everything a rule reads -----------------------------------------------------
+
+CROSS_FIELD = """\
+version: 1
+rules:
+  - id: T1
+    title: t
+    severity: low
+    assert:
+      path: WorkforceName
+      op: {op}
+      value: Owner
+      message: {message}
+"""
+
+
+def _cross_field_rules(tmp_path: Path, op: str, message: str = "'{WorkforceName}'") -> list:  # type: ignore[type-arg]
+    policy = tmp_path / "p.yaml"
+    policy.write_text(CROSS_FIELD.format(op=op, message=message))
+    return list(load_policies([str(policy)]).rules)
+
+
+def test_a_check_cannot_read_an_undeclared_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old bug: a check reading ``ctx.doc["Owner"]`` was memoized on WorkforceName only, so
+    the second record got the first one's cached pass. A check has no record to read now."""
+
+    def reads_the_record(item: object, value: object, ctx: object) -> str | None:
+        return None if item == ctx.doc["Owner"] else "differs"  # type: ignore[attr-defined]
+
+    sneaky = replace(OPERATORS["equals"], name="equals", check=reads_the_record)
+    monkeypatch.setitem(OPERATORS, "equals", sneaky)
+    rules = _cross_field_rules(tmp_path, "equals")
+    records = [record(WorkforceName="a", Owner="a"), record(WorkforceName="a", Owner="b")]
+    statuses = [result.status for result in evaluate(records, rules, NOW)]
+    assert statuses == [Status.ERROR, Status.ERROR]  # never a (cached) pass
+
+
+def test_a_declared_other_path_is_part_of_the_memo_key(tmp_path: Path) -> None:
+    rules = _cross_field_rules(tmp_path, "same_as")
+    records = [
+        record(WorkforceName="a", Owner="a" if n % 3 else "b") for n in range(6000)
+    ]  # one WorkforceName: a memo keyed on it alone would answer every record the same
+    statuses = [result.status for result in evaluate(records, rules, NOW)]
+    assert statuses == [Status.PASS if n % 3 else Status.FAIL for n in range(6000)]
+
+
+def test_a_message_template_is_part_of_the_memo_key(tmp_path: Path) -> None:
+    rules = _cross_field_rules(tmp_path, "same_as", "'owner {Team}'")
+    records = [record(WorkforceName="a", Owner="b", Team=f"team-{n % 2}") for n in range(6000)]
+    messages = [result.message for result in evaluate(records, rules, NOW)]
+    assert messages == [f'owner "team-{n % 2}"' for n in range(6000)]

@@ -77,11 +77,16 @@ def guarded_check(op: Operator) -> Callable[[Any, Any, Context], Verdict]:
         return check
     types = accepts.types
     wrong_type = f"is not {accepts.noun}"
+    shows_value = op.kind == "whole"  # an item's value is shown with its index already
+
+    def wrong(item: Any) -> str:
+        return f"{show(item)} {wrong_type}" if shows_value else wrong_type
+
     if op.checks_absent:
 
         def check_present(item: Any, value: Any, ctx: Context) -> Verdict:
             if item is not None and type(item) not in types:
-                return wrong_type
+                return wrong(item)
             return check(item, value, ctx)
 
         return check_present
@@ -89,7 +94,7 @@ def guarded_check(op: Operator) -> Callable[[Any, Any, Context], Verdict]:
     def check_typed(item: Any, value: Any, ctx: Context) -> Verdict:
         if type(item) in types:
             return check(item, value, ctx)
-        return _ABSENT if item is None else wrong_type
+        return _ABSENT if item is None else wrong(item)
 
     return check_typed
 

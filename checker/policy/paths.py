@@ -92,7 +92,8 @@ def compile_path(text: str) -> Path:
     try:
         parsed = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as exc:
-        raise PathError(f"invalid JMESPath {text!r}: {exc}") from None
+        reason = str(exc).splitlines()[0].removesuffix(":").removesuffix(", for expression")
+        raise PathError(f"invalid JMESPath {text!r}: {reason}") from None  # one line
 
     tree = parsed.parsed
     for call_node in _calls(tree):
