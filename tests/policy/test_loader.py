@@ -475,9 +475,10 @@ def test_rules_that_cannot_be_evaluated_are_named_with_their_vars() -> None:
         "WF031": ("allowed_oidc_issuers",),
         "WF035": ("allowed_cognito_user_pools",),
     }
-    assert [not_evaluated_note(rule, names) for rule, names in policies.unevaluated.items()][0] == (
+    assert not_evaluated_note("WF013", policies.unevaluated["WF013"]) == (
         "WF013 not evaluated: set allowed_cidrs"
     )
+    assert not_evaluated_note("X1", ("a", "b")) == "X1 not evaluated: set a, b"
     set_one = load_policies([BUILTIN], overrides=["allowed_cidrs=10.0.0.0/8"])
     assert "WF013" not in set_one.unevaluated
     chosen = select_rules(policies.rules, ("WF02*",))
