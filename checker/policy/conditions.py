@@ -172,10 +172,11 @@ class Leaf:
         return lambda doc, ctx: not any(verdicts(doc, ctx))
 
     def explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
-        explained = self._explain(doc, ctx)
-        if explained.holds or self.message is None:
-            return explained
-        return Explanation(False, (self.message.render(doc),), explained.path, explained.absent)
+        if self.message is None or self.holds(doc, ctx):
+            return self._explain(doc, ctx)
+        label = self.path.text
+        absent = (label,) if self.get(doc) is None and self.path.fields == {label} else ()
+        return Explanation(False, (self.message.render(doc),), label, absent)
 
     def _explain(self, doc: dict[str, Any], ctx: Context) -> Explanation:
         actual = self.get(doc)

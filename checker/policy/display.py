@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 MAX_SHOWN = 200
@@ -29,6 +30,20 @@ def show(value: Any) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: True and 1 are different literals
+def _show_hashable(value: Any) -> str:
+    return show(value)
+
+
+def show_literal(value: Any) -> str:
+    """:func:`show` for a policy's literal, which a failing check names on every record: the
+    text is made once."""
+    try:
+        return _show_hashable(value)
+    except TypeError:  # unhashable (a dict literal)
+        return show(value)
 
 
 EXPECTED = "\x1f"

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
@@ -23,7 +24,7 @@ from checker.files.schemacheck import check_document, suggest
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.messages import Message, compile_message
-from checker.policy.operators import OPERATORS
+from checker.policy.operators import OPERATORS, Context, Operator
 from checker.policy.paths import Path, PathError, compile_path
 
 BUILTIN = "builtin"
@@ -278,6 +279,7 @@ class _Compiler:
         self.vars = vars_
         self.missing: list[str] = []
         self.used: set[str] = set()
+        self.switches: list[Leaf] = []  # conditions on a var: constant for the whole run
 
     def fail(self, path: PathKey, message: str, hint: str | None = None) -> PolicyError:
         error = self.doc.error(PolicyError, path, f"rule {self.rule_id}: {message}", hint)
@@ -328,6 +330,20 @@ class _Compiler:
                 f"operator {op.name!r} works on the whole value; "
                 "'match' only applies to single-value operators",
             )
+        leaf = self.leaf(node, where, path, op, match, message)
+        if "var" in node:
+            self.switches.append(leaf)
+        return leaf
+
+    def leaf(
+        self,
+        node: dict[str, Any],
+        where: PathKey,
+        path: Path,
+        op: Operator,
+        match: str,
+        message: Message | None,
+    ) -> Leaf:
         if not op.takes_value:
             if "value" in node:
                 raise self.fail((*where, "value"), f"operator {op.name!r} takes no value")
@@ -354,6 +370,7 @@ def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[
     where: PathKey = ("rules", index)
     compiler = _Compiler(doc, where, raw["id"], vars_)
     when = compiler.condition(raw["when"], (*where, "when")) if "when" in raw else None
+    when = _switched_off(when, compiler.switches)
     assertion = compiler.condition(raw["assert"], (*where, "assert"))
     evidence = tuple(
         compiler.path(text, (*where, "evidence", i))
@@ -382,6 +399,19 @@ def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[
     )
     fields = assertion.fields | (when.fields if when else frozenset())
     return Rule(info, when, assertion, evidence, tuple(dict.fromkeys(compiler.missing)), fields)
+
+
+_LOAD_TIME = Context(datetime(1970, 1, 1, tzinfo=timezone.utc))  # a var test reads no time
+
+
+def _switched_off(when: Condition | None, switches: list[Leaf]) -> Condition | None:
+    """A ``when`` that a var turns off is that var test alone: the rule then skips on every
+    record with the test's reason, without reading (or memoizing) anything of the record."""
+    if isinstance(when, All):
+        for child in when.children:
+            if any(child is switch for switch in switches) and not child.holds({}, _LOAD_TIME):
+                return child
+    return when
 
 
 def read_policy_file(name: str) -> Located:

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from checker.policy.display import expected, show
+from checker.policy.display import expected, show, show_literal
 from checker.policy.operators.contract import Context, ItemReason, Verdict
 from checker.policy.operators.values import parse_list
 
@@ -70,7 +70,7 @@ def parse_prefixes(value: Any) -> tuple[int | None, int | None]:
 
 
 def _ranges(networks: tuple[Network, ...]) -> str:
-    return show([str(network) for network in networks])
+    return show_literal(tuple(str(network) for network in networks))
 
 
 def _size(network: Network) -> str:

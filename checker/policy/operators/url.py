@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from checker.policy.display import expected, show
+from checker.policy.display import expected, show, show_literal
 from checker.policy.operators.contract import Context, Other
 from checker.policy.operators.values import parse_list
 
@@ -99,7 +99,7 @@ def url_in(item: str, value: frozenset[str], ctx: Context) -> str | None:
     url, error = normalize_url(item)
     if url is None:
         return error
-    return None if url in value else f"is not one of {show(sorted(value))}"
+    return None if url in value else f"is not one of {show_literal(tuple(sorted(value)))}"
 
 
 def url_host_in(item: str, value: tuple[str, ...], ctx: Context) -> str | None:
@@ -108,7 +108,7 @@ def url_host_in(item: str, value: tuple[str, ...], ctx: Context) -> str | None:
         return normalize_url(item)[1] or "has no host"
     if any(host_matches(host, pattern) for pattern in value):
         return None
-    return f"is on host {show(host)}, which is not one of {show(list(value))}"
+    return f"is on host {show(host)}, which is not one of {show_literal(value)}"
 
 
 def url_same_host_as(item: str, other: Other, ctx: Context) -> str | None:

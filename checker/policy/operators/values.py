@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import re2
 
-from checker.policy.display import expected, show
+from checker.policy.display import expected, show, show_literal
 from checker.policy.operators.contract import Context, Other
 
 
@@ -89,7 +89,7 @@ def equal(left: Any, right: Any) -> bool:
 
 
 def equals(item: Any, value: Any, ctx: Context) -> str | None:
-    return None if equal(item, value) else f"is not {show(value)}"
+    return None if equal(item, value) else f"is not {show_literal(value)}"
 
 
 def not_equals(item: Any, value: Any, ctx: Context) -> str | None:
@@ -103,12 +103,12 @@ def equals_other(item: Any, other: Other, ctx: Context) -> str | None:
 
 
 def is_in(item: Any, value: tuple[Any, ...], ctx: Context) -> str | None:
-    return None if any(equal(item, v) for v in value) else f"is not one of {show(list(value))}"
+    return None if any(equal(item, v) for v in value) else f"is not one of {show_literal(value)}"
 
 
 def not_in(item: Any, value: tuple[Any, ...], ctx: Context) -> str | None:
     if any(equal(item, v) for v in value):
-        return f"is one of the values not allowed, {show(list(value))}"
+        return f"is one of the values not allowed, {show_literal(value)}"
     return None
 
 
@@ -153,7 +153,7 @@ def not_empty(actual: Any, value: None, ctx: Context) -> str | None:
 def contains(actual: list[Any] | str, value: Any, ctx: Context) -> str | None:
     if isinstance(actual, str) and not isinstance(value, str):
         return f"is a string; it cannot contain {show(value)}"
-    return None if value in actual else f"{show(actual)} does not contain {show(value)}"
+    return None if value in actual else f"{show(actual)} does not contain {show_literal(value)}"
 
 
 def _items(count: int) -> str:
