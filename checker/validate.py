@@ -1,20 +1,25 @@
 """``wfcheck validate``: check every kind of file wfcheck reads, before a scan needs it.
 
 Each file kind has one validator in ``VALIDATOR_BY_KIND``; ``detect_kind`` picks it from the file
-name and its top-level keys. Policy files are validated together, since rule ids must be unique
-and vars defined across all of them.
+name and its content. A file that is none of them is reported as "not a wfcheck file" rather than
+guessed at (a ``.pre-commit-config.yaml`` is not a var file). Policy files are validated together,
+since rule ids must be unique and vars defined across all of them; var files are checked against
+the vars of those policies and of the bundled pack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from checker.cli.config import CONFIG_NAMES
 from checker.cli.config_validation import validate_config_file
-from checker.errors import WfcheckError
+from checker.errors import InputError, WfcheckError
 from checker.files.cifiles import validate_ci_file
-from checker.files.loading import iter_files, load_yaml
+from checker.files.loading import iter_files, load_json, load_yaml
+from checker.files.schemacheck import suggest
+from checker.findings.baseline import load_baseline
 from checker.findings.waivers import validate_waiver_file
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policy.policytest import validate_test_file
@@ -22,6 +27,16 @@ from checker.sources.aws.accounts import validate_accounts_file
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
+NOT_WFCHECK_YAML = (
+    "not a wfcheck file (expected a policy, vars, waivers, baseline, accounts, config or "
+    "policy test)"
+)
+NOT_WFCHECK_JSON = (
+    "not a wfcheck file (expected workforce records, a snapshot, a Terraform plan or state, a "
+    "baseline or a JSON report)"
+)
+POLICY_KEYS = frozenset({"version", "vars", "rules"})
+INPUT_KEYS = frozenset({"Workforces", "Workforce", "WorkforceName", "WorkforceArn"})
 
 
 def _validate_input(path: str) -> None:
@@ -30,13 +45,20 @@ def _validate_input(path: str) -> None:
     InputFileSource(path)
 
 
-def _validate_vars(path: str) -> None:
-    load_policies([BUILTIN], var_files=[path])
+def _validate_baseline(path: str) -> None:
+    load_baseline(path)
+
+
+def _validate_report(path: str) -> None:
+    from checker.findings.diff import side_from_report_dict
+
+    side_from_report_dict(load_json(path, kind="JSON report"), path)
 
 
 VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "input": _validate_input,
-    "vars": _validate_vars,
+    "baseline": _validate_baseline,
+    "report": _validate_report,
     "waivers": validate_waiver_file,
     "accounts": validate_accounts_file,
     "terraform json": validate_terraform_file,
@@ -45,57 +67,127 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "jobs": validate_ci_file,  # a GitHub Actions workflow that runs wfcheck
     "stages": validate_ci_file,  # a GitLab CI file that runs wfcheck
 }
+"""File kinds besides policies and var files (validated against the loaded policies)."""
+
+_KEYED_KINDS = ("waivers", "accounts", "cases", "jobs", "stages")
+"""Kinds recognized by a top-level key of the same name."""
 
 
-def detect_kind(path: Path) -> str:
-    """policy, vars, input, or a kind registered by another module (waivers, config, tests)."""
+def _json_kind(path: Path) -> str | None:
+    if looks_like_terraform(str(path)):
+        return "terraform json"
+    data = load_json(str(path), kind="JSON file")
+    if isinstance(data, list):
+        return "input"
+    if not isinstance(data, dict):
+        return None
+    if "entries" in data and "schema_version" in data and "records" not in data:
+        return "baseline"
+    if "results" in data and "records" not in data:
+        return "report"
+    if INPUT_KEYS.intersection(data) or "records" in data:
+        return "input"
+    return None
+
+
+def _looks_like_vars(data: Mapping[str, Any], var_names: Sequence[str]) -> bool:
+    """A var file names vars of the loaded policies (or nearly: a typo is still a var file,
+    reported with a did-you-mean), or wraps them in a single ``vars:`` mapping."""
+    if set(data) == {"vars"} and isinstance(data["vars"], dict):
+        return True
+    return any(str(key) in var_names or suggest(str(key), var_names) is not None for key in data)
+
+
+def detect_kind(path: Path, var_names: Sequence[str] = ()) -> str | None:
+    """The kind of a file (``policy``, ``vars`` or a key of ``VALIDATOR_BY_KIND``), or None
+    when it is no wfcheck file. ``var_names`` are the vars a var file may set."""
     if path.suffix == ".json":
-        return "terraform json" if looks_like_terraform(str(path)) else "input"
+        return _json_kind(path)
+    if path.suffix not in SUFFIXES:
+        return None  # named on the command line, but no file wfcheck reads (TOML, text...)
     if path.name in CONFIG_NAMES:
         return "config file"
     doc = load_yaml(str(path), kind="YAML file")
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if "rules" in data or ("version" in data and "vars" in data):
+    data = doc.data
+    if not isinstance(data, dict) or not data:
+        return None
+    if "rules" in data or ("version" in data and POLICY_KEYS.issuperset(data)):
         return "policy"
-    for kind in VALIDATOR_BY_KIND:
-        if kind not in ("input", "vars") and kind in data:
+    for kind in _KEYED_KINDS:
+        if kind in data:
             return kind
-    return "vars"
+    if "entries" in data and "schema_version" in data:
+        return "baseline"
+    if _looks_like_vars(data, var_names):
+        return "vars"
+    return None
+
+
+def _paths_for_vars(policy_files: Sequence[str]) -> list[str]:
+    """The policies var files are checked against: the bundled pack and the policies being
+    validated, or whichever of them loads on its own (a broken policy is reported already)."""
+    for paths in ([BUILTIN, *policy_files], list(policy_files)):
+        if not paths:
+            continue
+        try:
+            load_policies(paths)
+        except WfcheckError:
+            continue
+        return paths
+    return [BUILTIN]
 
 
 def validate_paths(paths: Sequence[str]) -> tuple[list[str], int]:
     """(problems, files checked). Every problem is one file:line: message string."""
     problems: list[str] = []
-    policy_files: list[str] = []
-    others: list[tuple[str, str]] = []
-    checked = 0
+    files: list[Path] = []
     for entry in paths:
         root = str(bundled_policy_dir()) if entry == BUILTIN else entry
         if not Path(root).exists():
             problems.append(f"{entry}: no such file or directory")
             continue
-        files = list(iter_files(root, SUFFIXES))
-        if not files:
+        found = list(iter_files(root, SUFFIXES))
+        if not found:
             problems.append(f"{entry}: no files to validate (*.yaml, *.yml, *.json)")
-        for file in files:
-            checked += 1
-            try:
-                kind = detect_kind(file)
-            except WfcheckError as exc:
-                problems.append(str(exc))
-                continue
-            if kind == "policy":
-                policy_files.append(str(file))
-            else:
-                others.append((kind, str(file)))
+        files.extend(found)
+
+    kinds: dict[Path, str | None] = {}
+    undecided: list[Path] = []
+    for file in files:
+        try:
+            kind = detect_kind(file, ())
+        except WfcheckError as exc:
+            problems.append(str(exc))
+            continue
+        if kind is None and file.suffix != ".json":
+            undecided.append(file)  # a var file, perhaps: decided once the vars are known
+        else:
+            kinds[file] = kind
+
+    policy_files = [str(file) for file, kind in kinds.items() if kind == "policy"]
     if policy_files:
         try:
             load_policies(policy_files)
         except WfcheckError as exc:
             problems.append(str(exc))
-    for kind, name in others:
+    vars_paths = _paths_for_vars(policy_files) if undecided else [BUILTIN]
+    if undecided:
+        var_names = sorted(load_policies(vars_paths).vars)
+        for file in undecided:
+            kinds[file] = detect_kind(file, var_names)
+
+    for file in files:
+        if file not in kinds:
+            continue  # could not be read: reported above
+        kind, name = kinds[file], str(file)
         try:
-            VALIDATOR_BY_KIND[kind](name)
+            if kind is None:
+                message = NOT_WFCHECK_JSON if file.suffix == ".json" else NOT_WFCHECK_YAML
+                raise InputError(message, file=name)
+            if kind == "vars":
+                load_policies(vars_paths, var_files=[name])
+            elif kind != "policy":
+                VALIDATOR_BY_KIND[kind](name)
         except WfcheckError as exc:
             problems.append(str(exc))
-    return problems, checked
+    return problems, len(files)

@@ -68,3 +68,13 @@ def test_each_rule_has_passing_failing_and_where_it_can_skip_skipping_cases(rule
 def test_the_bundled_tests_validate() -> None:
     result = run_cli("validate", str(TESTS))
     assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_each_bundled_rule_documents_itself(rule) -> None:  # type: ignore[no-untyped-def]
+    """Custom rules may leave these out (only id, title, severity and assert are required);
+    the bundled pack may not: its docs and the rules reference are generated from them."""
+    info = rule.info
+    assert info.description and info.remediation, info.id
+    assert info.references and all(ref.startswith("https://") for ref in info.references)
+    assert info.tags and info.controls, info.id

@@ -89,7 +89,7 @@ def test_example_snapshots_json() -> None:
     ]
     assert wf011["old"]["status"] == "fail" and wf011["new"]["status"] == "pass"
     assert wf011["severity"] == "critical"
-    assert data["old"] == {"source": BEFORE, "kind": "input", "results": 54, "collection_errors": 0}
+    assert data["old"] == {"source": BEFORE, "kind": "input", "results": 63, "collection_errors": 0}
 
 
 def test_example_snapshots_table() -> None:
@@ -117,8 +117,9 @@ def test_example_snapshots_markdown() -> None:
     assert "### labeling\\-prod (111111111111 us-east-1)" not in out  # '-' is not escaped
     assert "### labeling-prod (111111111111 us-east-1)\n" in out
     assert (
-        "| new | WF021 | medium | pass -&gt; fail | WorkforceVpcConfig.VpcEndpointId is "
-        "absent |" in out
+        "| new | WF021 | medium | pass -&gt; fail | Workforce is Active and connected to VPC "
+        '"vpc-0a1b2c3d4e5f60001" but has no VPC endpoint (WorkforceVpcConfig.VpcEndpointId is '
+        "absent) |" in out
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,7 +45,10 @@ def test_fail_message_names_path_index_and_value() -> None:
     rec = record(SourceIpConfig={"Cidrs": ["10.0.0.0/16", "0.0.0.0/0"]})
     result = results_by_rule(rec)["WF012"]
     assert result.status is Status.FAIL
-    assert result.message == 'SourceIpConfig.Cidrs[1] "0.0.0.0/0" is /0; broader than /16'
+    assert result.message == (
+        'SourceIpConfig.Cidrs[1] "0.0.0.0/0" admits every IPv4 address (prefix /0); '
+        "expected /16 or narrower"
+    )
     assert result.path == "SourceIpConfig.Cidrs"
     assert result.severity == "medium"
     assert result.remediation.startswith("Narrow each CIDR")
@@ -84,8 +88,11 @@ def test_malformed_cidr_never_passes() -> None:
 def test_unrestricted_workforce_reads_as_empty_cidrs() -> None:
     results = results_by_rule(record(SourceIpConfig={"Cidrs": []}))
     assert results["WF010"].status is Status.FAIL
-    assert results["WF010"].message == "SourceIpConfig.Cidrs [] is empty"
-    assert results["WF011"].status is Status.PASS  # nothing broad, just nothing at all
+    assert results["WF010"].message == (
+        "SourceIpConfig.Cidrs is []: the worker portal admits every IP address "
+        "(expected at least one CIDR)"
+    )
+    assert results["WF011"].status is Status.SKIP  # WF010 owns the finding
 
 
 def test_a_raising_operator_is_an_error_result(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,7 +100,9 @@ def test_a_raising_operator_is_an_error_result(monkeypatch: pytest.MonkeyPatch) 
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(
-        OPERATORS, "not_equals", Operator("not_equals", "each", explode, lambda v: v, "explodes")
+        OPERATORS,
+        "not_equals",
+        Operator("not_equals", "each", explode, "explodes", "literal", lambda v: v),
     )
     results = results_by_rule(record())
     assert results["WF001"].status is Status.ERROR
@@ -159,10 +168,67 @@ def test_examples_trip_every_bundled_rule() -> None:
     )
     records = [make_record(w, source="x", source_kind="file") for w in data["Workforces"]]
     policies = load_policies(
-        [BUILTIN], var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")]
+        [BUILTIN],
+        var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")],
+        overrides=["require_private_cidrs=true"],  # WF025 is opt-in
     )
     results = list(evaluate(records, policies.rules, NOW))
     failing = {r.rule_id for r in results if r.status is Status.FAIL}
     assert failing == {rule.info.id for rule in policies.rules}
     compliant = [r for r in results if r.resource.name == "labeling-prod"]
     assert {r.status for r in compliant} <= {Status.PASS, Status.SKIP}
+
+
+# --- the memo keys on everything a rule reads -----------------------------------------------------
+
+CROSS_FIELD = """\
+version: 1
+rules:
+  - id: T1
+    title: t
+    severity: low
+    assert:
+      path: WorkforceName
+      op: {op}
+      value: Owner
+      message: {message}
+"""
+
+
+def _cross_field_rules(tmp_path: Path, op: str, message: str = "'{WorkforceName}'") -> list:  # type: ignore[type-arg]
+    policy = tmp_path / "p.yaml"
+    policy.write_text(CROSS_FIELD.format(op=op, message=message))
+    return list(load_policies([str(policy)]).rules)
+
+
+def test_a_check_cannot_read_an_undeclared_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old bug: a check reading ``ctx.doc["Owner"]`` was memoized on WorkforceName only, so
+    the second record got the first one's cached pass. A check has no record to read now."""
+
+    def reads_the_record(item: object, value: object, ctx: object) -> str | None:
+        return None if item == ctx.doc["Owner"] else "differs"  # type: ignore[attr-defined]
+
+    sneaky = replace(OPERATORS["equals"], name="equals", check=reads_the_record)
+    monkeypatch.setitem(OPERATORS, "equals", sneaky)
+    rules = _cross_field_rules(tmp_path, "equals")
+    records = [record(WorkforceName="a", Owner="a"), record(WorkforceName="a", Owner="b")]
+    statuses = [result.status for result in evaluate(records, rules, NOW)]
+    assert statuses == [Status.ERROR, Status.ERROR]  # never a (cached) pass
+
+
+def test_a_declared_other_path_is_part_of_the_memo_key(tmp_path: Path) -> None:
+    rules = _cross_field_rules(tmp_path, "same_as")
+    records = [
+        record(WorkforceName="a", Owner="a" if n % 3 else "b") for n in range(6000)
+    ]  # one WorkforceName: a memo keyed on it alone would answer every record the same
+    statuses = [result.status for result in evaluate(records, rules, NOW)]
+    assert statuses == [Status.PASS if n % 3 else Status.FAIL for n in range(6000)]
+
+
+def test_a_message_template_is_part_of_the_memo_key(tmp_path: Path) -> None:
+    rules = _cross_field_rules(tmp_path, "same_as", "'owner {Team}'")
+    records = [record(WorkforceName="a", Owner="b", Team=f"team-{n % 2}") for n in range(6000)]
+    messages = [result.message for result in evaluate(records, rules, NOW)]
+    assert messages == [f'owner "team-{n % 2}"' for n in range(6000)]

@@ -49,7 +49,7 @@ def test_a_failing_case_names_file_line_rule_expected_actual_and_message(tmp_pat
     assert result.code == 1
     assert result.out.splitlines() == [
         f"{path}:9: case 'wrong on purpose': WF011: expected pass, got fail: "
-        'SourceIpConfig.Cidrs[0] "0.0.0.0/0" is /0; broader than /1',
+        'SourceIpConfig.Cidrs[0] "0.0.0.0/0" admits every IPv4 address (prefix /0)',
         f"{path}:9: case 'wrong on purpose': WF013: expected fail, got skip: "
         "var allowed_cidrs is not set",
         "1 passed, 1 failed",
@@ -311,3 +311,57 @@ def test_load_test_file_keeps_case_lines(tmp_path: Path) -> None:
         + "    expect: {WF010: pass}\n",
     )
     assert [case.line for case in load_test_file(str(path))] == [3, 10]
+
+
+# --- record files stay inside the test file's folder ---------------------------------------------
+
+OUTSIDE = """\
+cases:
+  - name: reads a file elsewhere
+    record_file: {record_file}
+    expect: {{WF010: pass}}
+"""
+
+
+def _outside_record(tmp_path: Path) -> Path:
+    """A workforce file next to (not inside) the folder of the tests."""
+    record = tmp_path / "elsewhere" / "secret.json"
+    record.parent.mkdir()
+    record.write_text(json.dumps({"WorkforceName": "secret-value", "SourceIpConfig": {}}))
+    return record
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "symlinked folder"])
+def test_a_record_file_outside_the_test_folder_is_refused(tmp_path: Path, how: str) -> None:
+    record = _outside_record(tmp_path)
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    if how == "absolute":
+        named = str(record)
+    elif how == "dotdot":
+        named = "../elsewhere/secret.json"
+    elif how == "symlink":
+        (tests / "link.json").symlink_to(record)
+        named = "link.json"
+    else:
+        (tests / "records").symlink_to(record.parent, target_is_directory=True)
+        named = "records/secret.json"
+    path = write(tests, "t.yaml", OUTSIDE.format(record_file=named))
+    result = run_cli("test", str(path))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"wfcheck: error: {path}:3:18: record_file {named!r}"), result.err
+    assert "secret-value" not in result.err
+    assert len(result.err.splitlines()) == 1
+
+
+def test_a_record_file_in_a_subfolder_or_linked_within_the_folder_is_read(tmp_path: Path) -> None:
+    tests = tmp_path / "tests"
+    (tests / "records").mkdir(parents=True)
+    (tests / "records" / "wf.json").write_text(
+        json.dumps({"WorkforceName": "w", "SourceIpConfig": {"Cidrs": ["203.0.113.0/24"]}})
+    )
+    (tests / "alias.json").symlink_to(tests / "records" / "wf.json")
+    for named in ("records/wf.json", "./records/../records/wf.json", "alias.json"):
+        path = write(tests, "t.yaml", OUTSIDE.format(record_file=named))
+        result = run_cli("test", str(path))
+        assert (result.code, result.out) == (0, "1 passed, 0 failed\n"), (named, result.err)

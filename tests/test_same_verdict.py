@@ -198,7 +198,7 @@ def plan_cannot_know() -> set[str]:
 
 
 def test_service_only_rules_are_the_status_and_date_rules() -> None:
-    assert plan_cannot_know() == {"WF001", "WF002", "WF021"}
+    assert plan_cannot_know() == {"WF001", "WF002", "WF015", "WF021"}  # WF015: IpAddressType
 
 
 @pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "all-sensitive"])

@@ -370,9 +370,10 @@ CORPUS_NEEDLES = (
     *HIDDEN_CIDRS,
     "100.64.0.1",
     *_networks(),  # what cidr_canonical derives: the network address
-    "is /7",
-    "is /33",
-    "is /10",  # what the prefix checks derive
+    "prefix /7",
+    "prefix /10",
+    "33,554,432",
+    "4,194,304",  # what the prefix checks derive: the prefix and the address count
     "Secret-IdP",
     "secret-idp.corp-hidden.example",
     "corp-hidden",

@@ -57,6 +57,8 @@ def render_operators() -> str:
     for name in sorted(OPERATORS):
         op = OPERATORS[name]
         scope = "each item" if op.kind == "each" else "whole value"
+        if op.accepts is not None:
+            scope += f" ({op.accepts.noun})"
         lines.append(f"| `{name}` | {scope} | {op.value_doc or '-'} | {_cell(op.summary)} |")
     return "\n".join(lines) + "\n"
 

@@ -79,33 +79,22 @@ class PolicyOptions:
     def select(self, rules: Sequence[Rule]) -> list[Rule]:
         """Rules matching a ``--rule`` pattern (all when none) and a ``--tag`` (all when none),
         and no exclusion; a command-line ``--rule`` wins over the file's exclusions."""
-        ids = [rule.info.id for rule in rules]
-        for pattern in [*self.rules, *self.skip_rules, *self.disabled]:
-            if not fnmatch.filter(ids, pattern):
-                raise UsageError(f"rule pattern {pattern!r} matches no loaded rule")
-        tags = set(self.tags)
-        known_tags = {tag for rule in rules for tag in rule.info.tags}
-        for tag in sorted(tags - known_tags):
-            raise UsageError(f"--tag {tag!r}: no loaded rule has this tag")
+        from checker.policy.loader import select_rules
+
+        chosen = select_rules(rules, self.rules, self.skip_rules, self.tags)
+        if not self.disabled:
+            return chosen
+        select_rules(rules, (), self.disabled)  # a pattern that matches no rule is a typo
 
         def named(rule_id: str, patterns: Sequence[str]) -> bool:
             return any(fnmatch.fnmatchcase(rule_id, pattern) for pattern in patterns)
 
-        chosen = []
-        for rule in rules:
-            rule_id = rule.info.id
-            if self.rules and not named(rule_id, self.rules):
-                continue
-            if tags and not tags.intersection(rule.info.tags):
-                continue
-            if named(rule_id, self.skip_rules):
-                continue
-            if named(rule_id, self.disabled) and not (
-                self.rules_from_command_line and named(rule_id, self.rules)
-            ):
-                continue
-            chosen.append(rule)
-        return chosen
+        rescued = self.rules if self.rules_from_command_line else ()
+        return [
+            rule
+            for rule in chosen
+            if named(rule.info.id, rescued) or not named(rule.info.id, self.disabled)
+        ]
 
 
 @dataclass(frozen=True)

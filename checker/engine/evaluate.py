@@ -78,7 +78,7 @@ def record_outcomes(
     template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
     for record in records:
         doc = record.document()
-        ctx = Context(doc, now)
+        ctx = Context(now)
         if record.unknown_paths or record.sensitive_paths or record.default_reasons:
             yield record, [qualified_outcome(plan, record, doc, ctx) for plan in plans]
             continue

@@ -71,11 +71,8 @@ class RulePlan:
         if rule.missing_vars:
             names = ", ".join(rule.missing_vars)
             self.constant = (Status.SKIP, f"var {names} is not set", "", ())
-        when_fields = rule.when.fields if rule.when is not None else frozenset()
-        self.when_memo = Memo(top_level_names(when_fields) if rule.when is not None else None)
-        assert_fields = rule.assertion.fields if rule.assertion is not None else frozenset()
-        evidence_fields = frozenset().union(*(path.fields for path in rule.evidence))
-        self.assert_memo = Memo(top_level_names(assert_fields | evidence_fields))
+        self.when_memo = Memo(top_level_names(rule.when_reads) if rule.when is not None else None)
+        self.assert_memo = Memo(top_level_names(rule.assert_reads))
 
     def outcome(self, doc: dict[str, Any], ctx: Context, reprs: dict[str, str]) -> Outcome:
         """The memoized outcome of this rule on one record (the hot path of every scan)."""
@@ -172,7 +169,7 @@ def group_plans(plans: list[RulePlan]) -> list[Group]:
         if plan.constant is not None:
             continue
         rule = plan.rule
-        names = top_level_names(rule.fields.union(*(path.fields for path in rule.evidence)))
+        names = top_level_names(rule.reads)
         if names is None:
             group = Group(())
             group.enabled = False

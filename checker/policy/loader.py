@@ -1,28 +1,31 @@
 """Load policy files: YAML with line numbers -> JSON Schema -> vars -> compiled rules.
 
 Everything a policy can get wrong is found here, before any record is read, and reported as
-``file:line:column: rule ID: what is wrong (did you mean ...?)``. Regexes, CIDRs, URLs and paths
-are parsed once, here.
+``file:line:column: rule ID: what is wrong (did you mean ...?)``. Regexes (for RE2), CIDRs, URLs,
+paths (with their function calls) and message templates are parsed once, here.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
 
-from checker.errors import PolicyError
+from checker.errors import PolicyError, UsageError
 from checker.files.loading import Located, PathKey, iter_files, load_yaml
 from checker.files.schemacheck import check_document, suggest
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
-from checker.policy.operators import OPERATORS
-from checker.policy.paths import Path, compile_path
+from checker.policy.messages import Message, compile_message
+from checker.policy.operators import OPERATORS, Context, Operator
+from checker.policy.paths import Path, PathError, compile_path
 
 BUILTIN = "builtin"
 POLICY_SUFFIXES = (".yaml", ".yml")
@@ -46,7 +49,12 @@ def policy_schema() -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A compiled rule. ``missing_vars`` lists unset vars: such a rule evaluates to skip."""
+    """A compiled rule. ``missing_vars`` lists unset vars: such a rule evaluates to skip.
+
+    ``fields`` are the dotted fields its verdict reads (``when`` and ``assert``). Its messages may
+    read more (templates, evidence): ``when_reads``, ``assert_reads`` and ``reads`` are everything
+    the skip outcome, the pass/fail outcome and both read, which is what a memo must key on.
+    """
 
     info: RuleInfo
     when: Condition | None
@@ -55,6 +63,23 @@ class Rule:
     missing_vars: tuple[str, ...] = ()
     fields: frozenset[str] = frozenset()
 
+    @property
+    def when_reads(self) -> frozenset[str]:
+        if self.when is None:
+            return frozenset()
+        return self.when.fields | self.when.message_fields
+
+    @property
+    def assert_reads(self) -> frozenset[str]:
+        reads = frozenset().union(*(path.fields for path in self.evidence))
+        if self.assertion is not None:
+            reads |= self.assertion.fields | self.assertion.message_fields
+        return reads
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return self.fields | self.when_reads | self.assert_reads
+
 
 @dataclass(frozen=True)
 class PolicySet:
@@ -62,6 +87,55 @@ class PolicySet:
     files: tuple[str, ...]
     vars: Mapping[str, Any]
     var_sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def unevaluated(self) -> dict[str, tuple[str, ...]]:
+        """Rule id -> the unset vars that make it skip on every record (see :func:`unevaluated`)."""
+        return unevaluated(self.rules)
+
+
+def unevaluated(rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
+    """Rule id -> var names, for the rules that cannot be evaluated because a var they need is
+    unset or empty: they skip on every record, which must never go unsaid."""
+    return {rule.info.id: rule.missing_vars for rule in rules if rule.missing_vars}
+
+
+def not_evaluated_note(rule_id: str, var_names: Sequence[str]) -> str:
+    """The one line that says so: ``WF013 not evaluated: set allowed_cidrs``."""
+    return f"{rule_id} not evaluated: set {', '.join(var_names)}"
+
+
+def select_rules(
+    rules: Sequence[Rule],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    tags: Sequence[str] = (),
+) -> list[Rule]:
+    """Rules matching any ``include`` id glob (all when none), carrying any of ``tags`` (all
+    when none), and matching no ``exclude`` glob.
+
+    A glob that matches no loaded rule, or a tag no loaded rule carries, is a
+    :class:`UsageError`: a typo must not silently run fewer rules than intended.
+    """
+    ids = [rule.info.id for rule in rules]
+    for pattern in [*include, *exclude]:
+        if not fnmatch.filter(ids, pattern):
+            raise UsageError(f"rule pattern {pattern!r} matches no loaded rule")
+    known_tags = sorted({tag for rule in rules for tag in rule.info.tags})
+    for tag in tags:
+        if tag not in known_tags:
+            raise UsageError(
+                f"tag {tag!r} is on no loaded rule",
+                hint=suggest(tag, known_tags) or f"tags: {', '.join(known_tags) or 'none'}",
+            )
+    wanted_tags = set(tags)
+    return [
+        rule
+        for rule in rules
+        if (not include or any(fnmatch.fnmatchcase(rule.info.id, p) for p in include))
+        and (not wanted_tags or wanted_tags.intersection(rule.info.tags))
+        and not any(fnmatch.fnmatchcase(rule.info.id, p) for p in exclude)
+    ]
 
 
 def policy_files(paths: Sequence[str]) -> list[str]:
@@ -205,6 +279,7 @@ class _Compiler:
         self.vars = vars_
         self.missing: list[str] = []
         self.used: set[str] = set()
+        self.switches: list[Leaf] = []  # conditions on a var: constant for the whole run
 
     def fail(self, path: PathKey, message: str, hint: str | None = None) -> PolicyError:
         error = self.doc.error(PolicyError, path, f"rule {self.rule_id}: {message}", hint)
@@ -214,18 +289,40 @@ class _Compiler:
     def path(self, text: str, where: PathKey) -> Path:
         try:
             return compile_path(text)
+        except PathError as exc:
+            raise self.fail(where, str(exc), exc.hint) from None
+
+    def var_value(self, name: str) -> Any:
+        """A var's value for a message or a ``var:`` condition; it must be declared."""
+        self.used.add(name)
+        return self.vars.get(name)
+
+    def message(self, node: dict[str, Any], where: PathKey) -> Message | None:
+        if "message" not in node:
+            return None
+        try:
+            return compile_message(node["message"], self.var_value)
+        except PathError as exc:
+            raise self.fail((*where, "message"), f"message: {exc}", exc.hint) from None
         except ValueError as exc:
-            raise self.fail(where, str(exc)) from None
+            raise self.fail((*where, "message"), f"message: {exc}") from None
 
     def condition(self, node: dict[str, Any], where: PathKey) -> Condition:
+        message = self.message(node, where)
         if "all" in node:
-            return All([self.condition(c, (*where, "all", i)) for i, c in enumerate(node["all"])])
+            children = [self.condition(c, (*where, "all", i)) for i, c in enumerate(node["all"])]
+            return All(children, message)
         if "any" in node:
-            return Any_([self.condition(c, (*where, "any", i)) for i, c in enumerate(node["any"])])
+            children = [self.condition(c, (*where, "any", i)) for i, c in enumerate(node["any"])]
+            return Any_(children, message)
         if "not" in node:
-            return Not(self.condition(node["not"], (*where, "not")))
+            return Not(self.condition(node["not"], (*where, "not")), message)
         op = OPERATORS[node["op"]]
-        path = self.path(node["path"], (*where, "path"))
+        if "var" in node:
+            constant = self.var_value(node["var"])
+            path = Path(f"var.{node['var']}", lambda doc: constant, frozenset())
+        else:
+            path = self.path(node["path"], (*where, "path"))
         match = node.get("match", "all")
         if match != "all" and op.kind != "each":
             raise self.fail(
@@ -233,27 +330,47 @@ class _Compiler:
                 f"operator {op.name!r} works on the whole value; "
                 "'match' only applies to single-value operators",
             )
-        if op.parse is None:
+        leaf = self.leaf(node, where, path, op, match, message)
+        if "var" in node:
+            self.switches.append(leaf)
+        return leaf
+
+    def leaf(
+        self,
+        node: dict[str, Any],
+        where: PathKey,
+        path: Path,
+        op: Operator,
+        match: str,
+        message: Message | None,
+    ) -> Leaf:
+        if not op.takes_value:
             if "value" in node:
                 raise self.fail((*where, "value"), f"operator {op.name!r} takes no value")
-            return Leaf(path, op, None, match)
+            return Leaf(path, op, None, match, message)
         if "value" not in node:
             raise self.fail(where, f"operator {op.name!r} needs a value ({op.value_doc})")
         missing_before = len(self.missing)
         raw = _substitute(node["value"], self.vars, self.missing, self.used)
         if len(self.missing) > missing_before:
-            return Leaf(path, op, None, match)  # the rule skips; nothing to parse
+            return Leaf(path, op, None, match, message)  # the rule skips; nothing to parse
+        if op.reads_path:
+            if not isinstance(raw, str):
+                raise self.fail((*where, "value"), f"{op.name}: expects a path, got {raw!r}")
+            return Leaf(path, op, self.path(raw, (*where, "value")), match, message)
+        assert op.parse is not None
         try:
             value = op.parse(raw)
         except ValueError as exc:
             raise self.fail((*where, "value"), f"{op.name}: {exc}") from None
-        return Leaf(path, op, value, match)
+        return Leaf(path, op, value, match, message)
 
 
 def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[str, Any]) -> Rule:
     where: PathKey = ("rules", index)
     compiler = _Compiler(doc, where, raw["id"], vars_)
     when = compiler.condition(raw["when"], (*where, "when")) if "when" in raw else None
+    when = _switched_off(when, compiler.switches)
     assertion = compiler.condition(raw["assert"], (*where, "assert"))
     evidence = tuple(
         compiler.path(text, (*where, "evidence", i))
@@ -271,15 +388,30 @@ def _compile_rule(doc: Located, index: int, raw: dict[str, Any], vars_: Mapping[
         id=raw["id"],
         title=raw["title"].strip(),
         severity=raw["severity"],
-        description=raw["description"].strip(),
-        remediation=raw["remediation"].strip(),
+        description=raw.get("description", "").strip(),
+        remediation=raw.get("remediation", "").strip(),
         references=tuple(raw.get("references", [])),
         vars=tuple(sorted(compiler.used)),
         source=doc.file,
         line=line,
+        tags=tuple(raw.get("tags", [])),
+        controls=tuple(raw.get("controls", [])),
     )
     fields = assertion.fields | (when.fields if when else frozenset())
     return Rule(info, when, assertion, evidence, tuple(dict.fromkeys(compiler.missing)), fields)
+
+
+_LOAD_TIME = Context(datetime(1970, 1, 1, tzinfo=timezone.utc))  # a var test reads no time
+
+
+def _switched_off(when: Condition | None, switches: list[Leaf]) -> Condition | None:
+    """A ``when`` that a var turns off is that var test alone: the rule then skips on every
+    record with the test's reason, without reading (or memoizing) anything of the record."""
+    if isinstance(when, All):
+        for child in when.children:
+            if any(child is switch for switch in switches) and not child.holds({}, _LOAD_TIME):
+                return child
+    return when
 
 
 def read_policy_file(name: str) -> Located:
@@ -325,8 +457,6 @@ def load_policies(
 
 
 def _override_severities(rules: list[Rule], overrides: Mapping[str, str]) -> list[Rule]:
-    from dataclasses import replace
-
     known = {rule.info.id for rule in rules}
     for rule_id in overrides:
         if rule_id not in known:

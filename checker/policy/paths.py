@@ -1,21 +1,24 @@
 """Rule paths: JMESPath on the record, with a fast getter for plain dotted paths.
 
 Most paths in a pack are ``A.B.C``; walking dicts directly is an order of magnitude faster than
-``jmespath.search`` and matters at 100,000 records. Anything else goes through jmespath with a few
-extra functions (``split``).
+``jmespath.search`` and matters at 100,000 records. Other common shapes (indexes, ``||``, calls
+of our functions) compile to closures; anything else goes through JMESPath's interpreter. Both
+call the functions of one table (``checker.policy.functions``), and every call is checked for
+its name, argument count and literal argument types when the path is compiled.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import jmespath
 import jmespath.exceptions
-import jmespath.functions
 import jmespath.visitor
+
+from checker.policy.functions import OPTIONS, PATH_FUNCTIONS, call, check_call
 
 WHOLE_DOCUMENT = "@"
 """Marks a path that reads the record as a whole (``@`` at the top level)."""
@@ -23,19 +26,12 @@ WHOLE_DOCUMENT = "@"
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
-class _Functions(jmespath.functions.Functions):  # type: ignore[misc]
-    """Functions our policies may call besides JMESPath's built-ins."""
+class PathError(ValueError):
+    """A path that cannot be compiled; ``hint`` may suggest a fix (a function name)."""
 
-    @jmespath.functions.signature({"types": ["string", "null"]}, {"types": ["string"]})  # type: ignore[untyped-decorator]
-    def _func_split(self, value: str | None, separator: str) -> list[str] | None:
-        return None if value is None else value.split(separator)
-
-    @jmespath.functions.signature({"types": ["string", "null"]})  # type: ignore[untyped-decorator]
-    def _func_lower(self, value: str | None) -> str | None:
-        return None if value is None else value.lower()
-
-
-_OPTIONS = jmespath.Options(custom_functions=_Functions())
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +80,7 @@ def _or_getter(getters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
 
 
 def compile_path(text: str) -> Path:
-    """Compile a path; raises ValueError with JMESPath's explanation when it is invalid."""
+    """Compile a path; raises :class:`PathError` saying what is wrong when it is invalid."""
     text = text.strip()
     if _DOTTED.match(text):
         parts = tuple(text.split("."))
@@ -96,14 +92,28 @@ def compile_path(text: str) -> Path:
     try:
         parsed = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as exc:
-        raise ValueError(f"invalid JMESPath {text!r}: {exc}") from None
+        reason = str(exc).splitlines()[0].removesuffix(":").removesuffix(", for expression")
+        raise PathError(f"invalid JMESPath {text!r}: {reason}") from None  # one line
 
     tree = parsed.parsed
+    for call_node in _calls(tree):
+        problem = check_call(call_node["value"], call_node.get("children", []))
+        if problem is not None:
+            message, hint = problem
+            raise PathError(f"path {text!r}: {message}", hint)
     fields = frozenset(_fields(tree))
     compiled = _compile_node(tree)
     if compiled is not None:
-        return Path(text, compiled, fields)
-    interpreter = jmespath.visitor.TreeInterpreter(_OPTIONS)
+        native = compiled
+
+        def run(doc: Any) -> Any:
+            try:
+                return native(doc)
+            except jmespath.exceptions.JMESPathError:  # a wrong argument type, as interpreted
+                return None
+
+        return Path(text, run, fields)
+    interpreter = jmespath.visitor.TreeInterpreter(OPTIONS)
 
     def search(doc: Any) -> Any:
         try:
@@ -114,17 +124,13 @@ def compile_path(text: str) -> Path:
     return Path(text, search, fields)
 
 
-def _split(value: Any, separator: Any) -> Any:
-    if not isinstance(value, str) or not isinstance(separator, str) or not separator:
-        return None
-    return value.split(separator)
-
-
-def _lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else None
-
-
-_NATIVE_FUNCTIONS: dict[str, Callable[..., Any]] = {"split": _split, "lower": _lower}
+def _calls(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every function call in a parsed expression, outermost first."""
+    if node.get("type") == "function_expression":
+        yield node
+    for child in node.get("children", []):
+        if isinstance(child, dict):
+            yield from _calls(child)
 
 
 def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
@@ -164,9 +170,9 @@ def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
         return index
     if kind == "or_expression":
         return _or_getter(children)  # type: ignore[arg-type]
-    if kind == "function_expression" and node["value"] in _NATIVE_FUNCTIONS:
-        function = _NATIVE_FUNCTIONS[node["value"]]
-        return lambda doc: function(*(arg(doc) for arg in children))  # type: ignore[misc]
+    if kind == "function_expression" and node["value"] in PATH_FUNCTIONS:
+        name = node["value"]
+        return lambda doc: call(name, [arg(doc) for arg in children])  # type: ignore[misc]
     return None
 
 

@@ -227,7 +227,7 @@ def _record(doc: Located, where: tuple[str | int, ...], raw: Mapping[str, Any]) 
             region=region,
         )
     relative = raw["record_file"]
-    path = str(Path(doc.file).parent / relative)
+    path = _inside_test_folder(doc, (*where, "record_file"), relative)
     try:
         workforces = _read_record_file(path)
     except WfcheckError as exc:
@@ -251,6 +251,36 @@ def _record(doc: Located, where: tuple[str | int, ...], raw: Mapping[str, Any]) 
     return make_record(
         workforces[0], source=path, source_kind="file", account=account, region=region
     )
+
+
+def _inside_test_folder(doc: Located, where: tuple[str | int, ...], relative: str) -> str:
+    """The record file, which must lie inside the test file's own folder tree.
+
+    A test file may come from a pull request; it must not make ``wfcheck test`` read (and
+    quote in its messages) any other file on the runner. Symlinks are resolved first, so a
+    link pointing out of the folder is refused like ``..`` or an absolute path.
+    """
+    folder = Path(doc.file).parent
+    if Path(relative).is_absolute():
+        raise doc.error(
+            InputError,
+            where,
+            f"record_file {relative!r}: an absolute path; write it relative to the test file",
+        )
+    candidate = folder / relative
+    try:
+        resolved = candidate.resolve()
+        inside = resolved.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        raise doc.error(
+            InputError,
+            where,
+            f"record_file {relative!r} is outside the folder of this test file; record "
+            "files must be inside it (symlinks are resolved)",
+        )
+    return str(candidate)
 
 
 def _read_record_file(path: str) -> list[dict[str, Any]]:

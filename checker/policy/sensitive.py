@@ -25,14 +25,10 @@ SENSITIVE = "(sensitive)"
 """What messages and evidence show in place of a sensitive value."""
 
 
-def rule_reads(rule: Rule) -> frozenset[str]:
-    """Every field a rule's outcome shows something of: its conditions and its evidence."""
-    return rule.fields.union(*(path.fields for path in rule.evidence))
-
-
 def reads_sensitive(rule: Rule, sensitive: frozenset[str]) -> bool:
-    """Whether any message or evidence of the rule could be built from a sensitive value."""
-    return bool(sensitive) and touches(rule_reads(rule), sensitive) is not None
+    """Whether any message or evidence of the rule could be built from a sensitive value: its
+    conditions, their message templates and its evidence paths (``Rule.reads``)."""
+    return bool(sensitive) and touches(rule.reads, sensitive) is not None
 
 
 class MaskedLeaf(Leaf):
@@ -71,18 +67,29 @@ class MaskedLeaf(Leaf):
         return self._value_text()
 
 
+def _own_message(condition: Condition, sensitive: frozenset[str]) -> Any:
+    """A composite's own message template, unless it shows a sensitive value."""
+    message = condition.message
+    if message is None or touches(message.fields, sensitive) is not None:
+        return None
+    return message
+
+
 def mask_condition(condition: Condition, sensitive: frozenset[str]) -> Condition:
-    """The condition with every leaf that reads a sensitive path replaced by a masked twin."""
+    """The condition with every leaf whose check or message template reads a sensitive path
+    replaced by a masked twin (which explains itself from the policy alone), and every
+    composite message template that shows a sensitive value dropped."""
     if isinstance(condition, Leaf):
-        if touches(condition.fields, sensitive) is None:
+        if touches(condition.fields | condition.message_fields, sensitive) is None:
             return condition
         return MaskedLeaf(condition.path, condition.op, condition.value, condition.match)
+    message = _own_message(condition, sensitive)
     if isinstance(condition, Not):
-        return Not(mask_condition(condition.child, sensitive))
+        return Not(mask_condition(condition.child, sensitive), message)
     if isinstance(condition, All):
-        return All([mask_condition(child, sensitive) for child in condition.children])
+        return All([mask_condition(child, sensitive) for child in condition.children], message)
     if isinstance(condition, Any_):
-        return Any_([mask_condition(child, sensitive) for child in condition.children])
+        return Any_([mask_condition(child, sensitive) for child in condition.children], message)
     raise TypeError(f"unknown condition type {type(condition).__name__}")  # never a value
 
 

@@ -86,7 +86,7 @@ def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> Gap | None:
     fields = leaf.fields
     if isinstance(leaf.value, Path):
         fields = fields | leaf.value.fields
-    presence = leaf.op.name in PRESENCE_OPERATORS
+    presence = leaf.op.presence
     for field in sorted(fields):
         for gap in sorted(unknown):
             if field == WHOLE_DOCUMENT:

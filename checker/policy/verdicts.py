@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from checker.model import Status
-from checker.policy.conditions import Condition
+from checker.policy.conditions import All, Condition, Explanation
+from checker.policy.display import join_reasons, show
 from checker.policy.loader import Rule
-from checker.policy.operators import Context, show
+from checker.policy.operators import Context
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 
@@ -28,8 +29,25 @@ def skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | Non
     when = rule.when
     if when is None or when.holds(doc, ctx):
         return None
-    explained = when.explain(doc, ctx)
-    return (Status.SKIP, "not applicable: " + "; ".join(explained.reasons), explained.path, ())
+    explained = _why_not(when, doc, ctx)
+    return (
+        Status.SKIP,
+        f"not applicable: {join_reasons(explained.reasons)}",
+        explained.path,
+        (),
+    )
+
+
+def _why_not(condition: Condition, doc: dict[str, Any], ctx: Context) -> Explanation:
+    """The first reason a condition does not hold: enough to say why a rule does not apply
+    (the others add only noise), and cheap when the first part is a switch like a var."""
+    while isinstance(condition, All) and condition.message is None:
+        failing = next((c for c in condition.children if not c.holds(doc, ctx)), None)
+        if failing is None:
+            break
+        condition = failing
+    explained = condition.explain(doc, ctx)
+    return Explanation(explained.holds, explained.reasons[:1], explained.path)
 
 
 def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str) -> Outcome:
@@ -39,7 +57,7 @@ def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str
         return (Status.PASS, PASS_MESSAGE, pass_path, ())
     explained = assertion.explain(doc, ctx)
     evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
-    message = "; ".join(explained.reasons)
+    message = join_reasons(explained.reasons)
     if evidence:
         message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
     return (Status.FAIL, message, explained.path, evidence)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from checker.errors import PolicyError
-from checker.policy.loader import BUILTIN, load_policies, policy_schema
-from checker.policy.operators import OPERATORS
+from checker.errors import PolicyError, UsageError
+from checker.policy.loader import (
+    BUILTIN,
+    load_policies,
+    not_evaluated_note,
+    policy_schema,
+    select_rules,
+    unevaluated,
+)
+from checker.policy.operators import OPERATORS, Context
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 
 GOOD_RULE = """\
 version: 1
@@ -291,10 +301,13 @@ def test_bundled_pack_has_the_contract_ids_and_severities() -> None:
         "WF012": "medium",
         "WF013": "high",
         "WF014": "low",
+        "WF015": "medium",
         "WF020": "high",
         "WF021": "medium",
         "WF022": "low",
         "WF023": "medium",
+        "WF024": "high",
+        "WF025": "medium",
         "WF030": "high",
         "WF031": "high",
         "WF032": "high",
@@ -305,9 +318,174 @@ def test_bundled_pack_has_the_contract_ids_and_severities() -> None:
     }
     policies = load_policies([BUILTIN])
     assert {r.info.id: r.info.severity for r in policies.rules} == expected
-    for rule in policies.rules:
+    for rule in policies.rules:  # custom rules may leave these out; the bundled pack may not
         assert rule.info.description and rule.info.remediation and rule.info.references
+        assert rule.info.tags and rule.info.controls
     assert policies.vars["max_transition_hours"] == 24
     assert policies.vars["min_ipv4_prefix"] == 16
     assert policies.vars["min_ipv6_prefix"] == 48
     assert policies.vars["min_subnets"] == 2
+
+
+# --- custom rules: what they need, what they may add ---------------------------------------------
+
+MINIMAL_RULE = """\
+version: 1
+vars:
+  switch: false
+rules:
+  - id: ACME010
+    title: Workforce is named labeling-*
+    severity: low
+    assert:
+      path: WorkforceName
+      op: matches
+      value: ^labeling-
+"""
+
+
+def test_a_custom_rule_needs_only_id_title_severity_and_assert(tmp_path: Path) -> None:
+    (rule,) = load_policies([write(tmp_path, MINIMAL_RULE)]).rules
+    assert (rule.info.id, rule.info.title, rule.info.severity) == (
+        "ACME010",
+        "Workforce is named labeling-*",
+        "low",
+    )
+    assert (rule.info.description, rule.info.remediation, rule.info.references) == ("", "", ())
+    assert (rule.info.tags, rule.info.controls) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("addition", "line", "fragment"),
+    [
+        ("      message: 'name {WorkforceName'\n", 12, "message: unclosed '{'"),
+        ("      message: 'name {split(WorkforceName)}'\n", 12, "split takes 2 arguments"),
+        ("      message: 'over ${var.nope}'\n", 5, "var 'nope' is not defined"),
+        ("      message: ''\n", 12, "should be non-empty"),
+        ("    tags: [Network]\n", 8, "a tag: lower-case letters"),
+        ("    tags: [net, net]\n", 8, "has non-unique elements"),
+        ("    controls: []\n", None, None),
+    ],
+)
+def test_messages_tags_and_controls_are_checked(
+    tmp_path: Path, addition: str, line: int | None, fragment: str | None
+) -> None:
+    text = (
+        MINIMAL_RULE + addition
+        if addition.startswith("      ")
+        else (MINIMAL_RULE.replace("    assert:\n", addition + "    assert:\n"))
+    )
+    if fragment is None:
+        load_policies([write(tmp_path, text)])
+        return
+    error = error_for(tmp_path, text)
+    assert fragment in str(error)
+    assert error.line == line, str(error)
+
+
+def test_regexes_re2_cannot_run_are_refused_with_their_line(tmp_path: Path) -> None:
+    error = error_for(tmp_path, MINIMAL_RULE.replace("value: ^labeling-", r"value: '(a)\1'"))
+    assert error.line == 11
+    assert "backreferences and lookaround are not supported" in str(error)
+
+
+def test_a_var_condition_turns_a_rule_on(tmp_path: Path) -> None:
+    text = MINIMAL_RULE.replace(
+        "    assert:\n",
+        "    when: {var: switch, op: equals, value: true, message: switch is off}\n    assert:\n",
+    )
+    path = write(tmp_path, text)
+    (off,) = load_policies([path]).rules
+    (on,) = load_policies([path], overrides=["switch=true"]).rules
+    assert off.info.vars == ("switch",) and off.missing_vars == ()
+    assert off.when is not None and off.when.fields == frozenset()  # reads no record field
+    assert not off.when.holds({}, Context(NOW)) and on.when is not None
+    assert on.when.holds({}, Context(NOW))
+
+
+@pytest.mark.parametrize(
+    ("when", "fragment"),
+    [
+        ("{var: swich, op: equals, value: true}", "var 'swich' is not defined"),
+        ("{var: switch, path: X, op: equals, value: true}", "give either path or var, not both"),
+        ("{op: equals, value: true}", "'path' is a required property"),
+    ],
+)
+def test_var_condition_mistakes(tmp_path: Path, when: str, fragment: str) -> None:
+    text = MINIMAL_RULE.replace("    assert:\n", f"    when: {when}\n    assert:\n")
+    assert fragment in str(error_for(tmp_path, text))
+
+
+def test_a_rule_reads_what_its_messages_and_evidence_read(tmp_path: Path) -> None:
+    text = MINIMAL_RULE.replace(
+        "      value: ^labeling-\n",
+        "      value: ^labeling-\n      message: '{WorkforceName} in {_region}'\n",
+    ).replace(
+        "    assert:\n",
+        "    evidence: [FailureReason]\n    when: {path: Status, op: exists}\n    assert:\n",
+    )
+    (rule,) = load_policies([write(tmp_path, text)]).rules
+    assert rule.fields == {"WorkforceName", "Status"}  # the verdict
+    assert rule.when_reads == {"Status"}
+    assert rule.assert_reads == {"WorkforceName", "_region", "FailureReason"}
+    assert rule.reads == {"WorkforceName", "Status", "_region", "FailureReason"}
+
+
+# --- selecting rules and naming those that cannot be evaluated -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("include", "exclude", "tags", "expected"),
+    [
+        ((), (), ("ipv6",), ["WF015"]),
+        ((), (), ("oidc", "cognito"), ["WF031", "WF032", "WF033", "WF034", "WF035", "WF036"]),
+        (("WF01*",), (), ("vpc",), []),
+        (("WF02*",), ("WF022",), ("vpc",), ["WF020", "WF021", "WF023", "WF024", "WF025"]),
+        (("WF001",), (), (), ["WF001"]),
+    ],
+)
+def test_select_rules(
+    include: tuple[str, ...], exclude: tuple[str, ...], tags: tuple[str, ...], expected: list[str]
+) -> None:
+    rules = load_policies([BUILTIN]).rules
+    chosen = select_rules(rules, include, exclude, tags)
+    assert [rule.info.id for rule in chosen] == expected
+
+
+@pytest.mark.parametrize(
+    ("include", "tags", "message"),
+    [
+        (("WF999",), (), "rule pattern 'WF999' matches no loaded rule"),
+        ((), ("netwrok",), "tag 'netwrok' is on no loaded rule (did you mean 'network'?)"),
+    ],
+)
+def test_select_rules_refuses_what_matches_nothing(
+    include: tuple[str, ...], tags: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        select_rules(load_policies([BUILTIN]).rules, include, (), tags)
+    assert str(info.value) == message
+
+
+def test_rules_that_cannot_be_evaluated_are_named_with_their_vars() -> None:
+    policies = load_policies([BUILTIN])
+    assert policies.unevaluated == {
+        "WF013": ("allowed_cidrs",),
+        "WF023": ("allowed_vpc_ids",),
+        "WF031": ("allowed_oidc_issuers",),
+        "WF035": ("allowed_cognito_user_pools",),
+    }
+    assert not_evaluated_note("WF013", policies.unevaluated["WF013"]) == (
+        "WF013 not evaluated: set allowed_cidrs"
+    )
+    assert not_evaluated_note("X1", ("a", "b")) == "X1 not evaluated: set a, b"
+    set_one = load_policies([BUILTIN], overrides=["allowed_cidrs=10.0.0.0/8"])
+    assert "WF013" not in set_one.unevaluated
+    chosen = select_rules(policies.rules, ("WF02*",))
+    assert unevaluated(chosen) == {"WF023": ("allowed_vpc_ids",)}
+
+
+def test_an_opt_in_rule_is_not_applicable_rather_than_unevaluated() -> None:
+    """require_private_cidrs is false by default: WF025 skips as not applicable, which
+    --require-vars must not count as a var left unset."""
+    assert "WF025" not in load_policies([BUILTIN]).unevaluated

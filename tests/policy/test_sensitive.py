@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,9 +66,10 @@ def results(
             {"OidcConfig.Issuer"},
             "WF033",
             # the leaf comparing with the sensitive issuer is masked, whichever side it is on
-            "none of the alternatives holds: OidcConfig.TokenEndpoint (sensitive) does not "
-            "satisfy url_same_host_as OidcConfig.Issuer | OidcConfig.TokenEndpoint "
-            '"https://sink.example/t" host "sink.example" is not one of []',
+            "none of the alternatives holds: (1) OidcConfig.TokenEndpoint (sensitive) does not "
+            "satisfy url_same_host_as OidcConfig.Issuer; (2) OidcConfig.TokenEndpoint "
+            '"https://sink.example/t" is on host "sink.example", which is not one of []; (3) '
+            "OidcConfig.TokenEndpoint is present; expected it to be absent",
         ),
         (
             {"OidcConfig": dict(OIDC, Scope="email")},
@@ -79,8 +81,8 @@ def results(
             {"CognitoConfig": {"UserPool": "us-east-1_A"}, "OidcConfig": OIDC},
             {"OidcConfig.Issuer"},
             "WF030",  # absent on OidcConfig would print the block with the issuer in it
-            "none of the alternatives holds: OidcConfig (sensitive) does not satisfy absent | "
-            'CognitoConfig is present: {"UserPool": "us-east-1_A"}',
+            "none of the alternatives holds: (1) OidcConfig (sensitive) does not satisfy absent; "
+            "(2) CognitoConfig is present; expected it to be absent",
         ),
     ],
 )
@@ -115,7 +117,9 @@ def test_a_rule_that_reads_nothing_sensitive_keeps_its_message() -> None:
         "OidcConfig": OIDC,
     }
     masked = results(workforce, {"OidcConfig.Scope"})["WF011"]
-    assert masked.message == 'SourceIpConfig.Cidrs[0] "0.0.0.0/0" is /0; broader than /1'
+    assert masked.message == (
+        'SourceIpConfig.Cidrs[0] "0.0.0.0/0" admits every IPv4 address (prefix /0)'
+    )
 
 
 def test_evidence_from_a_sensitive_path_is_masked() -> None:
@@ -123,7 +127,7 @@ def test_evidence_from_a_sensitive_path_is_masked() -> None:
     result = results(workforce, {"FailureReason"})["WF001"]
     assert result.status is Status.FAIL
     assert result.evidence == (("FailureReason", SENSITIVE),)
-    assert result.message == f'Status "Failed" equals "Failed"; FailureReason: {SENSITIVE}'
+    assert result.message == f'Workforce status is "Failed"; FailureReason: {SENSITIVE}'
 
 
 def test_an_error_on_a_sensitive_value_shows_only_the_exception_type() -> None:
@@ -142,6 +146,37 @@ def test_a_defaulted_value_leads_the_failure_with_its_reason() -> None:
     found = results(
         {"WorkforceName": "x", "SourceIpConfig": {"Cidrs": []}}, set(), {"SourceIpConfig": reason}
     )
-    assert found["WF010"].message == f"{reason}: SourceIpConfig.Cidrs [] is empty"
-    assert found["WF011"].status is Status.PASS
-    assert found["WF011"].message == "ok"
+    assert found["WF010"].message == (
+        f"{reason}: SourceIpConfig.Cidrs is []: the worker portal admits every IP address "
+        "(expected at least one CIDR)"
+    )
+    assert found["WF011"].status is Status.SKIP  # no CIDR list: WF010 owns the finding
+
+
+def test_a_message_template_never_shows_a_sensitive_value(tmp_path: Path) -> None:
+    """A condition on a plain field whose message quotes a sensitive one is masked too."""
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nrules:\n  - id: T1\n    title: t\n    severity: low\n"
+        "    assert:\n      path: Status\n      op: equals\n      value: Active\n"
+        "      message: 'status {Status}; cidrs {SourceIpConfig.Cidrs}'\n"
+        "  - id: T2\n    title: t\n    severity: low\n"
+        "    assert:\n      all:\n        - {path: Status, op: equals, value: Active}\n"
+        "      message: 'cidrs {SourceIpConfig.Cidrs}'\n"
+    )
+    rules = load_policies([str(policy)]).rules
+    workforce = {
+        "WorkforceName": "x",
+        "Status": "Failed",
+        "SourceIpConfig": {"Cidrs": ["198.51.100.7/32"]},
+    }
+    resource = Resource(None, "x", None, "eu-west-1", "plan.json", "terraform", "a.x")
+    moment = parse_timestamp(NOW)
+    assert moment is not None
+    for sensitive in (frozenset({"SourceIpConfig.Cidrs"}), frozenset()):
+        record = Record(workforce, resource, sensitive_paths=sensitive)
+        found = {r.rule_id: r for r in evaluate([record], rules, moment)}
+        for rule_id in ("T1", "T2"):
+            assert found[rule_id].status is Status.FAIL
+            # shown when not sensitive (so the test can fail), never when it is
+            assert ("198.51.100.7" in found[rule_id].message) is not bool(sensitive)

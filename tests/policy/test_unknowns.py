@@ -143,12 +143,13 @@ def test_every_bundled_rule_reading_an_unknown_block_is_unknown_or_skipped() -> 
     """With every block unknown nothing the configuration says may pass or fail."""
     unknown = {"CognitoConfig", "OidcConfig", "SourceIpConfig", "WorkforceVpcConfig", "_region"}
     statuses = _statuses(
-        {"WorkforceName": "x"},
+        {"WorkforceName": "x", "IpAddressType": "dualstack"},  # WF015 applies
         unknown,
         "allowed_cidrs=10.0.0.0/8",
         "allowed_vpc_ids=vpc-1",
         "allowed_oidc_issuers=https://idp.example.com",
         "allowed_cognito_user_pools=eu-west-1_A",
+        "require_private_cidrs=true",  # WF025 applies
     )
     service_only = {"WF001", "WF002", "WF021"}  # Status and dates: absent in a plan
     for rule, (status, path) in statuses.items():
@@ -235,6 +236,7 @@ BASES: dict[str, dict[str, Any]] = {
         "CognitoConfig": {"UserPool": "eu-west-1_A", "ClientId": "c"},
         "SourceIpConfig": {"Cidrs": ["10.0.0.0/16"]},
         "WorkforceVpcConfig": VPC,
+        "IpAddressType": "dualstack",
     },
     "oidc": {
         "WorkforceName": "x",
@@ -270,6 +272,7 @@ CANDIDATES: dict[str, list[Any]] = {
     "WorkforceVpcConfig.Subnets": [["s-1", "s-2"], ["s-1"], []],
     "WorkforceVpcConfig.SecurityGroupIds": [["sg-1"], []],
     "WorkforceVpcConfig.VpcEndpointId": ["vpce-1", ""],
+    "IpAddressType": ["ipv4", "dualstack"],
     "_region": ["eu-west-1", "us-east-1"],
 }
 FIELDS = tuple(CANDIDATES)
@@ -289,6 +292,7 @@ READS: dict[str, tuple[tuple[str, str], ...]] = {
     "WF002": (("Status", VALUE), ("LastUpdatedDate", VALUE), ("CreateDate", VALUE)),
     **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF010", "WF011", "WF012")},
     **{rule: (("SourceIpConfig.Cidrs", VALUE),) for rule in ("WF013", "WF014")},
+    "WF015": (("IpAddressType", VALUE), ("SourceIpConfig.Cidrs", VALUE)),
     "WF020": (
         ("WorkforceVpcConfig", PRESENCE),
         ("WorkforceVpcConfig.VpcId", VALUE),
@@ -302,6 +306,8 @@ READS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "WF022": (("WorkforceVpcConfig", PRESENCE), ("WorkforceVpcConfig.Subnets", VALUE)),
     "WF023": (("WorkforceVpcConfig", PRESENCE), ("WorkforceVpcConfig.VpcId", VALUE)),
+    **{rule: (("WorkforceVpcConfig", PRESENCE), ("SourceIpConfig.Cidrs", VALUE))
+       for rule in ("WF024", "WF025")},
     "WF030": (("CognitoConfig", PRESENCE), ("OidcConfig", PRESENCE)),
     "WF031": (("OidcConfig", PRESENCE), ("OidcConfig.Issuer", VALUE)),
     "WF032": (("OidcConfig", PRESENCE), *((url, VALUE) for url in OIDC_URLS)),

@@ -25,6 +25,8 @@ from checker.cli.provenance import configuration_record
 from checker.gate import GatePolicy, exit_code
 from checker.model import ErrorEntry, Report
 from checker.output.destinations import STEP_SUMMARY_VAR
+from checker.policy.loader import not_evaluated_note
+from checker.policy.loader import unevaluated as rules_not_evaluated
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
@@ -41,9 +43,8 @@ def run(settings: Settings) -> int:
     check_paths(settings, policy, inputs, reports, accepting)
     policies = policy.load()
     rules = policy.select(policies.rules)
-    unevaluated = {rule.info.id: rule.missing_vars for rule in rules if rule.missing_vars}
-    notes = [f"{rule_id} not evaluated: set {', '.join(names)}" for rule_id, names in
-             unevaluated.items()]  # fmt: skip
+    unevaluated = rules_not_evaluated(rules)
+    notes = [not_evaluated_note(rule_id, names) for rule_id, names in unevaluated.items()]
     acceptance = load_acceptance(accepting, now)
     sources = open_sources(settings, inputs, reports.quiet)
 
