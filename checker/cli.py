@@ -244,6 +244,34 @@ def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cloudformation_arguments(parser: argparse.ArgumentParser) -> None:
+    """CloudFormation templates and CDK output (checker/sources/cloudformation)."""
+    group = parser.add_argument_group("cloudformation and cdk")
+    group.add_argument(
+        "--cloudformation",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="CloudFormation template (JSON or YAML), CDK output (cdk.out), or a folder "
+        "searched for both (repeatable)",
+    )
+    group.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter value (repeatable; wins over --parameters-file)",
+    )
+    group.add_argument(
+        "--parameters-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="parameter values in the JSON aws cloudformation deploy --parameter-overrides "
+        "reads (repeatable; a later file wins)",
+    )
+
+
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Extra report files and report destinations (--report FORMAT=PATH, Security Hub)."""
     from checker.output.destinations import parse_report_spec
@@ -580,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(scan)
     _add_gate_arguments(scan)
     _add_terraform_arguments(scan)
+    _add_cloudformation_arguments(scan)
     _add_live_arguments(scan)
     _add_report_arguments(scan)
     _add_securityhub_arguments(scan)
@@ -656,6 +685,17 @@ def build_sources(args: argparse.Namespace) -> list[RecordSource]:
     limit = args.max_input_mb * 1024 * 1024
     sources: list[RecordSource] = [InputFileSource(path, limit) for path in args.input]
     sources.extend(build_terraform_sources(args))
+    if args.cloudformation or args.parameter or args.parameters_file:
+        from checker.sources.cloudformation import cloudformation_sources
+
+        sources.extend(
+            cloudformation_sources(
+                args.cloudformation,
+                parameters=args.parameter,
+                parameter_files=args.parameters_file,
+                region=args.region,
+            )
+        )
     if not sources:
         sources.extend(build_live_sources(args))
     if not sources:
