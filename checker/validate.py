@@ -18,6 +18,14 @@ from checker.findings.waivers import validate_waiver_file
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policy.policytest import validate_test_file
 from checker.sources.accounts import validate_accounts_file
+from checker.sources.cloudformation.source import (
+    ASSEMBLY_FILE_KIND,
+    MANIFEST_KIND,
+    TEMPLATE_KIND,
+    cloudformation_kind,
+    validate_assembly_file,
+    validate_cloudformation_file,
+)
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -41,6 +49,9 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "terraform json": validate_terraform_file,
     "cases": validate_test_file,
     "config file": validate_config_file,
+    TEMPLATE_KIND: validate_cloudformation_file,
+    MANIFEST_KIND: validate_cloudformation_file,
+    ASSEMBLY_FILE_KIND: validate_assembly_file,
     "jobs": validate_ci_file,  # a GitHub Actions workflow that runs wfcheck
     "stages": validate_ci_file,  # a GitLab CI file that runs wfcheck
 }
@@ -48,6 +59,9 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
 
 def detect_kind(path: Path) -> str:
     """policy, vars, input, or a kind registered by another module (waivers, config, tests)."""
+    cloudformation = cloudformation_kind(path)
+    if cloudformation is not None:
+        return cloudformation
     if path.suffix == ".json":
         return "terraform json" if looks_like_terraform(str(path)) else "input"
     if path.name in CONFIG_NAMES:

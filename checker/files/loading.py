@@ -204,7 +204,6 @@ class _Builder:
         except ValueError as exc:  # a timestamp-shaped scalar that is no date: 2026-02-30
             raise self.fail(node, f"invalid YAML value: {exc}") from None
 
-
     def build_local_tag(self, node: yaml.Node, path: PathKey, depth: int) -> dict[str, Any]:
         """``!Tag content`` -> ``{key: content}``; a tagged scalar's content is its text."""
         assert self.local_tags is not None

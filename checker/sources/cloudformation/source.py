@@ -506,6 +506,34 @@ def cloudformation_sources(
     return list(sources)
 
 
+TEMPLATE_KIND = "cloudformation template"
+MANIFEST_KIND = "cdk manifest"
+ASSEMBLY_FILE_KIND = "cdk assembly file"
+
+
+def cloudformation_kind(path: Path) -> str | None:
+    """For ``wfcheck validate``: whether a file is a template, a CDK manifest, or another file
+    of a CDK cloud assembly (``tree.json``, ``*.assets.json``); None for anything else."""
+    if not path.name.endswith(TEMPLATE_SUFFIXES):
+        return None
+    if path.suffix == ".json" and _assembly_folder(path.parent):
+        if path.name == MANIFEST:
+            return MANIFEST_KIND
+        if not path.name.endswith(".template.json"):
+            return ASSEMBLY_FILE_KIND
+    try:
+        doc = load_template(str(path))
+    except InputError:
+        return None  # not a template, or a broken one: the caller's own detection reports it
+    return TEMPLATE_KIND if is_template(doc.data) else None
+
+
 def validate_cloudformation_file(path: str) -> None:
-    """``wfcheck validate``: a template or CDK manifest reads without errors."""
+    """``wfcheck validate``: a template or CDK manifest (with its stacks) reads without errors."""
     CloudFormationSource(path)
+
+
+def validate_assembly_file(path: str) -> None:
+    """``wfcheck validate``: another JSON file of a cloud assembly is JSON (wfcheck reads no
+    more of it)."""
+    load_json_located(path, kind="CDK assembly file", limit=32 * 1024 * 1024)
