@@ -21,10 +21,12 @@ from checker.sources.accounts import validate_accounts_file
 from checker.sources.cloudformation.source import (
     ASSEMBLY_FILE_KIND,
     MANIFEST_KIND,
+    PARAMETERS_KIND,
     TEMPLATE_KIND,
     cloudformation_kind,
     validate_assembly_file,
     validate_cloudformation_file,
+    validate_parameters_file,
 )
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 
@@ -52,6 +54,7 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     TEMPLATE_KIND: validate_cloudformation_file,
     MANIFEST_KIND: validate_cloudformation_file,
     ASSEMBLY_FILE_KIND: validate_assembly_file,
+    PARAMETERS_KIND: validate_parameters_file,
     "jobs": validate_ci_file,  # a GitHub Actions workflow that runs wfcheck
     "stages": validate_ci_file,  # a GitLab CI file that runs wfcheck
 }

@@ -185,9 +185,9 @@ class Resolver:
     def reference(self, name: str, path: PathKey, expression: str) -> Any:
         """What ``Ref name`` (or ``${name}`` in Fn::Sub) is."""
         if name in self.pseudo:
-            return _expressed(self.pseudo[name], expression)
+            return _expressed(self.pseudo[name], name, expression)
         if name in self.parameters:
-            return _expressed(self.parameters[name], expression)
+            return _expressed(self.parameters[name], name, expression)
         if name in self.resources:
             return Unresolved(DEPLOY_TIME, expression)
         raise self.error(path, f"{expression}: no parameter or resource named {name!r}")
@@ -261,9 +261,10 @@ def intrinsic_name(value: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _expressed(value: Any, expression: str) -> Any:
-    """A parameter's Unresolved named the way this reference writes it."""
-    if isinstance(value, Unresolved) and value.expression != expression:
+def _expressed(value: Any, name: str, expression: str) -> Any:
+    """A parameter's Unresolved named the way this reference writes it (``${Name}`` in a
+    Fn::Sub); one that came from elsewhere (a parent stack) keeps the expression there."""
+    if isinstance(value, Unresolved) and value.expression == f"!Ref {name}":
         return replace(value, expression=expression)
     return value
 

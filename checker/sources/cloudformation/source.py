@@ -384,7 +384,8 @@ class CloudFormationSource(RecordSource):
                 continue
             origin = f"stack {spec.name}"
             if isinstance(resolved, Unresolved):
-                given[key] = GivenValue(resolved, origin)
+                passed = replace(resolved, expression=f"{resolved.expression} in stack {spec.name}")
+                given[key] = GivenValue(passed, origin)
             elif isinstance(resolved, (str, int, float)) and not isinstance(resolved, bool):
                 given[key] = GivenValue(str(resolved), origin)
             elif isinstance(resolved, bool):
@@ -509,6 +510,7 @@ def cloudformation_sources(
 TEMPLATE_KIND = "cloudformation template"
 MANIFEST_KIND = "cdk manifest"
 ASSEMBLY_FILE_KIND = "cdk assembly file"
+PARAMETERS_KIND = "cloudformation parameters"
 
 
 def cloudformation_kind(path: Path) -> str | None:
@@ -525,12 +527,40 @@ def cloudformation_kind(path: Path) -> str | None:
         doc = load_template(str(path))
     except InputError:
         return None  # not a template, or a broken one: the caller's own detection reports it
-    return TEMPLATE_KIND if is_template(doc.data) else None
+    if is_template(doc.data):
+        return TEMPLATE_KIND
+    if path.suffix == ".json" and _looks_like_parameters(doc.data):
+        return PARAMETERS_KIND
+    return None
+
+
+def _looks_like_parameters(data: Any) -> bool:
+    """A parameters file: ``[{"ParameterKey": ...}]``, ``["NAME=VALUE"]`` or
+    ``{"Parameters": {...}}`` (and nothing that reads as records)."""
+    if isinstance(data, dict):
+        return isinstance(data.get("Parameters"), dict) and not {
+            "Resources",
+            "Workforce",
+            "Workforces",
+            "records",
+        } & set(data)
+    if isinstance(data, list) and data:
+        return all(
+            (isinstance(item, dict) and "ParameterKey" in item)
+            or (isinstance(item, str) and "=" in item)
+            for item in data
+        )
+    return False
 
 
 def validate_cloudformation_file(path: str) -> None:
     """``wfcheck validate``: a template or CDK manifest (with its stacks) reads without errors."""
     CloudFormationSource(path)
+
+
+def validate_parameters_file(path: str) -> None:
+    """``wfcheck validate``: a ``--parameters-file`` reads without errors."""
+    load_parameters_file(path)
 
 
 def validate_assembly_file(path: str) -> None:
