@@ -312,6 +312,8 @@ def short_form(value: Any, depth: int = 0) -> str:
         return "[" + ", ".join(short_form(item, depth + 1) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value == "":
+        return "''"
     return str(value)
 
 
@@ -371,9 +373,6 @@ def _sub(resolver: Resolver, argument: Any, path: PathKey, depth: int) -> Any:
         text, variables, text_path = argument[0], argument[1], (*path, 0)
     else:
         raise resolver.error(path, "Fn::Sub: expected a string or [string, {variables}]")
-    dynamic = _DYNAMIC.search(text)
-    if dynamic:
-        return Unresolved(DYNAMIC_REFERENCE, dynamic.group())
     parts: list[str] = []
     position = 0
     for match in _SUB_VARIABLE.finditer(text):
@@ -404,7 +403,9 @@ def _sub(resolver: Resolver, argument: Any, path: PathKey, depth: int) -> Any:
             raise resolver.error(text_path, f"Fn::Sub: {expression} is a list, not a string")
         parts.append(value if isinstance(value, str) else _comparable(value))
     parts.append(text[position:])
-    return "".join(parts)
+    result = "".join(parts)
+    dynamic = _DYNAMIC.search(result)  # CloudFormation substitutes first, then resolves
+    return Unresolved(DYNAMIC_REFERENCE, dynamic.group()) if dynamic else result
 
 
 def _if(resolver: Resolver, argument: Any, path: PathKey, depth: int) -> Any:

@@ -250,6 +250,7 @@ class CloudFormationSource(RecordSource):
         resolver = Resolver(doc, parameters=values, pseudo=pseudo_parameters(spec))
         self._check_transforms(doc, spec)
         resources = require_object(doc, ("Resources",), "Resources")
+        unit_position = len(self.units)  # a parent's unit comes before its nested stacks'
         records: list[Record] = []
         nested: list[Record] = []
         undecided: list[str] = []
