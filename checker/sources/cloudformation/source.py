@@ -290,7 +290,8 @@ class CloudFormationSource(RecordSource):
                 "checked although their Condition is not decided before deploy: "
                 + ", ".join(undecided)
             )
-        self.units.append(UnitStatus(str(spec.template), "ok", len(records), note="; ".join(notes)))
+        unit = UnitStatus(str(spec.template), "ok", len(records), note="; ".join(notes))
+        self.units.insert(unit_position, unit)
         return records + nested
 
     def _workforce(
