@@ -12,6 +12,7 @@ from checker.errors import InputError, UsageError
 from checker.files.loading import load_yaml
 from checker.model import Record
 from checker.sources.cloudformation import CloudFormationSource, cloudformation_sources
+from checker.sources.cloudformation.intrinsics import DEPLOY_TIME, NO_ECHO
 from checker.sources.cloudformation.parameters import load_parameters_file, parse_assignments
 from checker.sources.cloudformation.template import (
     SHORT_FORMS,
@@ -270,7 +271,10 @@ def test_the_client_secret_is_never_resolved(tmp_path: Path) -> None:
 
 
 def test_a_block_chosen_by_a_condition_is_read_leaf_by_leaf(tmp_path: Path) -> None:
-    head = "Parameters:\n  Env: {Type: String, Default: prod}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+    head = (
+        "Parameters:\n  Env: {Type: String, Default: prod}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+    )
     path = template(
         tmp_path,
         "OidcConfig: !If\n  - IsProd\n  - {ClientId: p, ClientSecret: !Ref Nowhere, Issuer: https://p}\n"
@@ -310,15 +314,11 @@ def test_a_block_chosen_by_a_condition_is_read_leaf_by_leaf(tmp_path: Path) -> N
         ),
         (
             "OidcConfig:\n  ClientId: !Ref Secret",
-            {
-                "OidcConfig.ClientId": "withheld: wfcheck never reads a NoEcho parameter (!Ref Secret)"
-            },
+            {"OidcConfig.ClientId": f"{NO_ECHO} (!Ref Secret)"},
         ),
         (
             "OidcConfig:\n  AuthenticationRequestExtraParams: {a: !Ref Pool}",
-            {
-                "OidcConfig.AuthenticationRequestExtraParams": "known only at deploy time (!Ref Pool)"
-            },
+            {"OidcConfig.AuthenticationRequestExtraParams": f"{DEPLOY_TIME} (!Ref Pool)"},
         ),
         (
             "Tags: [{Key: a, Value: !GetAtt Pool.Arn}]",
@@ -396,7 +396,8 @@ def test_no_value_removes_properties(tmp_path: Path) -> None:
         ),
         (
             "OidcConfig:\n  AuthenticationRequestExtraParams: [x]",
-            "OidcConfig.AuthenticationRequestExtraParams: expected an object of strings, got a list",
+            "OidcConfig.AuthenticationRequestExtraParams: expected an object of strings, "
+            "got a list",
             7,
             43,
         ),
@@ -453,7 +454,8 @@ def test_a_secret_in_a_wrongly_typed_value_is_not_shown(tmp_path: Path) -> None:
             "no condition named 'Nope'",
         ),
         (
-            "Conditions:\n  C: !Ref X\nResources:\n  W: {Type: AWS::SageMaker::Workforce, Condition: C}\n",
+            "Conditions:\n  C: !Ref X\n"
+            "Resources:\n  W: {Type: AWS::SageMaker::Workforce, Condition: C}\n",
             "a condition must be Fn::Equals",
         ),
     ],
@@ -515,7 +517,9 @@ def test_every_intrinsic_fixture() -> None:
     }
     assert dict(record.unknown_reasons) == {
         "WorkforceVpcConfig.VpcId": "known only at deploy time (!Ref Vpc)",
-        "WorkforceVpcConfig.SecurityGroupIds": "known only at deploy time (!GetAtt WorkerSecurityGroup.GroupId)",
+        "WorkforceVpcConfig.SecurityGroupIds": (
+            f"{DEPLOY_TIME} (!GetAtt WorkerSecurityGroup.GroupId)"
+        ),
         "Tags": "known only at deploy time (!GetAZs '')",
     }
     dev = only(
@@ -591,7 +595,8 @@ def test_a_template_suffix_file_may_hold_json_or_yaml(tmp_path: Path) -> None:
         )
     )
     (tmp_path / "b.template").write_text(
-        "Resources:\n  W:\n    Type: AWS::SageMaker::Workforce\n    Properties: {WorkforceName: !Sub b}\n"
+        "Resources:\n  W:\n    Type: AWS::SageMaker::Workforce\n"
+        "    Properties: {WorkforceName: !Sub b}\n"
     )
     assert {r.workforce["WorkforceName"] for r in records(tmp_path).values()} == {"a", "b"}
 

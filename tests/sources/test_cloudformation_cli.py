@@ -20,6 +20,7 @@ EXAMPLE = EXAMPLES / "cloudformation"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
 CANARY = "CANARY-cfn-secret-Qw73Lp0x"
 NEEDLES = (CANARY, "Qw73Lp0x")
+WORKFORCE = "Resources:\n  W:\n    Type: AWS::SageMaker::Workforce\n"
 
 
 def scan(monkeypatch: pytest.MonkeyPatch, *argv: str) -> CliResult:
@@ -118,7 +119,8 @@ def test_unknown_values_do_not_fail_unless_asked(
         "  W:\n    Type: AWS::SageMaker::Workforce\n    Properties:\n      WorkforceName: w\n"
         "      CognitoConfig: {ClientId: c, UserPool: eu-west-1_A}\n"
         "      SourceIpConfig: {Cidrs: [203.0.113.0/24]}\n"
-        "      WorkforceVpcConfig: {VpcId: !Ref Net, SecurityGroupIds: [sg-1], Subnets: [subnet-1, subnet-2]}\n"
+        "      WorkforceVpcConfig:\n        VpcId: !Ref Net\n        SecurityGroupIds: [sg-1]\n"
+        "        Subnets: [subnet-1, subnet-2]\n"
     )
     argv = (
         "scan",
@@ -162,12 +164,12 @@ def test_a_nested_stack_at_a_url_exits_3(tmp_path: Path) -> None:
             "duplicate key 'W'",
         ),
         (
-            "Resources:\n  W:\n    Type: AWS::SageMaker::Workforce\n    Properties:\n      SourceIpConfig: {Cidrs: 0.0.0.0/0}\n",
+            WORKFORCE + "    Properties:\n      SourceIpConfig: {Cidrs: 0.0.0.0/0}\n",
             ":5:31:",
             "t/W: SourceIpConfig.Cidrs: expected a list of strings, got a string",
         ),
         (
-            "Resources:\n  W:\n    Type: AWS::SageMaker::Workforce\n    Properties: {WorkforceName: !Ref Nope}\n",
+            WORKFORCE + "    Properties: {WorkforceName: !Ref Nope}\n",
             ":4:33:",
             "!Ref Nope: no parameter or resource named 'Nope'",
         ),
@@ -200,7 +202,8 @@ def test_bad_templates_exit_2_with_one_line(
                 "--parameter",
                 "Environment=staging",
             ),
-            "parameter Environment: the value given by --parameter Environment is not one of its AllowedValues",
+            "parameter Environment: the value given by --parameter Environment is not one of "
+            "its AllowedValues",
         ),
         (
             (

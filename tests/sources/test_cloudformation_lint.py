@@ -20,9 +20,9 @@ def templates() -> list[Path]:
     found = []
     for root in (EXAMPLES / "cloudformation", FIXTURES):
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES):
-                if is_template(load_template(str(path)).data):
-                    found.append(path)
+            candidate = path.is_file() and path.name.endswith(TEMPLATE_SUFFIXES)
+            if candidate and is_template(load_template(str(path)).data):
+                found.append(path)
     return found
 
 

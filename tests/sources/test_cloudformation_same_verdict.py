@@ -249,6 +249,7 @@ CIDRS = [
     "10.1.2.0/24",
 ]
 HOSTS = ["login.example.com", "idp.other.example"]
+SUBNETS = ["subnet-0a1b2c3d", "subnet-0a1b2c3e", "subnet-0a1b2c3f"]
 
 
 @st.composite
@@ -284,11 +285,7 @@ def workforces(draw: Any) -> tuple[str, dict[str, Any]]:
         workforce["WorkforceVpcConfig"] = {
             "VpcId": draw(st.sampled_from(["vpc-0123456789abcdef0", "vpc-0fff0fff"])),
             "SecurityGroupIds": ["sg-0123456789abcdef0"],
-            "Subnets": draw(
-                st.lists(
-                    st.sampled_from(["subnet-0a1b2c3d", "subnet-0a1b2c3e", "subnet-0a1b2c3f"]), min_size=1, unique=True
-                )
-            ),
+            "Subnets": draw(st.lists(st.sampled_from(SUBNETS), min_size=1, unique=True)),
         }
     return region, workforce
 

@@ -88,9 +88,7 @@ def load_parameters_file(name: str) -> dict[str, GivenValue]:
             )
         parameter = item.get("ParameterKey")
         if not isinstance(parameter, str) or not parameter:
-            raise _fail(
-                doc, (index, "ParameterKey"), "ParameterKey: expected a parameter name"
-            )
+            raise _fail(doc, (index, "ParameterKey"), "ParameterKey: expected a parameter name")
         if item.get("UsePreviousValue") is True and "ParameterValue" not in item:
             previous = Unresolved(PREVIOUS_VALUE, f"!Ref {parameter}")
             given[parameter] = GivenValue(previous, _origin(doc, where))
