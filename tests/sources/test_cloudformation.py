@@ -359,6 +359,24 @@ def test_without_a_region_the_region_is_unknown(tmp_path: Path) -> None:
     )
 
 
+def test_scalars_are_passed_as_the_text_cloudformation_sees(tmp_path: Path) -> None:
+    path = template(
+        tmp_path,
+        "WorkforceName: 2024-01-31\nOidcConfig:\n  ClientId: 12345\n  Scope: true\n"
+        "  AuthenticationRequestExtraParams: {max_age: 300}",
+        head="Parameters:\n  Since: {Type: String, Default: 2024-01-31}\n"
+        "Conditions:\n  Same: !Equals [!Ref Since, 2024-01-31]\n",
+    )
+    path.write_text(path.read_text() + "    Condition: Same\n")
+    record = only(path, region="eu-west-1")
+    assert record.workforce["WorkforceName"] == "2024-01-31"
+    assert record.workforce["OidcConfig"] == {
+        "ClientId": "12345",
+        "Scope": "true",
+        "AuthenticationRequestExtraParams": {"max_age": "300"},
+    }
+
+
 def test_no_value_removes_properties(tmp_path: Path) -> None:
     path = template(
         tmp_path,

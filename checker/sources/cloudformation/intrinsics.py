@@ -24,7 +24,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import MAX_DEPTH, Located, PathKey
-from checker.sources.cloudformation.template import type_name
+from checker.sources.cloudformation.template import scalar_text, type_name
 
 DEPLOY_TIME = "known only at deploy time"
 NO_PARAMETER_VALUE = "a parameter without a value"
@@ -165,13 +165,10 @@ class Resolver:
         resolved = self.resolve(value, path, depth)
         if isinstance(resolved, Unresolved):
             return resolved
-        if isinstance(resolved, bool):
-            return "true" if resolved else "false"
-        if isinstance(resolved, (int, float)):
-            return str(resolved)
-        if not isinstance(resolved, str):
+        text = scalar_text(resolved)
+        if text is None:
             raise self.error(path, f"{what}: expected a string, got {type_name(resolved)}")
-        return resolved
+        return text
 
     def resolve_list(self, value: Any, path: PathKey, depth: int, what: str) -> Any:
         """A list argument (a literal list or a function returning one), or an Unresolved."""
@@ -271,13 +268,10 @@ def _expressed(value: Any, name: str, expression: str) -> Any:
 
 def _comparable(value: Any) -> Any:
     """Fn::Equals compares the strings CloudFormation would see."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
     if isinstance(value, list):
         return [_comparable(item) for item in value]
-    return value
+    text = scalar_text(value)
+    return value if text is None else text
 
 
 def _arguments(

@@ -22,7 +22,12 @@ from checker.sources.cloudformation.intrinsics import (
     PREVIOUS_VALUE,
     Unresolved,
 )
-from checker.sources.cloudformation.template import load_json_located, require_object, type_name
+from checker.sources.cloudformation.template import (
+    load_json_located,
+    require_object,
+    scalar_text,
+    type_name,
+)
 
 MAX_PARAMETERS_FILE_BYTES = 1024 * 1024
 SSM_TYPE_PREFIX = "AWS::SSM::Parameter::Value<"
@@ -174,7 +179,7 @@ def parameter_values(
 
 def _default(doc: Located, path: tuple[str | int, ...], name: str, value: Any) -> Any:
     if isinstance(value, list):
-        if not all(isinstance(item, (str, int, float)) for item in value):
+        if not all(scalar_text(item) is not None for item in value):
             raise _fail(
                 doc, path, f"parameter {name}: Default must be a string or a list of strings"
             )
@@ -187,9 +192,8 @@ def _default(doc: Located, path: tuple[str | int, ...], name: str, value: Any) -
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    text = scalar_text(value)
+    return str(value) if text is None else text
 
 
 def _typed(kind: str, text: str) -> Any:
@@ -211,7 +215,7 @@ def _check_allowed(
     allowed = declaration.get("AllowedValues")
     if not isinstance(allowed, list):
         return
-    choices = {_text(item) for item in allowed if isinstance(item, (str, int, float))}
+    choices = {_text(item) for item in allowed if scalar_text(item) is not None}
     items = value if isinstance(value, list) else [value]
     if not all(item in choices for item in items):
         raise _fail(

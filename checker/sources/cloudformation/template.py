@@ -11,6 +11,7 @@ resource or a property in either format.
 from __future__ import annotations
 
 import bisect
+import datetime
 import json
 import re
 from pathlib import Path
@@ -186,6 +187,18 @@ def require_object(doc: Located, path: PathKey, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise doc.error(InputError, path, f"{what}: expected an object, got {type_name(value)}")
     return value
+
+
+def scalar_text(value: Any) -> str | None:
+    """A scalar as the string CloudFormation passes on (``true``, ``5``, ``2024-01-31`` for a
+    YAML date); None for lists, objects and null."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return None
 
 
 def type_name(value: Any) -> str:

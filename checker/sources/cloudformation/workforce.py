@@ -22,7 +22,7 @@ from checker.sources.cloudformation.intrinsics import (
     find_unresolved,
     intrinsic_name,
 )
-from checker.sources.cloudformation.template import type_name
+from checker.sources.cloudformation.template import scalar_text, type_name
 
 RESOURCE_TYPE = "AWS::SageMaker::Workforce"
 STRING, STRING_LIST, STRING_MAP, TAG_LIST = "string", "list", "map", "tags"
@@ -178,14 +178,10 @@ class WorkforceMapper:
 
 
 def _scalar(value: Any) -> str | None:
-    """CloudFormation passes numbers and booleans to string properties as their text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
+    """CloudFormation passes numbers, booleans and dates to string properties as their text."""
     if isinstance(value, Unresolved):
         return ""  # placeholder: the caller reports the unresolved value
-    return None
+    return scalar_text(value)
 
 
 def _string(value: Any) -> Any:
