@@ -24,6 +24,16 @@ from checker.findings.waivers import validate_waiver_file
 from checker.policy.loader import BUILTIN, bundled_policy_dir, load_policies
 from checker.policy.policytest import validate_test_file
 from checker.sources.aws.accounts import validate_accounts_file
+from checker.sources.cloudformation.source import (
+    ASSEMBLY_FILE_KIND,
+    MANIFEST_KIND,
+    PARAMETERS_KIND,
+    TEMPLATE_KIND,
+    cloudformation_kind,
+    validate_assembly_file,
+    validate_cloudformation_file,
+    validate_parameters_file,
+)
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -64,6 +74,10 @@ VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {
     "terraform json": validate_terraform_file,
     "cases": validate_test_file,
     "config file": validate_config_file,
+    TEMPLATE_KIND: validate_cloudformation_file,
+    MANIFEST_KIND: validate_cloudformation_file,
+    ASSEMBLY_FILE_KIND: validate_assembly_file,
+    PARAMETERS_KIND: validate_parameters_file,
     "jobs": validate_ci_file,  # a GitHub Actions workflow that runs wfcheck
     "stages": validate_ci_file,  # a GitLab CI file that runs wfcheck
 }
@@ -101,6 +115,9 @@ def _looks_like_vars(data: Mapping[str, Any], var_names: Sequence[str]) -> bool:
 def detect_kind(path: Path, var_names: Sequence[str] = ()) -> str | None:
     """The kind of a file (``policy``, ``vars`` or a key of ``VALIDATOR_BY_KIND``), or None
     when it is no wfcheck file. ``var_names`` are the vars a var file may set."""
+    cloudformation = cloudformation_kind(path)
+    if cloudformation is not None:
+        return cloudformation
     if path.suffix == ".json":
         return _json_kind(path)
     if path.suffix not in SUFFIXES:

@@ -15,13 +15,11 @@ from checker.cli.option import (
     name_equals_value,
     whole_number,
 )
-from checker.files.loading import MAX_JSON_BYTES
 from checker.model import SEVERITIES
 from checker.output.destinations import parse_report_spec
 from checker.reports import WRITER_BY_NAME
 
 FORMATS = tuple(sorted(WRITER_BY_NAME))
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,79 +43,6 @@ CONFIG = Group(
             "ignore any .wfcheck.yaml (also: WFCHECK_NO_CONFIG=1); use it in CI on pull requests",
             kind="flag",
             key=None,
-        ),
-    ),
-)
-
-INPUTS = Group(
-    "inputs (offline; without any, scan reads the live AWS API)",
-    (
-        Option(
-            ("inputs",),
-            "input files, recognized by content: list-workforces / describe-workforce JSON, a "
-            "wfcheck snapshot, a Terraform plan or state (terraform show -json), or a "
-            "CloudFormation template",
-            kind="list",
-            metavar="FILE",
-            path=True,
-            trusted=True,
-        ),
-        Option(
-            ("-i", "--input"),
-            "list-workforces / describe-workforce JSON, a list of workforces, or a wfcheck "
-            "snapshot (repeatable; - is stdin)",
-            kind="list",
-            metavar="FILE",
-            key="inputs",
-            path=True,
-            trusted=True,
-        ),
-        Option(
-            ("--max-input-mb",),
-            f"refuse input files larger than N MiB (default {MAX_JSON_BYTES // MIB})",
-            metavar="N",
-            convert=whole_number(1),
-            default=MAX_JSON_BYTES // MIB,
-        ),
-    ),
-)
-
-TERRAFORM = Group(
-    "terraform",
-    (
-        Option(
-            ("--terraform",),
-            "JSON of terraform show -json PLANFILE, or of terraform show -json (state) "
-            "(repeatable; - is stdin)",
-            kind="list",
-            metavar="FILE",
-            path=True,
-            trusted=True,
-        ),
-        Option(
-            ("--terraform-source",),
-            "the Terraform configuration the plan was made from (.tf files): findings point at "
-            "each resource's block (default: the plan file's directory when it holds .tf files)",
-            metavar="DIR",
-            path=True,
-        ),
-        Option(
-            ("--changed-only",),
-            "plans: leave out workforces the plan does not change (no-op); by default every "
-            "workforce that exists after apply is checked",
-            kind="flag",
-        ),
-        Option(  # unchanged workforces are checked by default now; kept for old scripts
-            ("--include-unchanged",),
-            "plans: accepted for compatibility; unchanged workforces are always checked",
-            kind="flag",
-            hidden=True,
-            key=None,
-        ),
-        Option(
-            ("--fail-on-unknown",),
-            "fail the run when a rule depends on a value known only after apply",
-            kind="flag",
         ),
     ),
 )

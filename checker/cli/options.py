@@ -132,7 +132,11 @@ class InputOptions:
         return cls(
             paths={
                 kind: _tuple(settings.get(dest))
-                for kind, dest in (("input", "input"), ("terraform", "terraform"))
+                for kind, dest in (
+                    ("input", "input"),
+                    ("terraform", "terraform"),
+                    ("cloudformation", "cloudformation"),
+                )
                 if settings.get(dest)
             },
             unsorted=_tuple(settings.get("inputs")),

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from checker.cli.settings import Settings
 
 SECRET_DESTS = frozenset({"external_id"})
+NAMES_ONLY = frozenset({"parameter"})
+"""Options whose values may be secrets (a NoEcho template parameter): reports show the names."""
 NOT_RECORDED = frozenset({"config", "no_config", "args"})
 
 
@@ -33,6 +35,8 @@ def shown(dest: str, value: Any) -> Any:
         return value
     if dest in SECRET_DESTS:
         return "(set)"
+    if dest in NAMES_ONLY and isinstance(value, list):
+        return [f"{str(item).partition('=')[0]}=(not shown)" for item in value]
     if isinstance(value, str) and "://" in value and "@" in value:
         parts = urlsplit(value)
         host = parts.hostname or ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,11 +93,21 @@ class Located:
         return error(message, file=self.file, line=line, column=column, hint=hint)
 
 
-def load_yaml(name: str, *, error: type[WfcheckError] = InputError, kind: str = "file") -> Located:
+def load_yaml(
+    name: str,
+    *,
+    error: type[WfcheckError] = InputError,
+    kind: str = "file",
+    local_tags: Mapping[str, str] | None = None,
+) -> Located:
     """Parse YAML with the safe loader only, keeping each value's position.
 
     Aliases are expanded under a node budget and nesting is capped, so an alias bomb or a deeply
     nested document ends as one error line instead of exhausting memory or the stack.
+
+    ``local_tags`` maps ``!Tag`` names a format defines (CloudFormation's ``!Ref``) to the key
+    they stand for: ``!Ref X`` becomes the plain data ``{"Ref": "X"}``, never a constructed
+    object. With it, any other ``!`` tag is an error at its position.
     """
     text = read_text(name, limit=MAX_YAML_BYTES, error=error, kind=kind)
     try:
@@ -118,7 +128,7 @@ def load_yaml(name: str, *, error: type[WfcheckError] = InputError, kind: str = 
     marks: dict[PathKey, tuple[int, int]] = {}
     if node is None:
         return Located(None, name, {(): (1, 1)})
-    builder = _Builder(name, marks, error)
+    builder = _Builder(name, marks, error, local_tags)
     data = builder.build(node, (), 0)
     return Located(data, name, marks)
 
@@ -127,11 +137,16 @@ class _Builder:
     """Turns composed YAML nodes into plain values with the safe constructor's scalar rules."""
 
     def __init__(
-        self, name: str, marks: dict[PathKey, tuple[int, int]], error: type[WfcheckError]
+        self,
+        name: str,
+        marks: dict[PathKey, tuple[int, int]],
+        error: type[WfcheckError],
+        local_tags: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.marks = marks
         self.error = error
+        self.local_tags = local_tags
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
 
@@ -152,6 +167,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested deeper than {MAX_DEPTH} levels")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if self.local_tags is not None and node.tag.startswith("!"):
+            return self.build_local_tag(node, path, depth)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
             raise self.fail(node, f"invalid YAML: unsupported tag {node.tag!r}")
         if isinstance(node, yaml.MappingNode):
@@ -186,6 +203,21 @@ class _Builder:
             raise self.fail(node, f"invalid YAML value: {exc.problem}") from None
         except ValueError as exc:  # a timestamp-shaped scalar that is no date: 2026-02-30
             raise self.fail(node, f"invalid YAML value: {exc}") from None
+
+    def build_local_tag(self, node: yaml.Node, path: PathKey, depth: int) -> dict[str, Any]:
+        """``!Tag content`` -> ``{key: content}``; a tagged scalar's content is its text."""
+        assert self.local_tags is not None
+        key = self.local_tags.get(node.tag)
+        if key is None:
+            raise self.fail(node, f"invalid YAML: unknown tag {node.tag!r}")
+        inner: PathKey = (*path, key)
+        self.marks[inner] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return {key: node.value}
+        plain_class = type(node)
+        plain_tag = _PLAIN_TAGS[0] if isinstance(node, yaml.MappingNode) else _PLAIN_TAGS[1]
+        plain = plain_class(plain_tag, node.value, node.start_mark, node.end_mark)
+        return {key: self.build(plain, inner, depth + 1)}
 
 
 class _DuplicateKey(Exception):

@@ -10,14 +10,13 @@ from checker.cli.arguments import (
     ACCEPTANCE,
     CONFIG,
     GATE,
-    INPUTS,
     OUTPUT,
     POLICIES,
     REPORTS,
-    TERRAFORM,
     Command,
 )
 from checker.cli.arguments_aws import LIVE, SECURITY_HUB
+from checker.cli.arguments_sources import CLOUDFORMATION, INPUTS, TERRAFORM
 from checker.cli.option import Option
 from checker.model import SEVERITIES
 
@@ -39,7 +38,19 @@ SCAN = Command(
     "evaluate policies on workforces and report",
     "Evaluate policies on workforce records: offline inputs (files, Terraform, CloudFormation) "
     "or, when none is given, the live AWS API.",
-    (INPUTS, TERRAFORM, POLICIES, OUTPUT, GATE, LIVE, REPORTS, SECURITY_HUB, ACCEPTANCE, CONFIG),
+    (
+        INPUTS,
+        TERRAFORM,
+        CLOUDFORMATION,
+        POLICIES,
+        OUTPUT,
+        GATE,
+        LIVE,
+        REPORTS,
+        SECURITY_HUB,
+        ACCEPTANCE,
+        CONFIG,
+    ),
     own=(
         Option(
             ("--tag",),

@@ -108,6 +108,7 @@ def check_paths(
     if reports.format == "github" and summary:
         outputs.append((f"${STEP_SUMMARY_VAR}", summary))
     read = [("--input", path) for path in inputs.every_path()]
+    read += [("--parameters-file", path) for path in settings.get("parameters_file") or ()]
     read += [("--policy", path) for path in policy.paths]
     read += [("--var-file", path) for path in policy.var_files]
     read += [("--waivers", path) for path in accepting.waivers]
@@ -137,18 +138,19 @@ def load_acceptance(accepting: AcceptanceOptions, now: Any) -> Any:
 
 def open_sources(settings: Settings, inputs: InputOptions, quiet: bool) -> list[RecordSource]:
     """Offline inputs when given (positional ones recognized by content); else the live API."""
-    from checker.sources import SourceRequest, open_all, recognize
+    from checker.sources import SourceRequest, check_own_options, open_all, recognize
 
-    if not inputs.given:
-        return [live_source(settings, quiet)]
-    paths: dict[str, list[str]] = {kind: list(items) for kind, items in inputs.paths.items()}
-    for path in inputs.unsorted:
-        paths.setdefault(recognize(path), []).append(path)
     request = SourceRequest(
         max_input_bytes=inputs.max_input_bytes,
         regions=inputs.regions,
         options={dest: settings[dest] for dest in settings if dest not in ("input", "inputs")},
     )
+    if not inputs.given:
+        check_own_options({}, request)
+        return [live_source(settings, quiet)]
+    paths: dict[str, list[str]] = {kind: list(items) for kind, items in inputs.paths.items()}
+    for path in inputs.unsorted:
+        paths.setdefault(recognize(path), []).append(path)
     return open_all(paths, request)
 
 

@@ -1,0 +1,218 @@
+"""Reading CloudFormation templates (JSON or YAML) and CDK manifests with every value's position.
+
+YAML short forms (``!Ref``, ``!GetAtt``, ``!Sub`` ...) become the plain data the long forms are
+(``{"Ref": ...}``, ``{"Fn::GetAtt": ...}``) through the project's safe loader, so nothing in a
+template is ever constructed or executed, and the alias, depth and size limits of
+:mod:`checker.files.loading` apply. JSON is parsed with :func:`parse_json` (a key written twice is
+an error) and then scanned once for positions, so errors and results can name the line of a
+resource or a property in either format.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from checker.errors import InputError
+from checker.files.loading import MAX_YAML_BYTES, Located, PathKey, load_yaml, parse_json, read_text
+
+# CloudFormation's documented short forms, and the key each stands for.
+SHORT_FORMS: dict[str, str] = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    "!Base64": "Fn::Base64",
+    "!Cidr": "Fn::Cidr",
+    "!FindInMap": "Fn::FindInMap",
+    "!GetAtt": "Fn::GetAtt",
+    "!GetAZs": "Fn::GetAZs",
+    "!ImportValue": "Fn::ImportValue",
+    "!Join": "Fn::Join",
+    "!Select": "Fn::Select",
+    "!Split": "Fn::Split",
+    "!Sub": "Fn::Sub",
+    "!Transform": "Fn::Transform",
+    "!And": "Fn::And",
+    "!Equals": "Fn::Equals",
+    "!If": "Fn::If",
+    "!Not": "Fn::Not",
+    "!Or": "Fn::Or",
+}
+
+# CloudFormation refuses templates over 1 MB; a file four times that size is no template.
+MAX_TEMPLATE_BYTES = MAX_YAML_BYTES
+JSON_SUFFIXES = (".json",)
+YAML_SUFFIXES = (".yaml", ".yml")
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+# Longest first: the stack name of labeling.template.json is labeling.
+STEM_SUFFIXES = (
+    ".template.json",
+    ".template.yaml",
+    ".template.yml",
+    ".template",
+    ".json",
+    ".yaml",
+    ".yml",
+)
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+KEY = "<key>"
+
+
+def load_template(name: str, *, kind: str = "CloudFormation template") -> Located:
+    """A template (or any JSON/YAML file) with positions: JSON by suffix or by its first
+    character, else YAML with CloudFormation's short-form tags."""
+    if _is_json(name):
+        return load_json_located(name, kind=kind)
+    return load_yaml(name, kind=kind, local_tags=SHORT_FORMS)
+
+
+def _is_json(name: str) -> bool:
+    if name.endswith(JSON_SUFFIXES):
+        return True
+    if name.endswith(YAML_SUFFIXES):
+        return False
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False  # the loader reports it
+    return head.startswith(b"{")
+
+
+def load_json_located(name: str, *, kind: str = "file", limit: int = MAX_TEMPLATE_BYTES) -> Located:
+    """Parse JSON (duplicate keys refused) and record where each value and key is written."""
+    text = read_text(name, limit=limit, kind=kind)
+    data = parse_json(text, name)
+    return Located(data, name, json_marks(text))
+
+
+def json_marks(text: str) -> dict[PathKey, tuple[int, int]]:
+    """(line, column) of every value and every key (``(*path, key, "<key>")``) in valid JSON.
+
+    The text has already been parsed, so a token scan is enough: strings, punctuation and bare
+    literals, tracking the path of the container each token is in.
+    """
+    line_starts = [0]
+    line_starts.extend(match.end() for match in re.finditer("\n", text))
+
+    def position(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+    marks: dict[PathKey, tuple[int, int]] = {}
+    # Each open container: its path, whether it is an object, and the key or index to fill next.
+    stack: list[list[Any]] = []
+    expect_key = False
+    pending_key: str = ""
+
+    def value_path() -> PathKey:
+        if not stack:
+            return ()
+        path, is_object, slot = stack[-1]
+        return (*path, pending_key) if is_object else (*path, slot)
+
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        start = token.start()
+        if value == ":":
+            expect_key = False
+            continue
+        if value == ",":
+            if stack:
+                frame = stack[-1]
+                if frame[1]:
+                    expect_key = True
+                else:
+                    frame[2] += 1
+            continue
+        if value in ("}", "]"):
+            stack.pop()
+            expect_key = False
+            continue
+        if expect_key and stack and stack[-1][1]:
+            pending_key = json.loads(value)
+            key_path: PathKey = (*stack[-1][0], pending_key, KEY)
+            marks[key_path] = position(start)
+            continue
+        path = value_path()
+        marks.setdefault(path, position(start))
+        if value == "{":
+            stack.append([path, True, None])
+            expect_key = True
+        elif value == "[":
+            stack.append([path, False, 0])
+    return marks
+
+
+def resource_position(doc: Located, logical_id: str) -> tuple[int, int]:
+    """Where ``LogicalId:`` is written under ``Resources``."""
+    return doc.marks.get(("Resources", logical_id, KEY)) or doc.where(("Resources", logical_id))
+
+
+def is_template(data: Any) -> bool:
+    """A CloudFormation template is an object whose ``Resources`` is an object."""
+    return isinstance(data, dict) and isinstance(data.get("Resources"), dict)
+
+
+def stack_name_of(path: Path) -> str:
+    """The stack a plain template file names: its file name without the template suffixes."""
+    name = path.name
+    for suffix in STEM_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def repository_path(path: Path) -> str:
+    """``path`` relative to the root of the git repository it is in (SARIF ``%SRCROOT%``), in
+    POSIX form; as given when it is in no repository."""
+    absolute = path.resolve()
+    for folder in absolute.parents:
+        if (folder / ".git").exists():
+            return absolute.relative_to(folder).as_posix()
+    return path.as_posix()
+
+
+def require_object(doc: Located, path: PathKey, what: str) -> dict[str, Any]:
+    """The object at ``path`` (absent: empty), or an error naming its position."""
+    value: Any = doc.data
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise doc.error(InputError, path, f"{what}: expected an object, got {type_name(value)}")
+    return value
+
+
+def scalar_text(value: Any) -> str | None:
+    """A scalar as the string CloudFormation passes on (``true``, ``5``, ``2024-01-31`` for a
+    YAML date); None for lists, objects and null."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return None
+
+
+def type_name(value: Any) -> str:
+    """A JSON type name for messages: never the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
