@@ -258,7 +258,10 @@ def test_an_empty_config_file_is_an_empty_config(tmp_path: Path) -> None:
             "severity: {WF099: high}\n",
             ".wfcheck.yaml:1:12: severity override for unknown rule 'WF099'",
         ),
-        ("vars: {min_subnets: lots}\n", ".wfcheck.yaml:1:8: var min_subnets: cannot use 'lots'"),
+        (
+            "vars: {min_subnets: lots}\n",
+            ".wfcheck.yaml:1:8: var min_subnets: expected a whole number, got 'lots'",
+        ),
         ("fail_onn: high\n", ".wfcheck.yaml:1:1: unknown config key 'fail_onn'"),
     ],
 )

@@ -182,18 +182,29 @@ def _coerce_var(name: str, text: str, default: Any) -> Any:
     try:
         if stripped.startswith(("[", "{")):
             return json.loads(stripped)
-        if isinstance(default, list):
-            return [item.strip() for item in stripped.split(",") if item.strip()]
-        if isinstance(default, bool):
-            if stripped.lower() not in ("true", "false"):
-                raise ValueError("expected true or false")
+    except json.JSONDecodeError as exc:
+        raise PolicyError(f"--var {name}: {text!r} is not valid JSON: {exc.msg}") from None
+    if isinstance(default, list):
+        return [item.strip() for item in stripped.split(",") if item.strip()]
+    expected = None
+    if isinstance(default, bool):
+        if stripped.lower() in ("true", "false"):
             return stripped.lower() == "true"
-        if isinstance(default, int):
-            return int(stripped)
-        if isinstance(default, float):
+        expected = "true or false"
+    elif isinstance(default, int) and re.fullmatch(r"[+-]?[0-9]+", stripped):
+        return int(stripped)
+    elif isinstance(default, int):
+        expected = "a whole number"
+    elif isinstance(default, float):
+        try:
             return float(stripped)
-    except ValueError as exc:
-        raise PolicyError(f"--var {name}: cannot use {text!r}: {exc}") from None
+        except ValueError:
+            expected = "a number"
+    if expected is not None:
+        raise PolicyError(
+            f"--var {name}: expected {expected}, got {text!r}",
+            hint=f"the default of {name} is {json.dumps(default)}",
+        )
     return text
 
 

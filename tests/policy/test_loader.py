@@ -235,10 +235,15 @@ def test_var_overrides_and_types(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("override", "fragment"),
     [
-        ("min_ipv4_prefix=sixteen", "--var min_ipv4_prefix: cannot use 'sixteen'"),
+        (
+            "min_ipv4_prefix=sixteen",
+            "--var min_ipv4_prefix: expected a whole number, got 'sixteen' (the default of "
+            "min_ipv4_prefix is 16)",
+        ),
+        ("require_private_cidrs=yes", "expected true or false, got 'yes'"),
         ("min_ipv4_prefx=16", "unknown var (did you mean 'min_ipv4_prefix'?)"),
         ("no_equals_sign", "expected NAME=VALUE"),
-        ("allowed_cidrs=[1,", "cannot use"),
+        ("allowed_cidrs=[1,", "--var allowed_cidrs: '[1,' is not valid JSON"),
         ("allowed_cidrs=10.0.0.0/33", "cidr_within"),
     ],
 )
