@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import UsageError
 from checker.files.timestamps import parse_timestamp
 from checker.output.destinations import ReportSpec
+from checker.sources import SOURCE_BY_NAME
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
@@ -130,14 +131,8 @@ class InputOptions:
     @classmethod
     def of(cls, settings: Settings) -> InputOptions:
         return cls(
-            paths={
-                kind: _tuple(settings.get(dest))
-                for kind, dest in (
-                    ("input", "input"),
-                    ("terraform", "terraform"),
-                    ("cloudformation", "cloudformation"),
-                )
-                if settings.get(dest)
+            paths={  # each source kind's option has the kind's name (--terraform PATH)
+                kind: _tuple(settings.get(kind)) for kind in SOURCE_BY_NAME if settings.get(kind)
             },
             unsorted=_tuple(settings.get("inputs")),
             max_input_bytes=int(settings.get("max_input_mb") or 32) * MIB,
