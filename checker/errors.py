@@ -53,7 +53,3 @@ class PolicyError(WfcheckError):
 
 class InputError(WfcheckError):
     """An input file (records, snapshot, plan, waivers, baseline, config) that cannot be read."""
-
-
-class CollectionError(WfcheckError):
-    """A live source could not be set up at all (bad accounts file, no credentials)."""

@@ -20,10 +20,7 @@ from typing import Any
 
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.operators import Context
-from checker.policy.paths import Path, touches
-
-PRESENCE_OPERATORS = frozenset({"exists", "absent"})
-WHOLE_DOCUMENT = "@"
+from checker.policy.paths import WHOLE_DOCUMENT, Path, touches
 
 Gap = tuple[str, str]
 """(the value a rule reads that is unknown, the unknown path it is at or under): the first
