@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from checker.engine.memo import RulePlan, group_plans, safe_outcome
-from checker.model import Record, Result, Status
+from checker.model import Record, Result, ResultStore, Status
 from checker.policy.loader import Rule
 from checker.policy.operators import Context
 from checker.policy.paths import touches
@@ -67,23 +67,30 @@ def record_outcomes(
 def make_results(
     pairs: Iterable[tuple[Record, Sequence[Outcome]]], rules: Sequence[Rule]
 ) -> Iterator[Result]:
-    """Results from each record's outcomes (in rule order): the engine stamps the rule's parts."""
+    """Results from each record's outcomes (in rule order): each refers to its rule's info."""
     infos = [rule.info for rule in rules]
-    make = tuple.__new__  # Result's own __new__ re-binds ten arguments; this is the hot path
+    make = tuple.__new__  # Result's own __new__ re-binds every argument; this is the hot path
     for record, outcomes in pairs:
         resource = record.resource
         for info, (status, message, path, evidence) in zip(infos, outcomes, strict=True):
-            yield make(
-                Result,
-                (info.id, info.title, info.severity, status, resource, message, path,
-                 info.remediation, evidence, None),
-            )  # fmt: skip
+            yield make(Result, (info, status, resource, message, path, evidence, None))
 
 
 def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) -> Iterator[Result]:
     """Results for every record and rule, record by record, in rule order."""
     plans = [RulePlan(rule) for rule in rules]
     return make_results(record_outcomes(records, plans, now), rules)
+
+
+def evaluate_into(
+    store: ResultStore, records: Iterable[Record], rules: Sequence[Rule], now: datetime
+) -> None:
+    """Every record evaluated as it arrives, its outcomes kept compactly in ``store`` (whose
+    rules are ``rules``, in order); the record itself is not kept."""
+    plans = [RulePlan(rule) for rule in rules]
+    add = store.add
+    for record, outcomes in record_outcomes(records, plans, now):
+        add(record.resource, outcomes)
 
 
 @contextmanager

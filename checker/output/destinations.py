@@ -13,6 +13,7 @@ from typing import NamedTuple, TextIO
 
 from checker.errors import UsageError
 from checker.reports import WRITER_BY_NAME
+from checker.reports.interface import DEFAULT_WIDTH
 
 STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 
@@ -29,17 +30,13 @@ def parse_report_spec(text: str) -> ReportSpec:
     name, sep, path = text.partition("=")
     name = name.strip().lower()
     if not sep or not path:
-        raise ValueError(
-            f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}"
-        )
+        raise ValueError(f"expected FORMAT=PATH (for example sarif=wfcheck.sarif), got {text!r}")
     if name not in WRITER_BY_NAME:
         raise ValueError(
             f"unknown report format {name!r}; choose from {', '.join(sorted(WRITER_BY_NAME))}"
         )
     if path == "-":
-        raise ValueError(
-            f"{text!r}: stdout takes the --format report; give --report a file"
-        )
+        raise ValueError(f"{text!r}: stdout takes the --format report; give --report a file")
     return ReportSpec(name, path)
 
 
@@ -65,6 +62,21 @@ def want_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or unusual stream
         return False
+
+
+def terminal_width(stream: TextIO | None, environ: Mapping[str, str]) -> int:
+    """Columns a table may use: ``COLUMNS`` when set to a positive number, else the width of
+    ``stream`` when it is a terminal, else :data:`DEFAULT_WIDTH`."""
+    text = environ.get("COLUMNS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if stream is not None:
+        try:
+            if stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH
+        except (AttributeError, ValueError, OSError):  # a closed or unusual stream
+            pass
+    return DEFAULT_WIDTH
 
 
 def append_text(path: str, text: str) -> None:

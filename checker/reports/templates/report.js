@@ -2,7 +2,7 @@
   "use strict";
   var form = document.getElementById("filters");
   if (!form) { return; }
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tbody.finding"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#findings tbody.finding"));
   var shown = document.getElementById("shown");
   var none = document.getElementById("no-match");
   function matches(row, name) {
