@@ -26,6 +26,7 @@ table. The benchmark is not a test: run it on a quiet machine and report the fig
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -33,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ def write_snapshot(path: Path, count: int, seed: int = 7) -> None:
             account, region, item = workforce(index, rng)
             entry = {"account": account, "region": region, "workforce": item}
             handle.write(("" if index == 0 else ",\n") + json.dumps(entry))
-        handle.write("\n], \"units\": [], \"errors\": []}\n")
+        handle.write('\n], "units": [], "errors": []}\n')
 
 
 def amplification_file(path: Path) -> None:
@@ -165,11 +165,25 @@ def measure(argv: list[str], cwd: Path) -> dict[str, Any]:
 
 def wfcheck_argv(snapshot: Path, fmt: str, output: Path, limit_mb: int) -> list[str]:
     return [
-        sys.executable, "-m", "checker", "scan", "--no-config", "--input", str(snapshot),
-        "--format", fmt, "--output", str(output), "--now", NOW, "--quiet",
-        "--max-input-mb", str(limit_mb),
-        "--var", "allowed_oidc_issuers=" + ",".join(ALLOWED_ISSUERS),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "checker",
+        "scan",
+        "--no-config",
+        "--input",
+        str(snapshot),
+        "--format",
+        fmt,
+        "--output",
+        str(output),
+        "--now",
+        NOW,
+        "--quiet",
+        "--max-input-mb",
+        str(limit_mb),
+        "--var",
+        "allowed_oidc_issuers=" + ",".join(ALLOWED_ISSUERS),
+    ]
 
 
 def c7n_policy(snapshot: Path) -> dict[str, Any]:
@@ -177,8 +191,13 @@ def c7n_policy(snapshot: Path) -> dict[str, Any]:
     query = [{"path": str(snapshot), "key": "records[].workforce"}]
 
     def policy(name: str, filters: list[Any]) -> dict[str, Any]:
-        return {"name": name, "resource": "c7n.data", "source": "disk", "query": query,
-                "filters": filters}  # fmt: skip
+        return {
+            "name": name,
+            "resource": "c7n.data",
+            "source": "disk",
+            "query": query,
+            "filters": filters,
+        }
 
     return {
         "policies": [
@@ -186,23 +205,38 @@ def c7n_policy(snapshot: Path) -> dict[str, Any]:
             policy("wf010", [{"type": "value", "key": "SourceIpConfig.Cidrs", "value": "empty"}]),
             policy(
                 "wf011",
-                [{"type": "value", "key": "SourceIpConfig.Cidrs", "op": "contains",
-                  "value": "0.0.0.0/0"}],
-            ),  # fmt: skip
+                [
+                    {
+                        "type": "value",
+                        "key": "SourceIpConfig.Cidrs",
+                        "op": "contains",
+                        "value": "0.0.0.0/0",
+                    }
+                ],
+            ),
             policy(  # one value filter: boolean groups need a resource type c7n.data lacks
                 "wf020",
-                [{"type": "value", "value": "empty",
-                  "key": "WorkforceVpcConfig.VpcId && WorkforceVpcConfig.Subnets[0] && "
-                         "WorkforceVpcConfig.SecurityGroupIds[0]"}],
-            ),  # fmt: skip
+                [
+                    {
+                        "type": "value",
+                        "value": "empty",
+                        "key": "WorkforceVpcConfig.VpcId && WorkforceVpcConfig.Subnets[0] && "
+                        "WorkforceVpcConfig.SecurityGroupIds[0]",
+                    }
+                ],
+            ),
             policy(
                 "wf031",
                 [
                     {"type": "value", "key": "OidcConfig", "value": "present"},
-                    {"type": "value", "key": "OidcConfig.Issuer", "op": "not-in",
-                     "value": list(ALLOWED_ISSUERS)},
+                    {
+                        "type": "value",
+                        "key": "OidcConfig.Issuer",
+                        "op": "not-in",
+                        "value": list(ALLOWED_ISSUERS),
+                    },
                 ],
-            ),  # fmt: skip
+            ),
         ]
     }
 
@@ -218,8 +252,15 @@ def setup_c7n() -> None:
 
 
 def c7n_argv(policy_file: Path, output_dir: Path) -> list[str]:
-    return [str(C7N_VENV / "bin" / "custodian"), "run", "--cache-period", "0", "-s",
-            str(output_dir), str(policy_file)]  # fmt: skip
+    return [
+        str(C7N_VENV / "bin" / "custodian"),
+        "run",
+        "--cache-period",
+        "0",
+        "-s",
+        str(output_dir),
+        str(policy_file),
+    ]
 
 
 # --- agreement ----------------------------------------------------------------------------------
@@ -317,7 +358,7 @@ def main() -> int:
         c7n_runs: list[dict[str, Any]] = []
         for fmt in args.formats:
             runs = []
-            for _ in range(args.repeat):
+            for attempt in range(args.repeat):
                 output = args.data / f"report-{count}.{fmt}"
                 run = measure(wfcheck_argv(snapshot, fmt, output, limit), ROOT)
                 if run["code"] not in (0, 1):
@@ -325,17 +366,22 @@ def main() -> int:
                     break
                 run["size"] = output.stat().st_size
                 runs.append(run)
-                if use_c7n and len(c7n_runs) < args.repeat * len(args.formats):
-                    c7n_dir = args.data / f"c7n-out-{count}"
-                    c7n_runs.append(measure(c7n_argv(policy, c7n_dir), args.data))  # interleaved
+                if use_c7n and (attempt == 0 or len(args.formats) < args.repeat):
+                    c7n_dir = args.data / f"c7n-out-{count}"  # interleaved with our runs
+                    c7n_runs.append(measure(c7n_argv(policy, c7n_dir), args.data))
                 if not args.keep and fmt != "json":
                     output.unlink()
             if not runs:
                 continue
             wall = statistics.median(r["wall"] for r in runs)
             rss = max(r["rss"] for r in runs)
-            row = {"records": count, "format": fmt, "wall": wall, "rss": rss,
-                   "size": runs[-1]["size"]}  # fmt: skip
+            row = {
+                "records": count,
+                "format": fmt,
+                "wall": wall,
+                "rss": rss,
+                "size": runs[-1]["size"],
+            }
             rows.append(row)
             line = (
                 f"  wfcheck {fmt:9} wall {wall:7.2f} s  peak RSS {rss / 2**20:7.0f} MiB  "
@@ -348,31 +394,37 @@ def main() -> int:
         if c7n_runs:
             c7n_wall = statistics.median(r["wall"] for r in c7n_runs)
             c7n_rss = max(r["rss"] for r in c7n_runs)
-            print(f"  c7n (5 rules)     wall {c7n_wall:7.2f} s  peak RSS {c7n_rss / 2**20:7.0f} MiB"
-                  f"  ({len(c7n_runs)} runs)")  # fmt: skip
+            print(
+                f"  c7n (5 rules)     wall {c7n_wall:7.2f} s  peak RSS {c7n_rss / 2**20:7.0f} MiB"
+                f"  ({len(c7n_runs)} runs)"
+            )
             report = args.data / f"report-{count}.json"
             if report.exists():
                 agreement = compare(snapshot, report, args.data / f"c7n-out-{count}")
                 print("  agreement on the five rules (records flagged):")
                 for rule, found in agreement.items():
-                    print(f"    {rule}: wfcheck {found['wfcheck']}, c7n {found['c7n']}, both "
-                          f"{found['agree']}; differ: {found['differ'] or 'none'}")  # fmt: skip
+                    print(
+                        f"    {rule}: wfcheck {found['wfcheck']}, c7n {found['c7n']}, both "
+                        f"{found['agree']}; differ: {found['differ'] or 'none'}"
+                    )
     by_format: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_format.setdefault(row["format"], []).append(row)
     if len(args.records) > 1:
         print("\nscaling (wall time per 10x more records; target <= 12x):")
         for fmt, items in by_format.items():
-            steps = [f"{b['wall'] / a['wall']:.1f}x" for a, b in zip(items, items[1:])]
+            steps = [f"{b['wall'] / a['wall']:.1f}x" for a, b in itertools.pairwise(items)]
             print(f"  {fmt:9} {' '.join(steps)}")
     if args.amplification:
         path = args.data / "amplification.json"
         amplification_file(path)
         output = args.data / "amplification.txt"
         run = measure(wfcheck_argv(path, "table", output, 256), ROOT)
-        print(f"\namplification file ({path.stat().st_size / 1e3:.0f} KB): table "
-              f"{output.stat().st_size / 1e6:.2f} MB, peak RSS {run['rss'] / 2**20:.0f} MiB, "
-              f"wall {run['wall']:.2f} s")  # fmt: skip
+        print(
+            f"\namplification file ({path.stat().st_size / 1e3:.0f} KB): table "
+            f"{output.stat().st_size / 1e6:.2f} MB, peak RSS {run['rss'] / 2**20:.0f} MiB, "
+            f"wall {run['wall']:.2f} s"
+        )
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
     return 0
 
