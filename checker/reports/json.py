@@ -16,7 +16,9 @@ bidi controls are written as ``\\uXXXX`` (:func:`checker.reports.escape.json_tex
 
 from __future__ import annotations
 
+import itertools
 import json
+from array import array
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -117,24 +119,41 @@ def _array(stream: TextIO, key: str, lines: Iterator[str], last: bool = False) -
     stream.write("\n" if last else ",\n")
 
 
+ROW_TEMPLATES = 4096
+"""Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
+
+
 def _result_lines(report: Report) -> Iterator[str]:
+    """Each record's results as lines. A record's text is its row's template joined with the
+    record's number (``str.join`` puts it between the parts), so a row seen before costs one
+    call; the templates kept are bounded."""
     store = report.results
     heads = [f'{{"rule_id": {dumps(info.id)}, "resource": ' for info in store.rules]
-    tails: list[str | None] = []
+    tails: dict[int, str] = {}
     verdicts = store.verdicts
+    templates: dict[bytes, list[str]] = {}
     for number, (_, _, row) in enumerate(store.rows()):
-        lines = []
-        for position, index in enumerate(row):
-            if index >= len(verdicts):  # ABSENT: this rule was not evaluated on this record
+        key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+        parts = templates.get(key)
+        if parts is None:
+            pieces = []
+            for position, index in enumerate(row):
+                if index >= len(verdicts):  # ABSENT: this rule was not evaluated on this record
+                    continue
+                tail = tails.get(index)
+                if tail is None:
+                    tail = tails[index] = ", " + dumps(verdict_fields(verdicts[index]))[1:]
+                pieces.append((heads[position], tail))
+            if not pieces:
                 continue
-            if index >= len(tails):
-                tails.extend([None] * (index + 1 - len(tails)))
-            tail = tails[index]
-            if tail is None:
-                tail = tails[index] = ", " + dumps(verdict_fields(verdicts[index]))[1:]
-            lines.append(f"{heads[position]}{number}{tail}")
-        if lines:
-            yield ",\n    ".join(lines)
+            parts = [pieces[0][0]]
+            for (_, tail), (head, _) in itertools.pairwise(pieces):
+                parts.append(f"{tail},\n    {head}")
+            parts.append(pieces[-1][1])
+            if len(templates) >= ROW_TEMPLATES:
+                templates.clear()
+            templates[key] = parts
+        yield str(number).join(parts)
 
 
 class JsonWriter(ReportWriter):

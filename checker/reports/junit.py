@@ -21,6 +21,7 @@ part (rule, verdict, record) escaped once.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -113,6 +114,63 @@ class _Case:
         self.after = f"{_lines(pairs)}</{tag}>\n    </testcase>"
 
 
+ROW_TEMPLATES = 4096
+"""Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
+
+
+class _Rows:
+    """What a record's row (its verdict per rule) writes, built once per distinct row: the
+    counts (tests, failures, errors, skipped) and a template with the record's name attribute
+    (``{n}``) and details (``{d}``) left open."""
+
+    def __init__(self, report: Report, stamp: str) -> None:
+        store = report.results
+        self.store = store
+        self.stamp = stamp
+        self.rule_attrs = [_esc(_attrs([("classname", info.id)])) for info in store.rules]
+        self.cases: dict[tuple[int, int], _Case] = {}
+        self.rows: dict[bytes, tuple[tuple[int, int, int, int], str, bool]] = {}
+
+    def of(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+        key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+        found = self.rows.get(key)
+        if found is None:
+            found = self._build(row)
+            if len(self.rows) >= ROW_TEMPLATES:
+                self.rows.clear()
+            self.rows[key] = found
+        return found
+
+    def _build(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+        verdicts, rules = self.store.verdicts, self.store.rules
+        counts = [0, 0, 0, 0]
+        parts = []
+        detailed = False
+        for position, index in enumerate(row):
+            if index >= len(verdicts):  # ABSENT: this rule was not evaluated on this record
+                continue
+            status = verdicts[index][0]
+            counts[0] += 1
+            counts[1] += status is Status.FAIL
+            counts[2] += status is Status.ERROR
+            counts[3] += status in SKIPPED
+            case = self.cases.get((index, position))
+            if case is None:
+                case = self.cases[(index, position)] = _Case(verdicts[index], rules[position])
+            head = "    <testcase" + self.rule_attrs[position] + "{n}"
+            if case.empty:
+                parts.append(head + "/>\n")
+            else:
+                detailed = True
+                parts.append(f"{head}{_esc(case.before)}{{d}}{_esc(case.after)}\n")
+        return (counts[0], counts[1], counts[2], counts[3]), "".join(parts), detailed
+
+
+def _esc(text: str) -> str:
+    """Text as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class JunitWriter(ReportWriter):
     name = "junit"
 
@@ -137,76 +195,50 @@ class JunitWriter(ReportWriter):
             + ">\n"
         )
         order = store.order()
-        bodies: dict[tuple[int, int], _Case] = {}  # each (verdict, rule) body built once
+        rows = _Rows(report, stamp)
         start = 0
         while start < len(order):
             key = suite_key(store.resources[order[start]])
             end = start + 1
             while end < len(order) and suite_key(store.resources[order[end]]) == key:
                 end += 1
-            self._suite(report, stream, order[start:end], stamp, bodies)
+            self._suite(report, stream, order[start:end], rows)
             start = end
         if report.errors:
             self._collection(report, stream, stamp)
         stream.write("</testsuites>\n")
 
-    def _suite(
-        self,
-        report: Report,
-        stream: TextIO,
-        records: Any,
-        stamp: str,
-        bodies: dict[tuple[int, int], _Case],
-    ) -> None:
-        """One account/region: counts first (from the indexes), then its test cases."""
+    def _suite(self, report: Report, stream: TextIO, records: Any, rows: _Rows) -> None:
+        """One account/region: counts first (from each record's row), then its test cases."""
         store = report.results
-        width, cells, verdicts = store.width, store.cells, store.verdicts
-        absent = len(verdicts)
-        counts = {status: 0 for status in Status}
-        tests = 0
+        width, cells = store.width, store.cells
+        totals = [0, 0, 0, 0]
         for record in records:
-            for index in cells[record * width : (record + 1) * width]:
-                if index < absent:
-                    counts[verdicts[index][0]] += 1
-                    tests += 1
-        skipped = sum(counts[status] for status in SKIPPED)
+            for n, count in enumerate(rows.of(cells[record * width : (record + 1) * width])[0]):
+                totals[n] += count
         first = store.resources[records[0]]
         stream.write(
             "  <testsuite"
             + _attrs(
                 [
                     ("name", suite_name(first)),
-                    ("tests", tests),
-                    ("failures", counts[Status.FAIL]),
-                    ("errors", counts[Status.ERROR]),
-                    ("skipped", skipped),
+                    ("tests", totals[0]),
+                    ("failures", totals[1]),
+                    ("errors", totals[2]),
+                    ("skipped", totals[3]),
                     ("time", "0"),
-                    ("timestamp", stamp),
+                    ("timestamp", rows.stamp),
                     ("package", "wfcheck"),
                 ]
             )
             + ">\n"
         )
-        rule_attrs = [_attrs([("classname", info.id)]) for info in store.rules]
         for record in records:
+            _, template, detailed = rows.of(cells[record * width : (record + 1) * width])
             res = store.resources[record]
             name = _attrs([("name", res.key), ("time", "0")])
-            details: str | None = None
-            lines = []
-            for position, index in enumerate(cells[record * width : (record + 1) * width]):
-                if index >= absent:
-                    continue
-                case = bodies.get((index, position))
-                if case is None:
-                    case = bodies[(index, position)] = _Case(verdicts[index], store.rules[position])
-                head = f"    <testcase{rule_attrs[position]}{name}"
-                if case.empty:
-                    lines.append(head + "/>\n")
-                    continue
-                if details is None:
-                    details = _record_details(res)
-                lines.append(f"{head}{case.before}{details}{case.after}\n")
-            stream.write("".join(lines))
+            details = _record_details(res) if detailed else ""
+            stream.write(template.format(n=name, d=details))
         stream.write("  </testsuite>\n")
 
     def _collection(self, report: Report, stream: TextIO, stamp: str) -> None:
