@@ -144,8 +144,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 proc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"wall": wall, "rss": peak, "code": proc.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak, cpu = usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+print(json.dumps({"wall": wall, "rss": peak, "cpu": cpu, "code": proc.returncode,
                   "err": proc.stderr.decode(errors="replace")[-2000:]}))
 """
 
@@ -374,17 +375,20 @@ def main() -> int:
             if not runs:
                 continue
             wall = statistics.median(r["wall"] for r in runs)
+            cpu = statistics.median(r["cpu"] for r in runs)
             rss = max(r["rss"] for r in runs)
             row = {
                 "records": count,
                 "format": fmt,
                 "wall": wall,
+                "cpu": cpu,
                 "rss": rss,
                 "size": runs[-1]["size"],
             }
             rows.append(row)
             line = (
-                f"  wfcheck {fmt:9} wall {wall:7.2f} s  peak RSS {rss / 2**20:7.0f} MiB  "
+                f"  wfcheck {fmt:9} wall {wall:7.2f} s  cpu {cpu:7.2f} s  "
+                f"peak RSS {rss / 2**20:7.0f} MiB  "
                 f"report {row['size'] / 1e6:9.1f} MB"
             )
             if c7n_runs:
@@ -411,10 +415,11 @@ def main() -> int:
     for row in rows:
         by_format.setdefault(row["format"], []).append(row)
     if len(args.records) > 1:
-        print("\nscaling (wall time per 10x more records; target <= 12x):")
+        print("\nscaling per 10x more records (target <= 12x): wall time, then CPU time")
         for fmt, items in by_format.items():
-            steps = [f"{b['wall'] / a['wall']:.1f}x" for a, b in itertools.pairwise(items)]
-            print(f"  {fmt:9} {' '.join(steps)}")
+            walls = [f"{b['wall'] / a['wall']:.1f}x" for a, b in itertools.pairwise(items)]
+            cpus = [f"{b['cpu'] / a['cpu']:.1f}x" for a, b in itertools.pairwise(items)]
+            print(f"  {fmt:9} wall {' '.join(walls)}  cpu {' '.join(cpus)}")
     if args.amplification:
         path = args.data / "amplification.json"
         amplification_file(path)

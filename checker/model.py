@@ -252,11 +252,6 @@ def resource_sort_key(res: Resource) -> tuple[str, str, str, str, str]:
     return (res.account or "", res.region or "", res.name or "", res.key, res.source)
 
 
-def record_sort_key(record: Record) -> tuple[str, str, str, str, str]:
-    """Records in report order (see :func:`resource_sort_key`)."""
-    return resource_sort_key(record.resource)
-
-
 class ResultStore:
     """Every result of a scan in little memory, materialized only while a writer reads it.
 
@@ -334,8 +329,15 @@ class ResultStore:
 
     def set_verdict(self, record: int, position: int, index: int) -> None:
         """Replace one cell (acceptance: a failure becomes waived or baseline)."""
-        self.cells[record * self.width + position] = index
+        cell = record * self.width + position
+        before = self.cells[cell]
+        self.cells[cell] = index
         self._tally = None
+        if (
+            before == ABSENT
+            or self.verdicts[before][0].is_finding != self.verdicts[index][0].is_finding
+        ):
+            self._findings = None
 
     def sort(self) -> None:
         """Put records in report order (:func:`resource_sort_key`); results within a record
@@ -454,19 +456,27 @@ class ResultStore:
         skip), in report order. Findings are few next to results; this is what human formats
         walk."""
         if self._findings is None:
-            flags = bytes(verdict[0].is_finding for verdict in self.verdicts)
-            cells = self.cells
-            if self._partial:
-                found = [n for n, index in enumerate(cells) if index != ABSENT and flags[index]]
-            else:
-                found = [n for n, index in enumerate(cells) if flags[index]]
-            if self._order is not None:
-                width = self.width
-                rank = array("I", bytes(4 * len(self.resources)))
-                for place, record in enumerate(self._order):
-                    rank[record] = place
-                found.sort(key=lambda n: rank[n // width] * width + n % width)
-            self._findings = array("Q", found)
+            flags = [verdict[0].is_finding for verdict in self.verdicts]
+            cells, width = self.cells, self.width
+            found = array("Q")
+            by_row: dict[bytes, tuple[int, ...]] = {}  # rows repeat: decide each one once
+            for record in self.order():
+                base = record * width
+                row = cells[base : base + width]
+                key = row.tobytes()
+                where = by_row.get(key)
+                if where is None:
+                    where = tuple(
+                        position
+                        for position, index in enumerate(row)
+                        if index != ABSENT and flags[index]
+                    )
+                    if len(by_row) >= 4096:
+                        by_row.clear()
+                    by_row[key] = where
+                if where:
+                    found.extend([base + position for position in where])
+            self._findings = found
         return self._findings
 
     def findings(self, group: Callable[[Result], int] | None = None) -> Iterator[Result]:

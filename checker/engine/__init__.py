@@ -15,7 +15,7 @@ Scans evaluate into a :class:`checker.model.ResultStore` (:func:`evaluate_all`):
 evaluated as they stream in and only their resources and outcome indexes are kept.
 """
 
-from checker.engine.evaluate import evaluate, evaluate_into, gc_paused
+from checker.engine.evaluate import evaluate, gc_paused
 from checker.engine.parallel import evaluate_all
 
-__all__ = ["evaluate", "evaluate_all", "evaluate_into", "gc_paused"]
+__all__ = ["evaluate", "evaluate_all", "gc_paused"]

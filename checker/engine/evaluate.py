@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from checker.engine.memo import RulePlan, group_plans, safe_outcome
-from checker.model import Record, Result, ResultStore, Status
+from checker.model import Record, Result, Status
 from checker.policy.loader import Rule
 from checker.policy.operators import Context
 from checker.policy.paths import touches
@@ -80,17 +80,6 @@ def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) ->
     """Results for every record and rule, record by record, in rule order."""
     plans = [RulePlan(rule) for rule in rules]
     return make_results(record_outcomes(records, plans, now), rules)
-
-
-def evaluate_into(
-    store: ResultStore, records: Iterable[Record], rules: Sequence[Rule], now: datetime
-) -> None:
-    """Every record evaluated as it arrives, its outcomes kept compactly in ``store`` (whose
-    rules are ``rules``, in order); the record itself is not kept."""
-    plans = [RulePlan(rule) for rule in rules]
-    add = store.add
-    for record, outcomes in record_outcomes(records, plans, now):
-        add(record.resource, outcomes)
 
 
 @contextmanager

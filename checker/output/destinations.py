@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from checker.errors import UsageError
@@ -77,14 +76,3 @@ def terminal_width(stream: TextIO | None, environ: Mapping[str, str]) -> int:
         except (AttributeError, ValueError, OSError):  # a closed or unusual stream
             pass
     return DEFAULT_WIDTH
-
-
-def append_text(path: str, text: str) -> None:
-    """Append to a file GitHub (or the user) created, e.g. the job summary."""
-    try:
-        with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot append the job summary: {exc.strerror or exc}", file=path
-        ) from None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
+from collections.abc import Sequence
 from typing import TextIO
 
 from checker.model import Report, Resource, Result, RuleInfo, Verdict
@@ -109,7 +111,19 @@ def _fingerprint_cell(rule: str, key: str) -> str:
     return text
 
 
+ROW_TEMPLATES = 4096
+"""Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
+
+
+def _esc(text: str) -> str:
+    """Text as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class CsvWriter(ReportWriter):
+    """Each distinct row (verdict per rule) becomes a template once; a record's rows are that
+    template filled with its own cells (``{r}``) and key (``{k}``)."""
+
     name = "csv"
 
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
@@ -118,10 +132,12 @@ class CsvWriter(ReportWriter):
         rules = [_rule_parts(info) for info in store.rules]
         rule_ids = [csv_cell(info.id) for info in store.rules]  # the fingerprint's start
         verdicts: dict[int, tuple[str, str]] = {}
+        templates: dict[bytes, str] = {}
         absent = len(store.verdicts)
-        for _, resource, cells in store.rows():
-            record = _record_part(resource)
-            key = terminal_line(resource.key)
+
+        def template(resource: Resource, cells: Sequence[int], key: str | None) -> str:
+            """The row's lines with the record's part as ``{r}`` and, when ``key`` is None,
+            the key as ``{k}``; else the key written in (a key that needs quoting)."""
             lines = []
             for position, index in enumerate(cells):
                 if index >= absent:  # ABSENT: this rule was not evaluated on this record
@@ -132,11 +148,34 @@ class CsvWriter(ReportWriter):
                         store.verdicts[index], store.rules[position], resource
                     )
                 head, remediation = rules[position]
-                fingerprint = _fingerprint_cell(rule_ids[position], key)
+                if key is None:
+                    rule = rule_ids[position]
+                    quoted = '"' in rule or "," in rule
+                    fingerprint = (
+                        '"' + _esc(rule.replace('"', '""')) + ':{k}"' if quoted
+                        else _esc(rule) + ":{k}"
+                    )  # fmt: skip
+                else:
+                    fingerprint = _esc(_fingerprint_cell(rule_ids[position], key))
                 lines.append(
-                    f"{head},{parts[0]},{record},{parts[1]},{remediation},{fingerprint}\r\n"
+                    f"{_esc(head)},{_esc(parts[0])},{{r}},{_esc(parts[1])},"
+                    f"{_esc(remediation)},{fingerprint}\r\n"
                 )
-            stream.write("".join(lines))
+            return "".join(lines)
+
+        for _, resource, cells in store.rows():
+            record = _record_part(resource)
+            key = terminal_line(resource.key)
+            if '"' in key or "," in key:  # rare: this record's key needs quoting
+                stream.write(template(resource, cells, key).format(r=record))
+                continue
+            row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
+            text = templates.get(row)
+            if text is None:
+                if len(templates) >= ROW_TEMPLATES:
+                    templates.clear()
+                text = templates[row] = template(resource, cells, None)
+            stream.write(text.format(r=record, k=key))
 
 
 WRITER = CsvWriter()

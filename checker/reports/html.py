@@ -19,9 +19,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any, TextIO
 
 from jinja2 import Environment, StrictUndefined, Template
@@ -43,7 +45,7 @@ from checker.model import (
     summarize,
 )
 from checker.reports.acceptance import acceptance_details
-from checker.reports.escape import html_text
+from checker.reports.escape import html_text, json_text
 from checker.reports.interface import RenderOptions, ReportWriter
 
 _STATUS_ORDER = {
@@ -67,6 +69,9 @@ SEVERITY_COLORS = {
     "low": "#1f6fb2",
     "info": "#5f6b7a",
 }
+PAGE_ROWS = 2000
+"""Findings rendered as rows; the rest are data the page's script shows a page at a time (so
+a report of 100,000 workforces opens in seconds). Every finding is in the page."""
 MAX_PLACES = 50
 """Accounts and regions named in the scope; the rest are counted."""
 MAX_BREAKDOWN = 500
@@ -270,13 +275,50 @@ def _rule_row(info: RuleInfo, tally: dict[Status, int]) -> dict[str, Any]:
     }
 
 
-def _findings(report: Report, options: RenderOptions) -> Iterator[dict[str, Any]]:
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
     def order(result: Result) -> int:
         rank = _STATUS_ORDER[result.status] * len(SEVERITIES)
         return rank + len(SEVERITIES) - 1 - SEVERITY_RANK[result.severity]
 
     for result in report.results.findings(order):
         yield _finding(result)
+
+
+DATA_FIELDS = (
+    "severity",
+    "rule_id",
+    "anchor",
+    "title",
+    "status",
+    "name",
+    "where",
+    "key",
+    "resource",
+    "action",
+    "source",
+    "message",
+    "evidence",
+    "path",
+    "accepted",
+)
+"""A finding in the page's data block, in the order ``report.js`` reads it."""
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def _data(findings: Iterator[dict[str, Any]]) -> Iterator[Markup]:
+    """The findings past the first page, as JSON for a ``<script type="application/json">``
+    block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block."""
+    separator = ""
+    for item in findings:
+        text = json.dumps([item[name] for name in DATA_FIELDS], ensure_ascii=False)
+        text = json_text(
+            "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
+            if any(char in text for char in "<>&")
+            else text
+        )
+        yield Markup(separator + text)  # noqa: S704 - JSON with <, > and & escaped
+        separator = ","
 
 
 def _passed(report: Report) -> Iterator[dict[str, Any]]:
@@ -309,6 +351,7 @@ def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
             regions.add(_text(place.region))
     breakdown, breakdown_note = _breakdown(report)
     rules = _rules(report)
+    findings = _findings(report)  # the first page is rendered, the rest is data
     passed = by_status[Status.PASS] + by_status[Status.SKIP]
     context = {
         "csp": csp,
@@ -332,8 +375,10 @@ def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
         "breakdown": breakdown,
         "breakdown_note": breakdown_note,
         "rules": rules,
-        "findings": _findings(report, options),
+        "findings": islice(findings, PAGE_ROWS),
         "findings_count": listed,
+        "more_count": max(listed - PAGE_ROWS, 0),
+        "more_findings": _data(findings),
         "findings_scope": (
             "Every result that did not pass or skip: failing first, then accepted ones "
             f"(waived or in the baseline). {passed} passed or skipped result(s) are counted "

@@ -13,6 +13,7 @@ found: the scan stops before any report is written.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -144,8 +145,8 @@ class InputFileSource(RecordSource):
                 entry["workforce"],
                 source=self.source_name,
                 source_kind="snapshot",
-                account=entry.get("account"),
-                region=entry.get("region"),
+                account=_shared(entry.get("account")),
+                region=_shared(entry.get("region")),
             )
             self._snapshot_count += 1
 
@@ -194,6 +195,12 @@ def _check_version(source: InputFileSource, top: dict[str, Any]) -> None:
             f"unsupported snapshot schema_version {version!r} "
             f"(this wfcheck reads {SNAPSHOT_SCHEMA_VERSION})"
         )
+
+
+def _shared(value: Any) -> Any:
+    """One string object per distinct account or region: a scan keeps every record's resource,
+    and an estate has few accounts per region and few regions."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def _text(value: Any) -> str | None:

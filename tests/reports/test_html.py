@@ -232,3 +232,28 @@ def test_output_is_deterministic(example_report: Report) -> None:
     assert render_html(example_report, RenderOptions()) == render_html(
         example_report, RenderOptions()
     )
+
+
+def test_findings_past_the_first_page_are_inert_data(
+    hostile_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large report renders its first findings as rows and keeps the rest as JSON in a data
+    block, which no value can close or turn into markup."""
+    import json
+
+    monkeypatch.setattr("checker.reports.html.PAGE_ROWS", 2)
+    html = render_html(hostile_report, RenderOptions())
+    doc = lxml.html.fromstring(html)
+    scripts = doc.findall(".//script")
+    assert [s.get("type") for s in scripts] == ["application/json", None]
+    assert len(doc.find_class("finding")) == 2
+    block = re.search(
+        r'<script type="application/json" id="more-findings">(.*?)</script>', html, re.S
+    )[1]
+    assert "<" not in block and ">" not in block and "&" not in block
+    data = json.loads(block)
+    listed = [r for r in hostile_report.results if r.status.is_finding]
+    assert len(data) == len(listed) - 2
+    names = {row[5] for row in data}
+    assert "wf-0<script>alert(1)</script>" in names  # the exact text, for textContent
+    assert "more finding(s) are in this page's data" in text_of(doc)
