@@ -103,6 +103,7 @@ def test_the_store_holds_a_few_bytes_a_result(small_and_large: tuple[Report, Rep
 
 # --- what human formats show --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def long_values() -> Report:
     records = [
