@@ -25,14 +25,38 @@ goes through a function here, chosen for its format:
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(
+
+class _Lazy:
+    """A regular expression compiled on first use: many runs (``wfcheck --version``, a clean
+    scan) need few of them, and compiling them all costs milliseconds at every start."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return self._compiled
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self.compiled.sub(repl, text)
+
+    def split(self, text: str) -> list[str]:
+        return self.compiled.split(text)
+
+
+_ANSI = _Lazy(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = _Lazy(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
 )
-_BREAKS = re.compile(r"\r\n|[\t\n\r]")
-_COMMAND_START = re.compile(r"^(\s*):(?=:)")
+_BREAKS = _Lazy(r"\r\n|[\t\n\r]")
+_COMMAND_START = _Lazy(r"^(\s*):(?=:)")
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
@@ -64,6 +88,8 @@ def display_width(text: str) -> int:
     """Terminal columns ``text`` takes: East Asian wide characters two, combining marks none."""
     if text.isascii():
         return len(text)
+    import unicodedata  # only for non-ASCII text: most runs never need it
+
     width = 0
     for char in text:
         if unicodedata.combining(char):
@@ -80,6 +106,8 @@ def clip(text: str, width: int) -> str:
         return text
     if text.isascii():
         return text[: width - 1] + "…"
+    import unicodedata
+
     used = 0
     for index, char in enumerate(text):
         step = 0 if unicodedata.combining(char) else display_width(char)
@@ -106,9 +134,9 @@ def csv_cell(text: str) -> str:
 # Characters with a Markdown meaning inside a table cell: emphasis, code, links and images,
 # headings, strikethrough, math, mentions, table pipes, and the escape character itself; and
 # the three characters that start HTML or an entity.
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#!|~@$<>&]")
+_MD_SPECIAL = _Lazy(r"[\\`*_{}\[\]()#!|~@$<>&]")
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_AUTOLINK = re.compile(r"://|www\.", re.IGNORECASE)
+_AUTOLINK = _Lazy(r"://|www\.", re.IGNORECASE)
 
 
 def markdown_inline(text: str | None, limit: int = 0) -> str:
@@ -136,11 +164,11 @@ def html_text(value: str | None, *, multiline: bool = False) -> str:
 
 # --- XML (JUnit) --------------------------------------------------------------------------------
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = _Lazy("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _XML_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _XML_ATTR = {**_XML_TEXT, '"': "&quot;"}
-_XML_TEXT_RE = re.compile("[&<>]")
-_XML_ATTR_RE = re.compile('[&<>"]')
+_XML_TEXT_RE = _Lazy("[&<>]")
+_XML_ATTR_RE = _Lazy('[&<>"]')
 
 
 def xml_text(text: str) -> str:
@@ -160,7 +188,7 @@ def _xml_visible(text: str) -> str:
 # --- GitHub workflow commands -------------------------------------------------------------------
 
 
-_LINE_BREAK = re.compile(r"(\r|\n)")
+_LINE_BREAK = _Lazy(r"(\r|\n)")
 
 
 def workflow_escape(text: str) -> str:
@@ -185,7 +213,7 @@ def workflow_property(text: str) -> str:
 
 # --- JSON ---------------------------------------------------------------------------------------
 
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = _Lazy("[\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_text(encoded: str) -> str:
