@@ -471,9 +471,8 @@ class ResultStore:
                         for position, index in enumerate(row)
                         if index != ABSENT and flags[index]
                     )
-                    if len(by_row) >= 4096:
-                        by_row.clear()
-                    by_row[key] = where
+                    if len(by_row) < 4096:  # common rows come early; rare ones are not kept
+                        by_row[key] = where
                 if where:
                     found.extend([base + position for position in where])
             self._findings = found

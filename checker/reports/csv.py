@@ -172,9 +172,9 @@ class CsvWriter(ReportWriter):
             row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
             text = templates.get(row)
             if text is None:
-                if len(templates) >= ROW_TEMPLATES:
-                    templates.clear()
-                text = templates[row] = template(resource, cells, None)
+                text = template(resource, cells, None)
+                if len(templates) < ROW_TEMPLATES:  # a rare row past the cap is not kept
+                    templates[row] = text
             stream.write(text.format(r=record, k=key))
 
 

@@ -120,7 +120,9 @@ def _array(stream: TextIO, key: str, lines: Iterator[str], last: bool = False) -
 
 
 ROW_TEMPLATES = 4096
-"""Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
+"""Distinct rows (verdict per rule) whose text is kept: estates repeat a few configurations,
+seen early; a row past the cap (a one-off message) is built and not kept, so the cache never
+thrashes."""
 
 
 def _result_lines(report: Report) -> Iterator[str]:
@@ -150,9 +152,8 @@ def _result_lines(report: Report) -> Iterator[str]:
             for (_, tail), (head, _) in itertools.pairwise(pieces):
                 parts.append(f"{tail},\n    {head}")
             parts.append(pieces[-1][1])
-            if len(templates) >= ROW_TEMPLATES:
-                templates.clear()
-            templates[key] = parts
+            if len(templates) < ROW_TEMPLATES:  # a rare row past the cap is not kept
+                templates[key] = parts
         yield str(number).join(parts)
 
 

@@ -136,9 +136,8 @@ class _Rows:
         found = self.rows.get(key)
         if found is None:
             found = self._build(row)
-            if len(self.rows) >= ROW_TEMPLATES:
-                self.rows.clear()
-            self.rows[key] = found
+            if len(self.rows) < ROW_TEMPLATES:  # a rare row past the cap is not kept
+                self.rows[key] = found
         return found
 
     def _build(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
