@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,7 +31,25 @@ from checker.policy.verdicts import Outcome
 
 BATCH_RECORDS = 8192
 CHILD_SHARE = 0.7
-"""What a child evaluates of a batch: this process also parses and normalizes every record."""
+"""What a child first evaluates of a batch: this process also parses and normalizes every
+record. The share then follows the work: down when this process waits for its child, up when
+the child is done first (records already in memory need about half; a file being parsed more)."""
+SHARE_RANGE = (0.5, 0.85)
+WAITED = 0.005  # seconds: reading a child's answer longer than this means it was still working
+
+
+class _Share:
+    """The child's share of each batch, adjusted after every batch."""
+
+    def __init__(self) -> None:
+        self.value = CHILD_SHARE
+
+    def waited(self, seconds: float) -> None:
+        low, high = SHARE_RANGE
+        if seconds > WAITED:
+            self.value = max(low, self.value - 0.05)
+        else:
+            self.value = min(high, self.value + 0.02)
 
 
 class _Evaluator:
@@ -77,37 +96,40 @@ def evaluate_all(
     """Every record evaluated into ``store`` (whose rules are ``rules``), using a second CPU for
     large scans where :func:`checker.forking.can_fork` allows it."""
     evaluator = _Evaluator(rules, now)
+    share = _Share()
     pending: _Pending | None = None
     batch: list[Record] = []
     forking = False  # the first batch is evaluated here: small scans never fork
     for record in records:
         batch.append(record)
         if len(batch) >= BATCH_RECORDS:
-            _finish(store, pending, evaluator)
-            pending = _start(batch, evaluator, fork=forking and bool(rules))
+            _finish(store, pending, evaluator, share)
+            pending = _start(batch, evaluator, share.value, fork=forking and bool(rules))
             if pending.child is None:  # evaluated here: add now, before reading more
-                _finish(store, pending, evaluator)
+                _finish(store, pending, evaluator, share)
                 pending = None
             forking = True
             batch = []
-    _finish(store, pending, evaluator)
+    _finish(store, pending, evaluator, share)
     for record, outcomes in evaluator.run(batch):
         store.add(record.resource, outcomes)
 
 
-def _start(batch: list[Record], evaluator: _Evaluator, *, fork: bool) -> _Pending:
-    split = int(len(batch) * CHILD_SHARE) if fork and can_fork() else 0
+def _start(batch: list[Record], evaluator: _Evaluator, share: float, *, fork: bool) -> _Pending:
+    split = int(len(batch) * share) if fork and can_fork() else 0
     child = _fork(batch[:split], evaluator) if split else None
     own = batch[split:] if child is not None else batch
     return _Pending(child, list(evaluator.run(own)))
 
 
-def _finish(store: ResultStore, pending: _Pending | None, evaluator: _Evaluator) -> None:
+def _finish(
+    store: ResultStore, pending: _Pending | None, evaluator: _Evaluator, share: _Share
+) -> None:
     """Add a batch's rows in input order: the child's part first, then this process's."""
     if pending is None:
         return
     if pending.child is not None:
-        _collect(store, pending.child, evaluator)
+        share.waited(_collect(store, pending.child, evaluator))
     for record, outcomes in pending.own:
         store.add(record.resource, outcomes)
 
@@ -147,18 +169,23 @@ def _encode(pairs: Iterator[tuple[Record, list[Outcome]]], count: int) -> bytes:
     return pickle.dumps((count, indexes.tobytes(), distinct), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _collect(store: ResultStore, child: _Child, evaluator: _Evaluator) -> None:
+def _collect(store: ResultStore, child: _Child, evaluator: _Evaluator) -> float:
+    """Add a child's rows (or evaluate its records here if it failed); how long this process
+    waited for the answer."""
+    started = time.perf_counter()
     with os.fdopen(child.fd, "rb") as pipe:
         payload = pipe.read()
     _, status = os.waitpid(child.pid, 0)
+    waited = time.perf_counter() - started
     rows = _decode(payload, store) if status == 0 and payload else None
     if rows is None or len(rows) != len(child.records) * store.width:
         for record, outcomes in evaluator.run(child.records):
             store.add(record.resource, outcomes)
-        return
+        return waited
     width = store.width
     for number, record in enumerate(child.records):
         store.add_indexes(record.resource, rows[number * width : (number + 1) * width])
+    return waited
 
 
 def _decode(payload: bytes, store: ResultStore) -> array[int] | None:
