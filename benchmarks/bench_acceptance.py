@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checker.files.timestamps import parse_timestamp
 from checker.findings.baseline import Baseline, BaselineEntry, apply_baseline, render_baseline
 from checker.findings.waivers import Waiver, apply_waivers, parse_expiry
-from checker.model import Resource, Result, Status
+from checker.model import Resource, Result, RuleInfo, Status
 
 NOW = parse_timestamp("2026-11-25T00:00:00Z")
 RULES = [f"WF{n:03d}" for n in range(1, 37)]
@@ -30,12 +30,15 @@ def arn(i: int) -> str:
     return f"arn:aws:sagemaker:us-east-1:{i % 1000:012d}:workforce/wf-{i}"
 
 
+INFOS = [RuleInfo(rule, "t", "high", remediation="r") for rule in RULES]
+
+
 def results(count: int) -> list[Result]:
     out = []
     for i in range(count):
         wf = i // len(RULES)
         res = Resource(arn(wf), f"wf-{wf}", f"{wf % 1000:012d}", "us-east-1", "bench")
-        out.append(Result(RULES[i % len(RULES)], "t", "high", Status.FAIL, res, "m", "p", "r"))
+        out.append(Result(INFOS[i % len(RULES)], Status.FAIL, res, "m", "p"))
     return out
 
 

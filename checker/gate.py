@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.model import SEVERITY_RANK, Report, Status
+from checker.model import Report, Status
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -28,18 +28,11 @@ class GatePolicy:
 
 
 def failing(report: Report, gate: GatePolicy) -> int:
-    """How many results fail the gate."""
-    threshold = SEVERITY_RANK[gate.fail_on]
+    """How many results fail the gate (counted from the report's tallies, not its results)."""
     statuses = {Status.FAIL, Status.ERROR}
     if gate.fail_on_unknown:
         statuses.add(Status.UNKNOWN)
-    return sum(
-        1
-        for result in report.results
-        if result.status in statuses
-        and result.severity != "info"
-        and SEVERITY_RANK[result.severity] >= threshold
-    )
+    return report.results.count(statuses, at_or_above_severity=gate.fail_on)
 
 
 def exit_code(report: Report, gate: GatePolicy, *, extra_failures: int = 0) -> int:

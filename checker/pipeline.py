@@ -1,14 +1,20 @@
-"""A scan from sources to a report: read records, evaluate, apply waivers and baselines."""
+"""A scan from sources to a report: read records, evaluate, apply waivers and baselines.
+
+Records are evaluated while they stream from their sources: what a scan keeps per record is its
+:class:`checker.model.Resource` and one small index per rule (a
+:class:`checker.model.ResultStore`), never the record itself nor its results, so memory grows
+with the number of records and findings, not with results or the size of values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.model import Record, Report, Result, record_sort_key
+from checker.model import Record, Report, ResultStore
 from checker.sources.base import RecordSource
 
 if TYPE_CHECKING:
@@ -26,6 +32,11 @@ def display_path(path: str) -> str:
         return path
 
 
+def _records(sources: Sequence[RecordSource]) -> Iterator[Record]:
+    for source in sources:
+        yield from source.records()
+
+
 def build_report(
     acceptance: Acceptance | None,
     policy_files: Sequence[str],
@@ -38,28 +49,28 @@ def build_report(
     """Every record of every source evaluated with ``rules``, acceptance applied; waiver
     warnings go to ``warn`` (the CLI prints them)."""
     from checker.engine import evaluate_all, gc_paused
-    from checker.findings.waivers import WaiverOutcome
 
-    records: list[Record] = []
+    store = ResultStore([rule.info for rule in rules])
     with gc_paused():
-        for source in sources:
-            records.extend(source.records())
-        records.sort(key=record_sort_key)
-        results: list[Result] = evaluate_all(records, rules, now)
-    accepted = acceptance.apply(results, now) if acceptance else WaiverOutcome(results)
-    for warning in accepted.warnings:
-        warn(warning)
-    infos = tuple(rule.info for rule in rules)
+        evaluate_all(store, _records(sources), rules, now)
+        store.sort()
+    notes: list[str] = []
+    extra_failures = 0
+    if acceptance is not None:
+        accepted = acceptance.apply(store, now)
+        for warning in accepted.warnings:
+            warn(warning)
+        notes, extra_failures = accepted.notes, accepted.extra_failures
     return Report(
         tool_version=__version__,
         generated_at=now,
-        rules=infos,
-        results=tuple(accepted.results),
-        records=len(records),
+        rules=tuple(rule.info for rule in rules),
+        results=store,
+        records=len(store.resources),
         errors=tuple(error for source in sources for error in source.errors),
         units=tuple(unit for source in sources for unit in source.units),
         sources=tuple(source.name for source in sources),
         policies=tuple(display_path(path) for path in policy_files),
-        notes=tuple(note for source in sources for note in source.notes) + tuple(accepted.notes),
-        extra={"gate_failures": accepted.extra_failures} if accepted.extra_failures else {},
+        notes=tuple(note for source in sources for note in source.notes) + tuple(notes),
+        extra={"gate_failures": extra_failures} if extra_failures else {},
     )

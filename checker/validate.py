@@ -60,9 +60,14 @@ def _validate_baseline(path: str) -> None:
 
 
 def _validate_report(path: str) -> None:
-    from checker.findings.diff import side_from_report_dict
+    """A ``--format json`` report (schema 1 or 2) reads as ``diff`` would read it."""
+    from checker.findings.diff import load_side
+    from checker.model import Report
 
-    side_from_report_dict(load_json(path, kind="JSON report"), path)
+    def not_a_report(name: str) -> Report:
+        raise InputError("not a wfcheck JSON report (no results list)", file=name)
+
+    load_side(path, not_a_report)
 
 
 VALIDATOR_BY_KIND: dict[str, Callable[[str], None]] = {

@@ -79,3 +79,20 @@ def report_for(
     return build_report(
         None, policies.files, policies.rules, [source or ListSource(workforces)], moment
     )
+
+
+def flat_results(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """A JSON report's results with each one's resource inline and its fingerprint, as schema
+    version 1 wrote them (version 2 writes each resource once and refers to it by index)."""
+    if report.get("schema_version") == 1:
+        return list(report["results"])
+    resources = report["resources"]
+    flat = []
+    for result in report["results"]:
+        resource = resources[result["resource"]]
+        item = {**result, "resource": resource}
+        item["fingerprint"] = f"{result['rule_id']}:{resource['key']}"
+        item.update({k: v for k, v in report["rules"][result["rule_id"]].items()
+                     if k in ("title", "severity", "remediation")})  # fmt: skip
+        flat.append(item)
+    return flat

@@ -15,9 +15,9 @@ from checker.findings.baseline import (
     load_baseline,
     render_baseline,
 )
-from checker.model import Resource, Result, Status
+from checker.model import Resource, Result, RuleInfo, Status
 from tests.conftest import EXAMPLES, NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 EXAMPLE_INPUT = str(EXAMPLES / "workforces.json")
 VARS = str(EXAMPLES / "vars.yaml")
@@ -32,7 +32,7 @@ def scan(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
 
 def failing(report: dict) -> set[tuple[str, str]]:  # type: ignore[type-arg]
     return {
-        (r["rule_id"], r["resource"]["name"]) for r in report["results"] if r["status"] == "fail"
+        (r["rule_id"], r["resource"]["name"]) for r in flat_results(report) if r["status"] == "fail"
     }
 
 
@@ -45,7 +45,7 @@ def test_round_trip_turns_every_known_failure_into_baseline(tmp_path: Path) -> N
     code, second, _ = scan("--input", EXAMPLE_INPUT, "--baseline", str(path))
     assert code == 0
     assert failing(second) == set()
-    accepted = [r for r in second["results"] if r["status"] == "baseline"]
+    accepted = [r for r in flat_results(second) if r["status"] == "baseline"]
     assert {(r["rule_id"], r["resource"]["name"]) for r in accepted} == known
     assert all(r["annotation"] == {"baseline": True} for r in accepted)
     assert second["summary"]["baseline"] == len(known)
@@ -131,7 +131,7 @@ def result(status: Status, rule_id: str = "WF011", **where: str | None) -> Resul
         source_kind="terraform",
         address=where.get("address"),
     )
-    return Result(rule_id, "t", "high", status, resource, "m", "p", "r")
+    return Result(RuleInfo(rule_id, "t", "high", remediation="r"), status, resource, "m", "p")
 
 
 def test_terraform_records_are_fingerprinted_by_address() -> None:

@@ -16,7 +16,7 @@ from checker.cli.settings import settle
 from checker.errors import InputError, UsageError
 from checker.files.schemacheck import load_schema
 from tests.conftest import EXAMPLES, NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 WORKFORCES = str(EXAMPLES / "workforces.json")
 
@@ -155,7 +155,7 @@ def test_severity_overrides_and_disabled_rules_reach_the_scan(
     write_config(tmp_path, "severity: {WF022: critical}\ndisable: [WF034]\n")
     monkeypatch.chdir(tmp_path)
     report = scan_json()
-    severities = {r["rule_id"]: r["severity"] for r in report["results"]}
+    severities = {r["rule_id"]: r["severity"] for r in flat_results(report)}
     assert severities["WF022"] == "critical"
     assert "WF034" not in severities
     assert "WF034" in {r["rule_id"] for r in scan_json("--no-config")["results"]}

@@ -114,12 +114,12 @@ def test_example_snapshots_markdown() -> None:
     assert out.startswith(
         "## wfcheck diff: 4 new failure(s), 6 resolved, 7 unchanged in 4 workforce(s)\n"
     )
-    assert "### labeling\\-prod (111111111111 us-east-1)" not in out  # '-' is not escaped
-    assert "### labeling-prod (111111111111 us-east-1)\n" in out
+    assert "### labeling\\-prod" not in out  # '-' is not escaped
+    assert "### labeling-prod \\(111111111111 us-east-1\\)\n" in out  # the scan's escaping
     assert (
         "| new | WF021 | medium | pass -&gt; fail | Workforce is Active and connected to VPC "
-        '"vpc-0a1b2c3d4e5f60001" but has no VPC endpoint (WorkforceVpcConfig.VpcEndpointId is '
-        "absent) |" in out
+        '"vpc-0a1b2c3d4e5f60001" but has no VPC endpoint \\(WorkforceVpcConfig.VpcEndpointId is '
+        "absent\\) |" in out
     )
 
 
@@ -246,7 +246,23 @@ def test_incomplete_side_is_noted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"schema_version": 2, "results": []}', "unsupported report schema_version 2"),
+        ('{"schema_version": 3, "results": []}', "unsupported report schema_version 3"),
+        (
+            '{"schema_version": 1, "results": [{"rule_id": "WF011", "resource": {}, '
+            '"status": "resolvedish", "severity": "high"}]}',
+            "results[0].status: unknown status 'resolvedish'",
+        ),
+        (
+            '{"schema_version": 2, "rules": {"WF011": {"title": "t", "severity": "high"}}, '
+            '"resources": [{"name": "x"}], "results": [{"rule_id": "WF011", "resource": 0, '
+            '"status": "passed-ish"}]}',
+            "results[0].status: unknown status 'passed-ish'",
+        ),
+        (
+            '{"schema_version": 2, "rules": {}, "resources": [], "results": [{"rule_id": '
+            '"WF011", "resource": 0, "status": "fail"}]}',
+            "results[0].resource: no resource 0",
+        ),
         ('{"schema_version": 1, "results": {}}', "results: expected a list"),
         (
             '{"schema_version": 1, "results": [{"resource": {}, "status": "fail", '
@@ -286,3 +302,42 @@ def test_bad_policy_is_exit_2(tmp_path: Path) -> None:
 def test_help_lists_formats() -> None:
     run = run_cli("diff", "--help")
     assert run.code == 0 and "{json,markdown,table}" in run.out
+
+
+V1_REPORT = str(Path(__file__).parent / "golden" / "examples.schema-v1.json")
+"""The last JSON report wfcheck wrote in schema version 1 (frozen: never refreshed)."""
+
+
+def test_schema_version_1_reports_still_load(tmp_path: Path) -> None:
+    """A report written by an earlier wfcheck (schema version 1, 18 rules) diffs against one
+    written now (version 2): the same failures are unchanged, the new rules' failures new."""
+    current = json_report(tmp_path, str(EXAMPLES / "workforces.json"), "v2.json")
+    assert json.loads(Path(current).read_text())["schema_version"] == 2
+    code, out, err = diff(V1_REPORT, current, "--format", "json")
+    data = json.loads(out)
+    assert data["old"] == {
+        "source": V1_REPORT,
+        "kind": "report",
+        "results": 90,
+        "collection_errors": 0,
+    }
+    assert data["new"]["kind"] == "report" and data["new"]["results"] == 105
+    assert data["summary"]["unchanged"] > 0
+    new_rules = {c["rule_id"] for w in data["workforces"] for c in w["new"]}
+    assert {"WF015", "WF024"} <= new_rules
+    assert code == 1, err
+    code, out, _ = diff(V1_REPORT, V1_REPORT, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"] == {"new": 0, "resolved": 0, "unchanged": 19}
+
+
+def test_version_2_results_before_their_resources(tmp_path: Path) -> None:
+    """Key order is not part of the format: a tool that rewrites the report may move keys."""
+    report = json.loads(Path(json_report(tmp_path, AFTER, "after.json")).read_text())
+    moved = {key: report[key] for key in ("schema_version", "rules", "results")}
+    moved["resources"] = report["resources"]
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps(moved))
+    code, out, _ = diff(BEFORE, str(path), "--format", "json")
+    assert code == 1
+    assert fingerprints(json.loads(out)) == EXPECTED

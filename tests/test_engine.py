@@ -10,7 +10,7 @@ import pytest
 
 from checker import engine
 from checker.engine import evaluate, evaluate_all
-from checker.model import Status
+from checker.model import ResultStore, Status
 from checker.policy.loader import BUILTIN, load_policies
 from checker.policy.operators import OPERATORS, Operator
 from checker.sources.base import make_record
@@ -138,17 +138,64 @@ def test_memoized_and_direct_evaluation_agree(monkeypatch: pytest.MonkeyPatch) -
     assert memoized == direct
 
 
-def test_parallel_evaluation_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+def _store_of(records, rules, monkeypatch: pytest.MonkeyPatch, *, batch: int):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(engine.parallel, "BATCH_RECORDS", batch)
+    store = ResultStore([rule.info for rule in rules])
+    evaluate_all(store, iter(records), rules, NOW)
+    return store
+
+
+@pytest.mark.parametrize("hostile", [False, True])
+def test_parallel_evaluation_matches_sequential(
+    monkeypatch: pytest.MonkeyPatch, hostile: bool
+) -> None:
     from benchmarks.synthetic import synthetic_workforces
 
     rules = load_policies([BUILTIN]).rules
     records = [
         make_record(w, source="s", source_kind="file")
-        for w in synthetic_workforces(2500, hostile=True)
+        for w in synthetic_workforces(2500, hostile=hostile)
     ]
-    monkeypatch.setattr(engine.parallel, "PARALLEL_MIN_RECORDS", 1000)
-    forked = evaluate_all(records, rules, NOW)
-    assert forked == list(evaluate(records, rules, NOW))
+    forks: list[int] = []
+    real_fork = engine.parallel._fork
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        child = real_fork(*args)
+        forks.append(child is not None)
+        return child
+
+    monkeypatch.setattr(engine.parallel, "_fork", counted)
+    monkeypatch.setattr(engine.parallel, "can_fork", lambda: True)
+    store = _store_of(records, rules, monkeypatch, batch=300)
+    assert len(forks) == 2500 // 300 - 1 and all(forks)  # every full batch but the first
+    assert list(store) == list(evaluate(records, rules, NOW))  # input order, rows intact
+    assert [r.resource for r in store][:: len(rules)] == [r.resource for r in records]
+
+
+def test_a_failed_child_is_evaluated_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.synthetic import synthetic_workforces
+
+    rules = load_policies([BUILTIN]).rules
+    records = [make_record(w, source="s", source_kind="file") for w in synthetic_workforces(900)]
+
+    def broken(*args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the child dies before it answers")
+
+    monkeypatch.setattr(engine.parallel, "_encode", broken)
+    monkeypatch.setattr(engine.parallel, "can_fork", lambda: True)
+    store = _store_of(records, rules, monkeypatch, batch=200)
+    assert list(store) == list(evaluate(records, rules, NOW))
+
+
+def test_no_fork_when_forking_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.synthetic import synthetic_workforces
+
+    rules = load_policies([BUILTIN]).rules
+    records = [make_record(w, source="s", source_kind="file") for w in synthetic_workforces(700)]
+    monkeypatch.setattr(engine.parallel, "can_fork", lambda: False)
+    monkeypatch.setattr(engine.parallel, "_fork", lambda *args: pytest.fail("forked"))
+    store = _store_of(records, rules, monkeypatch, batch=100)
+    assert list(store) == list(evaluate(records, rules, NOW))
 
 
 def test_memo_never_confuses_equal_looking_values() -> None:

@@ -112,6 +112,21 @@ def test_snapshot_contents(fake: FakeAws) -> None:
     assert result.err == ""
     data = json.loads(result.out)
     assert data["schema_version"] == 1
+    # Written as collected: one record per line, units and errors once the records are read.
+    lines = result.out.splitlines()
+    start = lines.index('  "records": [')
+    assert lines[start + len(data["records"]) + 1] == "  ],"
+    records = lines[start + 1 : start + 1 + len(data["records"])]
+    assert all(line.startswith('    {"account": ') for line in records)
+    assert list(data) == [
+        "schema_version",
+        "tool",
+        "generated_at",
+        "options",
+        "records",
+        "units",
+        "errors",
+    ]
     assert data["tool"]["name"] == "wfcheck"
     assert data["generated_at"] == NOW
     assert data["options"]["max_items"] == 1

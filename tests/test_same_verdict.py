@@ -16,7 +16,7 @@ import pytest
 
 from checker.policy.loader import BUILTIN, load_policies
 from tests.conftest import NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 SERVICE_ONLY = ("Status", "FailureReason", "CreateDate", "LastUpdatedDate", "IpAddressType")
 VARS = (
@@ -185,7 +185,7 @@ def statuses(option: str, path: Path, *extra: str) -> dict[str, str]:
     assert result.code in (0, 1), result.err
     report = json.loads(result.out)
     assert report["summary"]["records"] == 1
-    return {r["rule_id"]: r["status"] for r in report["results"]}
+    return {r["rule_id"]: r["status"] for r in flat_results(report)}
 
 
 def plan_cannot_know() -> set[str]:

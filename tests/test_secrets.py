@@ -20,7 +20,7 @@ import pytest
 
 from checker.reports import WRITER_BY_NAME
 from tests.conftest import EXAMPLES, NOW
-from tests.helpers import CliResult, run_cli
+from tests.helpers import CliResult, flat_results, run_cli
 
 CANARY = "CANARY-oidc-secret-Zq81xT4w"
 SENSITIVE_ISSUER = "https://canary-sensitive-issuer.example.com"
@@ -446,7 +446,7 @@ def test_sensitive_values_keep_their_verdicts(tmp_path: Path) -> None:
         )  # fmt: skip
         verdicts[marked] = {
             (r["resource"]["address"], r["rule_id"]): r["status"]
-            for r in json.loads(result.out)["results"]
+            for r in flat_results(json.loads(result.out))
         }
     assert verdicts[True] == verdicts[False]
     assert sum(status == "fail" for status in verdicts[True].values()) >= 15

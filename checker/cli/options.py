@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import UsageError
+from checker.files.loading import MAX_JSON_BYTES
 from checker.files.timestamps import parse_timestamp
 from checker.output.destinations import ReportSpec
 from checker.sources import SOURCE_BY_NAME
@@ -124,7 +125,7 @@ class InputOptions:
     paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     unsorted: tuple[str, ...] = ()
     """Positional inputs, whose kind is recognized from their content."""
-    max_input_bytes: int = 32 * MIB
+    max_input_bytes: int = MAX_JSON_BYTES
     regions: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -135,7 +136,7 @@ class InputOptions:
                 kind: _tuple(settings.get(kind)) for kind in SOURCE_BY_NAME if settings.get(kind)
             },
             unsorted=_tuple(settings.get("inputs")),
-            max_input_bytes=int(settings.get("max_input_mb") or 32) * MIB,
+            max_input_bytes=int(settings.get("max_input_mb") or MAX_JSON_BYTES // MIB) * MIB,
             regions=_tuple(settings.get("region")),
         )
 

@@ -98,17 +98,13 @@ def record_outcomes(
 def make_results(
     pairs: Iterable[tuple[Record, Sequence[Outcome]]], rules: Sequence[Rule]
 ) -> Iterator[Result]:
-    """Results from each record's outcomes (in rule order): the engine stamps the rule's parts."""
+    """Results from each record's outcomes (in rule order): each refers to its rule's info."""
     infos = [rule.info for rule in rules]
-    make = tuple.__new__  # Result's own __new__ re-binds ten arguments; this is the hot path
+    make = tuple.__new__  # Result's own __new__ re-binds every argument; this is the hot path
     for record, outcomes in pairs:
         resource = record.resource
         for info, (status, message, path, evidence) in zip(infos, outcomes, strict=True):
-            yield make(
-                Result,
-                (info.id, info.title, info.severity, status, resource, message, path,
-                 info.remediation, evidence, None),
-            )  # fmt: skip
+            yield make(Result, (info, status, resource, message, path, evidence, None))
 
 
 def evaluate(records: Iterable[Record], rules: Sequence[Rule], now: datetime) -> Iterator[Result]:

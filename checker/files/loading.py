@@ -6,13 +6,16 @@ file, line and column, so the CLI can print one line and exit 2 instead of a tra
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -24,7 +27,10 @@ except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
-MAX_JSON_BYTES = 32 * 1024 * 1024
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""The default input limit: about 450,000 records in a snapshot (a 100,000-record snapshot is
+about 57 MB), read in a bounded buffer however large the file. It refuses garbage fast (a
+regular file is measured before it is read) and caps what a mistaken input can cost."""
 MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
 
@@ -310,6 +316,243 @@ def load_json(
         hint_if_too_large="raise the limit with --max-input-mb",
     )
     return parse_json(text, name, error)
+
+
+CHUNK_BYTES = 1 << 20
+"""Bytes read at a time by :class:`JsonStream`."""
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class JsonStream:
+    """One JSON document read from a file (or ``-``) a piece at a time, with one bounded text
+    buffer: arrays can be walked element by element (:meth:`items`) and objects key by key
+    (:meth:`members`), every other value is decoded whole (:meth:`value`).
+
+    The same guarantees as :func:`load_json`: strict UTF-8, the size limit (a regular file is
+    measured before anything is read; stdin is counted as it is read), a duplicate key in any
+    object is an error, and every error names the line and column.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        limit: int,
+        error: type[WfcheckError] = InputError,
+        kind: str = "file",
+        hint_if_too_large: str | None = None,
+    ) -> None:
+        self.name = name
+        self.limit = limit
+        self.error = error
+        self.kind = kind
+        self.hint = hint_if_too_large
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._json = json.JSONDecoder(object_pairs_hook=_unique_object)
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._read = 0  # bytes read so far
+        self._lines = 0  # line breaks in the text dropped from the buffer
+        self._column = 0  # characters after the last dropped line break
+        self._byte_lines = 0  # line breaks in the bytes decoded so far (for decode errors)
+        self._byte_line_start = 0  # offset of the byte after the last of them
+        self._fresh = True
+        self.last = 0  # where the value last returned by value() starts
+        try:
+            if name == "-":
+                self._handle: BinaryIO = sys.stdin.buffer
+            else:
+                path = Path(name)
+                if path.is_dir():
+                    raise error(f"is a directory, expected a {kind}", file=name)
+                self._handle = path.open("rb")
+                size = os.fstat(self._handle.fileno()).st_size
+                if size > limit and stat.S_ISREG(os.fstat(self._handle.fileno()).st_mode):
+                    self._handle.close()
+                    raise self._too_large()
+        except OSError as exc:
+            raise error(f"cannot read {kind}: {exc.strerror or exc}", file=name) from None
+
+    def __enter__(self) -> JsonStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._handle is not sys.stdin.buffer:
+            self._handle.close()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def _too_large(self) -> WfcheckError:
+        return self.error(
+            f"{self.kind} is larger than {self.limit // (1024 * 1024)} MiB; refusing to load it",
+            file=self.name,
+            hint=self.hint,
+        )
+
+    def _fill(self) -> bool:
+        """Read more text into the buffer; False at the end of the file."""
+        if self._eof:
+            return False
+        try:
+            data = self._handle.read(max(CHUNK_BYTES, len(self._buf)))
+        except OSError as exc:
+            raise self.error(
+                f"cannot read {self.kind}: {exc.strerror or exc}", file=self.name
+            ) from None
+        self._read += len(data)
+        if self._read > self.limit:
+            raise self._too_large()
+        self._eof = not data
+        try:
+            text = self._decoder.decode(data, final=self._eof)
+        except UnicodeDecodeError as exc:
+            line = self._byte_lines + data.count(b"\n", 0, exc.start) + 1
+            last = data.rfind(b"\n", 0, exc.start)
+            start = last + 1 if last >= 0 else self._byte_line_start - (self._read - len(data))
+            raise self.error(
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                file=self.name,
+                line=line,
+                column=exc.start - start + 1,
+            ) from None
+        self._byte_lines += data.count(b"\n")
+        last = data.rfind(b"\n")
+        if last >= 0:
+            self._byte_line_start = self._read - len(data) + last + 1
+        if self._fresh and text:
+            text = text.removeprefix("\ufeff")
+            self._fresh = False
+        self._buf += text
+        return bool(data)
+
+    def _drop(self) -> None:
+        """Forget the text already read, keeping line and column counts."""
+        dropped = self._buf[: self._pos]
+        breaks = dropped.count("\n")
+        if breaks:
+            self._lines += breaks
+            self._column = len(dropped) - dropped.rfind("\n") - 1
+        else:
+            self._column += len(dropped)
+        self._buf = self._buf[self._pos :]
+        self._pos = 0
+        self.last = 0
+
+    def _skip(self) -> str:
+        """Skip whitespace; the next character, or "" at the end of the document."""
+        while True:
+            end = _WHITESPACE.match(self._buf, self._pos)
+            self._pos = end.end() if end else self._pos
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._fill():
+                return ""
+
+    def where(self, offset: int | None = None) -> tuple[int, int]:
+        """Line and column of a buffer offset (by default the next unread character)."""
+        pos = self._pos if offset is None else offset
+        breaks = self._buf.count("\n", 0, pos)
+        if breaks:
+            return self._lines + breaks + 1, pos - self._buf.rfind("\n", 0, pos)
+        return self._lines + 1, self._column + pos + 1
+
+    def fail(self, message: str, offset: int | None = None) -> WfcheckError:
+        """An error at ``offset`` (default: the next unread character)."""
+        line, column = self.where(offset)
+        return self.error(message, file=self.name, line=line, column=column)
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end)."""
+        return self._skip()
+
+    def value(self) -> Any:
+        """The next value, decoded whole (duplicate keys refused)."""
+        if self._pos > CHUNK_BYTES:  # only here: no offset into the buffer is held
+            self._drop()
+        self._skip()
+        start = self._pos
+        while True:
+            try:
+                value, end = self._json.raw_decode(self._buf, start)
+            except json.JSONDecodeError as exc:
+                maybe_cut = exc.pos >= len(self._buf) - 8 or exc.msg.startswith("Unterminated")
+                if maybe_cut and self._fill():
+                    continue
+                raise self.fail(f"invalid JSON: {exc.msg}", exc.pos) from None
+            except RecursionError:
+                raise self.fail("JSON nested too deeply", start) from None
+            except _DuplicateKey:
+                found = _first_duplicate(self._buf[start:])
+                key, offset = found if found is not None else ("?", 0)
+                shown = key if len(key) <= 80 else key[:77] + "..."
+                raise self.fail(
+                    f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key "
+                    "is allowed",
+                    start + offset,
+                ) from None
+            if end >= len(self._buf) and self._fill():  # a number may go on in the next read
+                continue
+            self._pos = end
+            self.last = start
+            return value
+
+    def _expect(self, char: str, what: str) -> None:
+        if self._skip() != char:
+            raise self.fail(f"invalid JSON: Expecting {what}")
+        self._pos += 1
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that comes next, one at a time."""
+        self._expect("[", "'['")
+        if self._skip() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self.value()
+            following = self._skip()
+            self._pos += 1
+            if following == "]":
+                return
+            if following != ",":
+                raise self.fail("invalid JSON: Expecting ',' delimiter", self._pos - 1)
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that comes next; after each, the caller reads its value
+        (:meth:`value` or :meth:`items`). A key written twice is an error at the second."""
+        self._expect("{", "'{'")
+        seen: set[str] = set()
+        if self._skip() == "}":
+            self._pos += 1
+            return
+        while True:
+            if self._skip() != '"':
+                raise self.fail("invalid JSON: Expecting property name enclosed in double quotes")
+            key = self.value()
+            if key in seen:
+                shown = key if len(key) <= 80 else key[:77] + "..."
+                raise self.fail(
+                    f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key "
+                    "is allowed",
+                    self.last,
+                )
+            seen.add(key)
+            self._expect(":", "':' delimiter")
+            yield key
+            following = self._skip()
+            self._pos += 1
+            if following == "}":
+                return
+            if following != ",":
+                raise self.fail("invalid JSON: Expecting ',' delimiter", self._pos - 1)
+
+    def end(self) -> None:
+        """Only whitespace may follow the document."""
+        if self._skip():
+            raise self.fail("invalid JSON: Extra data")
 
 
 def iter_files(root: str, suffixes: tuple[str, ...]) -> Iterator[Path]:

@@ -6,21 +6,31 @@ minutes-long live scan, not after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from checker.errors import UsageError
-from checker.findings.baseline import Baseline, apply_baseline, load_baseline, render_baseline
-from checker.findings.waivers import (
-    Waiver,
-    WaiverOutcome,
-    apply_waivers,
-    check_max_days,
-    load_waivers,
+from checker.findings.baseline import (
+    BASELINED,
+    Baseline,
+    BaselineEntry,
+    BaselinePass,
+    load_baseline,
+    render_baseline,
 )
-from checker.model import Result
+from checker.findings.waivers import Waiver, WaiverPass, check_max_days, load_waivers
+from checker.model import ResultStore
+
+
+@dataclass(frozen=True)
+class AcceptanceOutcome:
+    """What applying waivers and a baseline told the reader, and strict-mode gate failures."""
+
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extra_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -32,32 +42,63 @@ class Acceptance:
     baseline: Baseline | None = None
     write_baseline: str | None = None
 
-    def apply(self, results: list[Result], now: datetime) -> WaiverOutcome:
+    def apply(self, store: ResultStore, now: datetime) -> AcceptanceOutcome:
         """Waivers first (an explicit, expiring exception wins over the baseline), then the
-        baseline; the new baseline records what still fails after both."""
+        baseline, on every finding of ``store`` (in place); the new baseline records what
+        still fails after both. Passing and skipped results cannot be accepted, so only
+        findings are read."""
+        waiver_pass = (
+            WaiverPass(self.waivers, now, strict=self.strict_waivers) if self.waivers else None
+        )
+        baseline_pass = (
+            BaselinePass(self.baseline, evaluated_in(store)) if self.baseline is not None else None
+        )
+        if waiver_pass is not None or baseline_pass is not None:
+            width = store.width
+            for cell in store.finding_cells():
+                record, position = divmod(cell, width)
+                result = store.result(record, position)
+                assert result is not None
+                accepted = result
+                if waiver_pass is not None:
+                    accepted = waiver_pass.accept(accepted)
+                if baseline_pass is not None:
+                    accepted = baseline_pass.accept(accepted)
+                if accepted is not result:
+                    verdict = (
+                        accepted.status,
+                        accepted.message,
+                        accepted.path,
+                        accepted.evidence,
+                        accepted.annotation,
+                    )
+                    store.set_verdict(record, position, store.intern(verdict))
         notes: list[str] = []
         warnings: list[str] = []
         extra = 0
-        if self.waivers:
-            waived = apply_waivers(results, self.waivers, now, strict=self.strict_waivers)
-            results, extra = waived.results, waived.extra_failures
-            notes.extend(waived.notes)
-            warnings.extend(waived.warnings)
-        if self.baseline is not None:
-            known = apply_baseline(results, self.baseline)
-            results = known.results
-            notes.extend(known.notes)
+        if waiver_pass is not None:
+            notes, warnings, extra = waiver_pass.outcome()
+        if baseline_pass is not None:
+            notes.extend(baseline_pass.notes())
         if self.write_baseline:
+            text = render_baseline(
+                (result for result in store.findings() if result.status in BASELINED), now
+            )
             try:
-                Path(self.write_baseline).write_text(
-                    render_baseline(results, now), encoding="utf-8"
-                )
+                Path(self.write_baseline).write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise UsageError(
                     f"cannot write baseline: {exc.strerror or exc}", file=self.write_baseline
                 ) from None
             notes.append(f"baseline written to {self.write_baseline}")
-        return WaiverOutcome(results, notes, warnings, extra)
+        return AcceptanceOutcome(notes, warnings, extra)
+
+
+def evaluated_in(store: ResultStore) -> Callable[[BaselineEntry], bool]:
+    """Whether a baseline entry's rule and resource were both evaluated in ``store``."""
+    rule_ids = {info.id for info in store.rules}
+    keys = {resource.key for resource in store.resources}
+    return lambda entry: entry.rule_id in rule_ids and entry.resource in keys
 
 
 def load_acceptance(

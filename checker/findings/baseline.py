@@ -10,7 +10,7 @@ per fingerprint) with enough context (rule title, severity, workforce) to review
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,7 +50,7 @@ class Baseline:
     entries: dict[str, BaselineEntry]
 
 
-def render_baseline(results: Sequence[Result], now: datetime) -> str:
+def render_baseline(results: Iterable[Result], now: datetime) -> str:
     """The baseline document for the failing results (deterministic for the same inputs)."""
     entries: dict[str, dict[str, Any]] = {}
     for result in results:
@@ -177,36 +177,65 @@ class BaselineOutcome:
     notes: list[str]
 
 
-def apply_baseline(results: Sequence[Result], baseline: Baseline) -> BaselineOutcome:
-    """Known failures become ``baseline``; entries whose result now passes are listed resolved.
+class BaselinePass:
+    """A baseline applied to results one at a time, as they stream past.
 
+    Known failures become ``baseline``; entries whose result now passes are listed as resolved.
     An entry whose rule or resource was not evaluated in this run is not called resolved (the
-    scan may have covered other accounts or rules); it is counted separately.
+    scan may have covered other accounts or rules): ``evaluated`` says which entries were, and
+    those are counted separately. Only findings need to go through :meth:`accept`: a passing
+    result changes nothing.
     """
-    out: list[Result] = []
-    seen: set[str] = set()
-    still_failing: set[str] = set()
-    for result in results:
+
+    def __init__(self, baseline: Baseline, evaluated: Callable[[BaselineEntry], bool]) -> None:
+        self.baseline = baseline
+        self.evaluated = evaluated
+        self.still_failing: set[str] = set()
+        self._annotation = {"baseline": True}
+
+    def accept(self, result: Result) -> Result:
+        """``result`` as ``baseline`` when the baseline knows it; else the same object."""
+        if result.status not in ACCEPTABLE and result.status not in STILL_FAILING:
+            return result
         fingerprint = result.fingerprint
-        seen.add(fingerprint)
-        if fingerprint in baseline.entries and result.status in ACCEPTABLE:
-            still_failing.add(fingerprint)
-            result = result._replace(status=Status.BASELINE, annotation={"baseline": True})
-        elif fingerprint in baseline.entries and result.status in (Status.WAIVED, Status.ERROR):
-            still_failing.add(fingerprint)
-        out.append(result)
-    resolved = sorted(key for key in baseline.entries if key in seen and key not in still_failing)
-    absent = sorted(key for key in baseline.entries if key not in seen)
-    notes = [
-        f"baseline {baseline.file}: {len(still_failing)} known failure(s) of "
-        f"{len(baseline.entries)} entr(ies) still present; {len(resolved)} resolved"
-    ]
-    notes.extend(
-        f"baseline entry resolved: {baseline.entries[key].label} ({key})" for key in resolved
-    )
-    if absent:
-        notes.append(
-            f"baseline {baseline.file}: {len(absent)} entr(ies) not evaluated in this "
-            "run (rule or workforce not scanned)"
+        if fingerprint not in self.baseline.entries:
+            return result
+        self.still_failing.add(fingerprint)
+        if result.status in ACCEPTABLE:
+            return result._replace(status=Status.BASELINE, annotation=self._annotation)
+        return result
+
+    def notes(self) -> list[str]:
+        baseline, still_failing = self.baseline, self.still_failing
+        resolved = sorted(
+            key
+            for key, entry in baseline.entries.items()
+            if key not in still_failing and self.evaluated(entry)
         )
-    return BaselineOutcome(out, notes)
+        absent = [key for key, entry in baseline.entries.items() if not self.evaluated(entry)]
+        notes = [
+            f"baseline {baseline.file}: {len(still_failing)} known failure(s) of "
+            f"{len(baseline.entries)} entr(ies) still present; {len(resolved)} resolved"
+        ]
+        notes.extend(
+            f"baseline entry resolved: {baseline.entries[key].label} ({key})" for key in resolved
+        )
+        if absent:
+            notes.append(
+                f"baseline {baseline.file}: {len(absent)} entr(ies) not evaluated in this "
+                "run (rule or workforce not scanned)"
+            )
+        return notes
+
+
+#: Findings a baseline entry keeps alive without changing them: a waiver already accepted the
+#: failure, or the rule could not be evaluated (nothing unproven counts as resolved).
+STILL_FAILING = frozenset({Status.WAIVED, Status.ERROR})
+
+
+def apply_baseline(results: Sequence[Result], baseline: Baseline) -> BaselineOutcome:
+    """:class:`BaselinePass` over a list of results (tests and small tools; scans stream)."""
+    seen = {result.fingerprint for result in results}
+    baseline_pass = BaselinePass(baseline, lambda entry: entry.fingerprint in seen)
+    out = [baseline_pass.accept(result) for result in results]
+    return BaselineOutcome(out, baseline_pass.notes())

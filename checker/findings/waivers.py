@@ -314,64 +314,84 @@ class _Matcher:
         return [i for i in selected if i in rule]
 
 
+class WaiverPass:
+    """Waivers applied to results one at a time, as they stream past; :meth:`outcome` then says
+    what happened (notes, warnings, strict-mode failures). Nothing is kept per result.
+
+    A failing result matched by an active waiver becomes ``waived`` (the first matching entry
+    wins). Every active waiver that matches at least one failing result counts as used; expired
+    and unused waivers are listed in the notes, and with ``strict`` each one fails the gate.
+    """
+
+    def __init__(self, waivers: Sequence[Waiver], now: datetime, *, strict: bool = False) -> None:
+        self.waivers = waivers
+        self.now = now
+        self.strict = strict
+        self.active = [w for w in waivers if now < w.ends]
+        self.expired = [w for w in waivers if now >= w.ends]
+        self.used: set[int] = set()
+        self.revived: dict[int, int] = {}
+        self.muted: dict[int, int] = {}
+        self._current, self._lapsed = _Matcher(self.active), _Matcher(self.expired)
+        self._annotations = [waiver.annotation() for waiver in self.active]
+
+    def accept(self, result: Result) -> Result:
+        """``result`` waived when an active waiver matches it; else unchanged (the same object)."""
+        if result.status not in WAIVABLE:
+            return result
+        hits = self._current.hits(result)
+        self.used.update(hits)
+        for i in self._lapsed.hits(result):
+            self.revived[i] = self.revived.get(i, 0) + 1
+        if not hits:
+            return result
+        self.muted[hits[0]] = self.muted.get(hits[0], 0) + 1
+        return result._replace(status=Status.WAIVED, annotation=self._annotations[hits[0]])
+
+    def outcome(self) -> tuple[list[str], list[str], int]:
+        """(notes, warnings, gate failures) once every result went through :meth:`accept`."""
+        now, active, expired = self.now, self.active, self.expired
+        notes: list[str] = []
+        warnings: list[str] = []
+        if self.waivers:
+            waived = sum(self.muted.values())
+            notes.append(
+                f"{waived} failing result(s) waived by {len(self.used)} of "
+                f"{len(self.waivers)} waiver(s)"
+            )
+        for i, waiver in enumerate(expired):
+            count = self.revived.get(i, 0)
+            text = (
+                f"{waiver.label} expired {waiver.expires} (ended {format_timestamp(waiver.ends)})"
+                f" and no longer applies; {count} result(s) it matched count again"
+            )
+            notes.append(text)
+            warnings.append(text)
+        for waiver in active:
+            if waiver.ends - now <= EXPIRY_WARNING:
+                text = f"{waiver.label} expires {waiver.expires} ({_left(waiver.ends, now)})"
+                notes.append(text)
+                warnings.append(text)
+        for i, waiver in enumerate(active):
+            if i in self.used:
+                notes.append(f"{waiver.label} muted {self.muted.get(i, 0)} result(s)")
+        unused = [w for i, w in enumerate(active) if i not in self.used]
+        for waiver in unused:
+            notes.append(f"{waiver.label} is unused: it matches no failing result")
+        extra = len(expired) + len(unused) if self.strict else 0
+        if extra:
+            notes.append(
+                f"--strict-waivers: {len(expired)} expired and {len(unused)} unused "
+                "waiver(s) fail the run"
+            )
+        return notes, warnings, extra
+
+
 def apply_waivers(
     results: Sequence[Result], waivers: Sequence[Waiver], now: datetime, *, strict: bool = False
 ) -> WaiverOutcome:
-    """Mark failing results matched by an active waiver ``waived`` (first matching entry wins).
-
-    Every active waiver that matches at least one failing result counts as used. Expired and
-    unused waivers are listed in the notes; with ``strict`` each one is a gate failure.
-    """
-    active = [w for w in waivers if now < w.ends]
-    expired = [w for w in waivers if now >= w.ends]
-    used: set[int] = set()
-    revived: dict[int, int] = {}
-    muted: dict[int, int] = {}
-    out: list[Result] = []
-    current, lapsed = _Matcher(active), _Matcher(expired)
-    for result in results:
-        if result.status not in WAIVABLE:
-            out.append(result)
-            continue
-        hits = current.hits(result)
-        used.update(hits)
-        for i in lapsed.hits(result):
-            revived[i] = revived.get(i, 0) + 1
-        if hits:
-            muted[hits[0]] = muted.get(hits[0], 0) + 1
-            waiver = active[hits[0]]
-            result = result._replace(status=Status.WAIVED, annotation=waiver.annotation())
-        out.append(result)
-    notes: list[str] = []
-    warnings: list[str] = []
-    waived = sum(1 for r in out if r.status is Status.WAIVED)
-    if waivers:
-        notes.append(
-            f"{waived} failing result(s) waived by {len(used)} of {len(waivers)} waiver(s)"
-        )
-    for i, waiver in enumerate(expired):
-        count = revived.get(i, 0)
-        text = (
-            f"{waiver.label} expired {waiver.expires} (ended {format_timestamp(waiver.ends)})"
-            f" and no longer applies; {count} result(s) it matched count again"
-        )
-        notes.append(text)
-        warnings.append(text)
-    for waiver in active:
-        if waiver.ends - now <= EXPIRY_WARNING:
-            text = f"{waiver.label} expires {waiver.expires} ({_left(waiver.ends, now)})"
-            notes.append(text)
-            warnings.append(text)
-    for i, waiver in enumerate(active):
-        if i in used:
-            notes.append(f"{waiver.label} muted {muted.get(i, 0)} result(s)")
-    unused = [w for i, w in enumerate(active) if i not in used]
-    for waiver in unused:
-        notes.append(f"{waiver.label} is unused: it matches no failing result")
-    extra = len(expired) + len(unused) if strict else 0
-    if extra:
-        notes.append(
-            f"--strict-waivers: {len(expired)} expired and {len(unused)} unused "
-            "waiver(s) fail the run"
-        )
+    """:class:`WaiverPass` over a list of results (tests and small tools; scans stream)."""
+    waiver_pass = WaiverPass(waivers, now, strict=strict)
+    out = [waiver_pass.accept(result) for result in results]
+    notes, warnings, extra = waiver_pass.outcome()
     return WaiverOutcome(out, notes, warnings, extra)

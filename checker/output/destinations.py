@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from checker.errors import UsageError
 from checker.reports import WRITER_BY_NAME
+from checker.reports.interface import DEFAULT_WIDTH
 
 STEP_SUMMARY_VAR = "GITHUB_STEP_SUMMARY"
 
@@ -63,12 +63,16 @@ def want_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
         return False
 
 
-def append_text(path: str, text: str) -> None:
-    """Append to a file GitHub (or the user) created, e.g. the job summary."""
-    try:
-        with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot append the job summary: {exc.strerror or exc}", file=path
-        ) from None
+def terminal_width(stream: TextIO | None, environ: Mapping[str, str]) -> int:
+    """Columns a table may use: ``COLUMNS`` when set to a positive number, else the width of
+    ``stream`` when it is a terminal, else :data:`DEFAULT_WIDTH`."""
+    text = environ.get("COLUMNS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if stream is not None:
+        try:
+            if stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH
+        except (AttributeError, ValueError, OSError):  # a closed or unusual stream
+            pass
+    return DEFAULT_WIDTH

@@ -1,24 +1,33 @@
-"""Writing a scan's reports to their destinations: stdout, report files, the job summary."""
+"""Writing a scan's reports to their destinations: stdout, report files, the job summary.
+
+Each report streams from its writer straight into its file (or stdout) through a large buffer:
+no report exists as one string, whatever the number of results.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TextIO
 
 from checker.errors import UsageError
 from checker.model import Report
 from checker.output.destinations import (
     STEP_SUMMARY_VAR,
     ReportSpec,
-    append_text,
     check_destinations,
+    terminal_width,
     want_color,
 )
 from checker.reports import get_writer
-from checker.reports.interface import RenderOptions
+from checker.reports.interface import DEFAULT_WIDTH, RenderOptions, Writer
+
+BUFFER = 1 << 20
+"""Bytes buffered per output file: few system calls for millions of small writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,33 +43,75 @@ class ReportDestinations:
 
 
 def emit(report: Report, where: ReportDestinations) -> None:
-    """Write every report of a scan (checked for clashes first)."""
+    """Write every report of a scan (checked for clashes first). An extra format is rendered
+    once, however many paths ask for it; the others get a copy."""
     check_destinations(where.output, where.extra)
     to_stdout = where.output in (None, "-")
+    columns = terminal_width(sys.stdout if to_stdout else None, os.environ)
     options = RenderOptions(
         show_passed=where.show_passed,
         color=to_stdout and want_color(sys.stdout, os.environ),
         settings=where.settings,
+        width=columns,
     )
-    write_text(where.output, get_writer(where.format).render(report, options))
-    plain = RenderOptions(show_passed=where.show_passed, settings=where.settings)
-    rendered: dict[str, str] = {}
+    write_report(get_writer(where.format), report, where.output, options)
+    plain = RenderOptions(
+        show_passed=where.show_passed,
+        settings=where.settings,
+        width=terminal_width(None, os.environ),
+    )
+    written: dict[str, str] = {}
     for spec in where.extra:
-        if spec.format not in rendered:
-            rendered[spec.format] = get_writer(spec.format).render(report, plain)
-        write_text(spec.path, rendered[spec.format])
+        if spec.format in written:
+            copy_file(written[spec.format], spec.path)
+            continue
+        write_report(get_writer(spec.format), report, spec.path, plain)
+        written[spec.format] = spec.path
     summary = os.environ.get(STEP_SUMMARY_VAR)
     if where.format == "github" and summary:
-        append_text(summary, get_writer("markdown").render(report, plain))
+        try:
+            with open(summary, "a", encoding="utf-8", buffering=BUFFER) as handle:
+                get_writer("markdown").write(report, handle, plain)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot append the job summary: {exc.strerror or exc}", file=summary
+            ) from None
+
+
+def write_report(
+    writer: Writer[Report], report: Report, path: str | None, options: RenderOptions
+) -> None:
+    """One report streamed to a file, or to stdout for None or ``-``."""
+    with opened(path) as stream:
+        writer.write(report, stream, options)
+
+
+@contextmanager
+def opened(path: str | None) -> Iterator[TextIO]:
+    """A text stream for ``path`` (stdout for None or ``-``); a write error is a usage error
+    naming the file."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="", buffering=BUFFER) as handle:
+            yield handle
+    except OSError as exc:
+        raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
 
 
 def write_text(path: str | None, text: str) -> None:
     """Text to a file, or to stdout for None or ``-``."""
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
+    with opened(path) as stream:
+        stream.write(text)
+
+
+def copy_file(source: str, target: str) -> None:
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        shutil.copyfile(source, target)
     except OSError as exc:
-        raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
+        raise UsageError(f"cannot write report: {exc.strerror or exc}", file=target) from None
+
+
+__all__ = ["DEFAULT_WIDTH", "ReportDestinations", "emit", "opened", "write_report", "write_text"]

@@ -17,14 +17,14 @@ the one ``BatchImportFindings`` accepts from that account with no integration se
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
 from checker.model import Report, Result, Status
-from checker.reports.interface import RenderOptions
+from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.json import dumps
 
 SCHEMA_VERSION = "2018-10-08"
 FINDING_TYPE = "Software and Configuration Checks/AWS Security Best Practices"
@@ -79,7 +79,7 @@ def unplaced(report: Report, settings: Mapping[str, str]) -> int:
     """How many exportable results were left out for want of an account or region."""
     return sum(
         1
-        for result in report.results
+        for result in report.results.findings()
         if result.status in EXPORTED and _placement(result, settings) is None
     )
 
@@ -102,7 +102,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     )
     res = result.resource
     stamp = format_timestamp(report.generated_at)
-    info = report.rule(result.rule_id)
+    info = result.rule
     details = {
         "WorkforceName": res.name,
         "Source": res.source,
@@ -119,7 +119,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     recommendation: dict[str, str] = {
         "Text": _clip(result.remediation or result.title, MAX_RECOMMENDATION)
     }
-    urls = [ref for ref in (info.references if info else ()) if ref.startswith("https://")]
+    urls = [ref for ref in info.references if ref.startswith("https://")]
     if urls:
         recommendation["Url"] = urls[0]
     product_fields = {
@@ -149,22 +149,32 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     }
 
 
-def findings(report: Report, settings: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The ASFF findings of a report, in report order."""
-    items = []
-    for result in report.results:
+def iter_findings(report: Report, settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """The ASFF findings of a report, in report order, one at a time."""
+    for result in report.results.findings():
         if result.status in EXPORTED:
             item = finding(result, report, settings)
             if item is not None:
-                items.append(item)
-    return items
+                yield item
 
 
-class AsffWriter:
+def findings(report: Report, settings: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The ASFF findings of a report, in report order (what ``--securityhub-import`` sends)."""
+    return list(iter_findings(report, settings))
+
+
+class AsffWriter(ReportWriter):
+    """A JSON list of findings, one per line, written as they are built."""
+
     name = "asff"
 
-    def render(self, report: Report, options: RenderOptions) -> str:
-        return json.dumps(findings(report, options.settings), indent=2, ensure_ascii=False) + "\n"
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        stream.write("[")
+        first = True
+        for item in iter_findings(report, options.settings):
+            stream.write(("\n  " if first else ",\n  ") + dumps(item))
+            first = False
+        stream.write("]\n" if first else "\n]\n")
 
 
 WRITER = AsffWriter()

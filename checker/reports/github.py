@@ -13,11 +13,11 @@ info -> ``notice``. A rule that could not be evaluated (status ``error``) is alw
 
 from __future__ import annotations
 
-import re
+from typing import TextIO
 
 from checker.model import Report, Result, Status
-from checker.reports.escape import terminal_safe
-from checker.reports.interface import RenderOptions
+from checker.reports.escape import workflow_data, workflow_escape, workflow_property
+from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.table import summary_line
 
 LEVEL_BY_SEVERITY = {
@@ -29,32 +29,24 @@ LEVEL_BY_SEVERITY = {
 }
 ANNOTATED = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 NOT_A_FILE = ("aws", "stdin", "-")
-_BREAKS = re.compile(r"(\r|\n)")
-
-
-def _clean(text: str) -> str:
-    """Drop escapes and control characters but keep CR and LF (``escape_data`` encodes them)."""
-    return "".join(
-        part if part in ("\r", "\n") else terminal_safe(part) for part in _BREAKS.split(text)
-    )
 
 
 def escape_data(text: str) -> str:
     """``escapeData`` of @actions/core: the message after ``::``."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return workflow_escape(text)
 
 
 def escape_property(text: str) -> str:
     """``escapeProperty`` of @actions/core: a ``key=value`` before ``::``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return workflow_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(name: str, message: str, /, **properties: str) -> str:
     """One workflow command line, as ``issueCommand`` in @actions/core builds it."""
     props = ",".join(
-        f"{key}={escape_property(_clean(value))}" for key, value in properties.items() if value
+        f"{key}={workflow_property(value)}" for key, value in properties.items() if value
     )
-    return f"::{name}{' ' + props if props else ''}::{escape_data(_clean(message))}"
+    return f"::{name}{' ' + props if props else ''}::{workflow_data(message)}"
 
 
 def level_for(result: Result) -> str:
@@ -67,9 +59,13 @@ def result_command(result: Result) -> str:
     res = result.resource
     where = "/".join(part for part in (res.account, res.region) if part)
     subject = res.name or res.address or res.key
+    if res.address and res.address != subject:
+        subject += f" ({res.address})"
     lines = [f"{subject}{f' ({where})' if where else ''}: {result.message}"]
     if result.status is not Status.FAIL:
         lines[0] = f"[{result.status.value}] {lines[0]}"
+    if res.action:
+        lines.append(f"Planned action: {res.action}")
     if result.remediation:
         lines.append(f"Fix: {result.remediation}")
     file = res.source if res.source_kind != "aws" and res.source not in NOT_A_FILE else ""
@@ -85,22 +81,19 @@ def result_command(result: Result) -> str:
     )
 
 
-class GithubWriter:
+class GithubWriter(ReportWriter):
     name = "github"
 
-    def render(self, report: Report, options: RenderOptions) -> str:
-        lines = [result_command(r) for r in report.results if r.status in ANNOTATED]
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        for result in report.results.findings():
+            if result.status in ANNOTATED:
+                stream.write(result_command(result) + "\n")
         for error in report.errors:
             where = "/".join(part for part in (error.account, error.region) if part)
-            lines.append(
-                command(
-                    "error",
-                    f"{error.code}: {error.message}",
-                    title=f"wfcheck could not read {where or error.source}",
-                )
-            )
-        lines.append(summary_line(report))
-        return "\n".join(lines) + "\n"
+            message = f"{error.code}: {error.message}"
+            title = f"wfcheck could not read {where or error.source}"
+            stream.write(command("error", message, title=title) + "\n")
+        stream.write(summary_line(report) + "\n")
 
 
 WRITER = GithubWriter()

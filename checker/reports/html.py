@@ -1,8 +1,16 @@
 """The HTML report: one self-contained page a security reviewer can read, filter, print and file.
 
+It leads with the findings, failing ones first and then accepted ones with why they are
+accepted (waiver reason, owner, expiry, ticket); every finding is shown in full. Passed and
+skipped results are counted per rule (the Rules section, which also says how to fix each rule
+once) and listed only with ``--show-passed``. The page stays usable with 100,000 records: the
+findings table is the only large part, the account/region breakdown and the scope lists are
+capped, and the filter script walks the rows once per change.
+
 Rendered with jinja2 with autoescaping on, so every record value is escaped by the template
-engine rather than by hand. The page loads nothing: CSS, JS and the chart (SVG) are inline, and
-a Content-Security-Policy allows only that CSS and JS, by their SHA-256 hashes (computed from
+engine rather than by hand; the template streams (``Template.generate``) while findings are
+read one at a time. The page loads nothing: CSS, JS and the chart (SVG) are inline, and a
+Content-Security-Policy allows only that CSS and JS, by their SHA-256 hashes (computed from
 the shipped files, so the output stays byte-identical for the same report).
 """
 
@@ -10,21 +18,36 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
+import io
+import json
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from itertools import islice
+from typing import Any, TextIO
 
 from jinja2 import Environment, StrictUndefined, Template
 from markupsafe import Markup
 
 from checker.files.timestamps import format_timestamp
-from checker.model import SEVERITIES, SEVERITY_RANK, Report, Result, Status, summarize
-from checker.reports.escape import terminal_safe
-from checker.reports.interface import RenderOptions
+from checker.model import (
+    ACCEPTED_STATUSES,
+    FAILING_STATUSES,
+    SEVERITIES,
+    SEVERITY_RANK,
+    ErrorEntry,
+    Report,
+    Result,
+    RuleInfo,
+    Status,
+    UnitStatus,
+    rule_tally,
+    summarize,
+)
+from checker.reports.acceptance import acceptance_details
+from checker.reports.escape import html_text, json_text
+from checker.reports.interface import RenderOptions, ReportWriter
 
-FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
-ACCEPTED = (Status.WAIVED, Status.BASELINE)
 _STATUS_ORDER = {
     s: i
     for i, s in enumerate(
@@ -46,6 +69,13 @@ SEVERITY_COLORS = {
     "low": "#1f6fb2",
     "info": "#5f6b7a",
 }
+PAGE_ROWS = 2000
+"""Findings rendered as rows; the rest are data the page's script shows a page at a time (so
+a report of 100,000 workforces opens in seconds). Every finding is in the page."""
+MAX_PLACES = 50
+"""Accounts and regions named in the scope; the rest are counted."""
+MAX_BREAKDOWN = 500
+"""Account/region rows in the breakdown; beyond that only pairs with findings, then a count."""
 
 
 def _asset(name: str) -> str:
@@ -75,43 +105,53 @@ def _page() -> tuple[Template, str, str, str]:
     return template, css, js, csp
 
 
-def _text(value: str | None, *, multiline: bool = False) -> str:
-    """Record text without escapes, control or bidi characters (jinja escapes the rest)."""
-    if not value:
-        return "-"
-    return terminal_safe(value.replace("\r\n", "\n"), keep_newlines=multiline)
+_text = html_text
+
+
+def _anchor(rule_id: str) -> str:
+    """A fragment id for a rule (ids are free text: keep letters, digits, ``-`` and ``_``)."""
+    return "rule-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in rule_id)
 
 
 def _finding(result: Result) -> dict[str, Any]:
     res = result.resource
+    where = []
+    if res.address and res.address != res.name:
+        where.append(_text(res.address))
+    if res.location is not None:
+        where.append(_text(f"{res.location.file}:{res.location.line}"))
     return {
         "severity": result.severity,
         "rule_id": _text(result.rule_id),
+        "anchor": _anchor(result.rule_id),
         "title": _text(result.title),
         "status": result.status.value,
         "name": _text(res.name or res.address or res.key),
         "where": " / ".join(_text(part) for part in (res.account, res.region)),
         "key": _text(res.key),
         "source": _text(res.source) if res.source else "",
+        "resource": ", ".join(where),
+        "action": _text(res.action) if res.action else "",
         "message": _text(result.message, multiline=True),
         "evidence": [
             (_text(name), _text(value, multiline=True)) for name, value in result.evidence
         ],
         "path": _text(result.path) if result.path else "",
-        "remediation": _text(result.remediation, multiline=True) if result.remediation else "",
+        "accepted": [
+            (_text(label), _text(value)) for label, value in acceptance_details(result.annotation)
+        ],
     }
 
 
-def _chart(report: Report) -> dict[str, Any]:
-    counts = Counter(r.severity for r in report.results if r.status in FAILING)
-    top = max(counts.values(), default=0)
+def _chart(failing: dict[str, int]) -> dict[str, Any]:
+    top = max(failing.values(), default=0)
     left, track = 80, 320
     bars = [
         {
             "severity": severity,
-            "count": counts.get(severity, 0),
+            "count": failing.get(severity, 0),
             "y": 4 + index * 28,
-            "width": round(track * counts.get(severity, 0) / top) if top else 0,
+            "width": round(track * failing.get(severity, 0) / top) if top else 0,
             "color": SEVERITY_COLORS[severity],
         }
         for index, severity in enumerate(reversed(SEVERITIES))
@@ -125,92 +165,247 @@ def _chart(report: Report) -> dict[str, Any]:
     }
 
 
-def _breakdown(report: Report) -> list[dict[str, Any]]:
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
+def _has_findings(row: dict[str, Any]) -> bool:
+    return bool(sum(row["failing"]) or row["accepted"] or row["errors"])
 
-    def cell(account: str | None, region: str | None) -> dict[str, Any]:
-        key = (_text(account), _text(region))
-        if key not in cells:
-            cells[key] = {
-                "account": key[0],
-                "region": key[1],
-                "keys": set(),
-                "failing": Counter(),
-                "accepted": 0,
-                "errors": 0,
-            }
-        return cells[key]
 
-    for result in report.results:
-        entry = cell(result.resource.account, result.resource.region)
-        entry["keys"].add(result.resource.key)
-        if result.status in FAILING:
-            entry["failing"][result.severity] += 1
-        elif result.status in ACCEPTED:
-            entry["accepted"] += 1
+def _breakdown(report: Report) -> tuple[list[dict[str, Any]], str]:
+    """Rows per account/region (workforces, failing per severity, accepted, errors) and a
+    note on what was left out. Records are in report order, so each pair is a contiguous run:
+    one pass, keeping at most :data:`MAX_BREAKDOWN` rows (past that, only pairs with
+    findings or errors)."""
+    store = report.results
+    errors: dict[tuple[str, str], int] = {}
     for error in report.errors:
-        cell(error.account, error.region)["errors"] += 1
-    return [
-        {
-            "account": entry["account"],
-            "region": entry["region"],
-            "workforces": len(entry["keys"]),
-            "failing": [entry["failing"].get(sev, 0) for sev in reversed(SEVERITIES)],
-            "accepted": entry["accepted"],
-            "errors": entry["errors"],
-        }
-        for _, entry in sorted(cells.items())
+        key = (_text(error.account), _text(error.region))
+        errors[key] = errors.get(key, 0) + 1
+    severity_of = [info.severity for info in store.rules]
+    kind = [
+        "failing" if v[0] in FAILING_STATUSES else "accepted" if v[0] in ACCEPTED_STATUSES else ""
+        for v in store.verdicts
     ]
+    absent = len(store.verdicts)
+    rows: list[dict[str, Any]] = []
+    pairs = 0
+    overflow = False
+
+    def keep(row: dict[str, Any]) -> None:
+        nonlocal rows, overflow, pairs
+        pairs += 1
+        if not overflow and len(rows) < MAX_BREAKDOWN:
+            rows.append(row)
+            return
+        if not overflow:
+            overflow = True
+            rows = [kept for kept in rows if _has_findings(kept)]
+        if _has_findings(row) and len(rows) < MAX_BREAKDOWN:
+            rows.append(row)
+
+    def empty(key: tuple[str, str]) -> dict[str, Any]:
+        return {
+            "account": key[0],
+            "region": key[1],
+            "workforces": 0,
+            "failing": [0] * len(SEVERITIES),
+            "accepted": 0,
+            "errors": 0,
+        }
+
+    entry: dict[str, Any] | None = None
+    for _, res, cells in store.rows():
+        key = (_text(res.account), _text(res.region))
+        if entry is None or key != (entry["account"], entry["region"]):
+            if entry is not None:
+                entry["errors"] = errors.pop((entry["account"], entry["region"]), 0)
+                keep(entry)
+            entry = empty(key)
+        entry["workforces"] += 1
+        for position, index in enumerate(cells):
+            if index >= absent or not kind[index]:
+                continue
+            if kind[index] == "failing":
+                entry["failing"][len(SEVERITIES) - 1 - SEVERITY_RANK[severity_of[position]]] += 1
+            else:
+                entry["accepted"] += 1
+    if entry is not None:
+        entry["errors"] = errors.pop((entry["account"], entry["region"]), 0)
+        keep(entry)
+    for key, count in sorted(errors.items()):  # pairs that only have collection errors
+        row = empty(key)
+        row["errors"] = count
+        keep(row)
+    rows.sort(key=lambda row: (row["account"], row["region"]))
+    note = ""
+    if overflow:
+        note = (
+            f"{pairs} account/region pairs: {len(rows)} with findings or collection errors "
+            f"are shown (at most {MAX_BREAKDOWN}); the JSON and CSV reports cover every pair."
+        )
+    return rows, note
 
 
-def render_html(report: Report, options: RenderOptions) -> str:
+def _places(values: set[str]) -> tuple[list[str], int]:
+    ordered = sorted(values)
+    return ordered[:MAX_PLACES], len(ordered)
+
+
+def _rules(report: Report) -> list[dict[str, Any]]:
+    """Per rule: its text once (description, remediation, references) and counts by status."""
+    rows = []
+    for info, tally in rule_tally(report):
+        rows.append(_rule_row(info, tally))
+    rows.sort(key=lambda row: (-row["problems"], -SEVERITY_RANK[row["severity"]]))
+    return rows
+
+
+def _rule_row(info: RuleInfo, tally: dict[Status, int]) -> dict[str, Any]:
+    failing = sum(tally.get(status, 0) for status in FAILING_STATUSES)
+    accepted = sum(tally.get(status, 0) for status in ACCEPTED_STATUSES)
+    return {
+        "id": _text(info.id),
+        "anchor": _anchor(info.id),
+        "title": _text(info.title),
+        "severity": info.severity,
+        "description": _text(info.description, multiline=True) if info.description else "",
+        "remediation": _text(info.remediation, multiline=True) if info.remediation else "",
+        "references": [_text(ref) for ref in info.references],
+        "counts": [tally.get(status, 0) for status in _STATUS_ORDER],
+        "problems": failing + accepted,
+        "failing": failing,
+    }
+
+
+def _findings(report: Report) -> Iterator[dict[str, Any]]:
+    def order(result: Result) -> int:
+        rank = _STATUS_ORDER[result.status] * len(SEVERITIES)
+        return rank + len(SEVERITIES) - 1 - SEVERITY_RANK[result.severity]
+
+    for result in report.results.findings(order):
+        yield _finding(result)
+
+
+DATA_FIELDS = (
+    "severity",
+    "rule_id",
+    "anchor",
+    "title",
+    "status",
+    "name",
+    "where",
+    "key",
+    "resource",
+    "action",
+    "source",
+    "message",
+    "evidence",
+    "path",
+    "accepted",
+)
+"""A finding in the page's data block, in the order ``report.js`` reads it."""
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def _data(findings: Iterator[dict[str, Any]]) -> Iterator[Markup]:
+    """The findings past the first page, as JSON for a ``<script type="application/json">``
+    block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block."""
+    separator = ""
+    for item in findings:
+        text = json.dumps([item[name] for name in DATA_FIELDS], ensure_ascii=False)
+        text = json_text(
+            "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
+            if any(char in text for char in "<>&")
+            else text
+        )
+        yield Markup(separator + text)  # noqa: S704 - JSON with <, > and & escaped
+        separator = ","
+
+
+def _passed(report: Report) -> Iterator[dict[str, Any]]:
+    for result in report.results:
+        if not result.status.is_finding:
+            yield _finding(result)
+
+
+def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
     template, css, js, csp = _page()
     counts = summarize(report)
-    failing = sum(1 for r in report.results if r.status in FAILING)
-    shown = [r for r in report.results if options.show_passed or r.status is not Status.PASS]
-    order = {id(r): i for i, r in enumerate(shown)}
-    shown.sort(
-        key=lambda r: (_STATUS_ORDER[r.status], -SEVERITY_RANK.get(r.severity, 0), order[id(r)])
-    )
-    findings = [_finding(r) for r in shown]
-    rule_titles = {f["rule_id"]: f["title"] for f in findings}
-    places = [(r.resource.account, r.resource.region) for r in report.results]
-    places += [(e.account, e.region) for e in report.errors]
-    places += [(u.account, u.region) for u in report.units]
-    return template.render(
-        csp=csp,
-        css=Markup(css),  # noqa: S704 - our own shipped file, allowed by its hash in the CSP
-        js=Markup(js),  # noqa: S704 - idem
-        tool_version=_text(report.tool_version),
-        generated_at=format_timestamp(report.generated_at),
-        verdict=(f"{failing} failing result(s)" if failing else "no failing results"),
-        failing=failing,
-        records=report.records,
-        rule_count=len(report.rules),
-        accounts=sorted({_text(a) for a, _ in places if a}),
-        regions=sorted({_text(r) for _, r in places if r}),
-        sources=[_text(s) for s in report.sources],
-        policies=[_text(p) for p in report.policies],
-        notes=[_text(n) for n in report.notes],
-        chart=_chart(report),
-        statuses=[(s.value, counts[s.value]) for s in Status],
-        severities=list(reversed(SEVERITIES)),
-        breakdown=_breakdown(report),
-        findings=findings,
-        findings_scope=(
-            "All results, passed ones included."
-            if options.show_passed
-            else "Every result that did not pass (passed results are counted above; "
-            "use --show-passed to list them)."
+    store = report.results
+    tallies = rule_tally(report)
+    failing_by_severity = dict.fromkeys(SEVERITIES, 0)
+    by_status = dict.fromkeys(Status, 0)
+    for info, tally in tallies:
+        for status, count in tally.items():
+            by_status[status] += count
+            if status in FAILING_STATUSES:
+                failing_by_severity[info.severity] += count
+    failing = sum(failing_by_severity.values())
+    listed = sum(n for status, n in by_status.items() if status.is_finding)
+    accounts = {_text(res.account) for res in store.resources if res.account}
+    regions = {_text(res.region) for res in store.resources if res.region}
+    places: list[ErrorEntry | UnitStatus] = [*report.errors, *report.units]
+    for place in places:
+        if place.account:
+            accounts.add(_text(place.account))
+        if place.region:
+            regions.add(_text(place.region))
+    breakdown, breakdown_note = _breakdown(report)
+    rules = _rules(report)
+    findings = _findings(report)  # the first page is rendered, the rest is data
+    passed = by_status[Status.PASS] + by_status[Status.SKIP]
+    context = {
+        "csp": csp,
+        "css": Markup(css),  # noqa: S704 - our own shipped file, allowed by its hash in the CSP
+        "js": Markup(js),  # noqa: S704 - idem
+        "tool_version": _text(report.tool_version),
+        "generated_at": format_timestamp(report.generated_at),
+        "verdict": (f"{failing} failing result(s)" if failing else "no failing results"),
+        "failing": failing,
+        "records": report.records,
+        "rule_count": len(report.rules),
+        "accounts": _places(accounts),
+        "regions": _places(regions),
+        "sources": [_text(s) for s in report.sources],
+        "policies": [_text(p) for p in report.policies],
+        "notes": [_text(n) for n in report.notes],
+        "chart": _chart(failing_by_severity),
+        "statuses": [(s.value, counts[s.value]) for s in Status],
+        "status_order": [s.value for s in _STATUS_ORDER],
+        "severities": list(reversed(SEVERITIES)),
+        "breakdown": breakdown,
+        "breakdown_note": breakdown_note,
+        "rules": rules,
+        "findings": islice(findings, PAGE_ROWS),
+        "findings_count": listed,
+        "more_count": max(listed - PAGE_ROWS, 0),
+        "more_findings": _data(findings),
+        "findings_scope": (
+            "Every result that did not pass or skip: failing first, then accepted ones "
+            f"(waived or in the baseline). {passed} passed or skipped result(s) are counted "
+            "in Rules"
+            + ("" if options.show_passed else "; use --show-passed to list them too")
+            + "."
         ),
-        filter_severities=[
-            s for s in reversed(SEVERITIES) if any(f["severity"] == s for f in findings)
+        "passed": _passed(report) if options.show_passed else iter(()),
+        "passed_count": passed if options.show_passed else 0,
+        "filter_severities": [
+            severity
+            for severity in reversed(SEVERITIES)
+            if any(
+                count
+                for info, tally in tallies
+                if info.severity == severity
+                for status, count in tally.items()
+                if status.is_finding
+            )
         ],
-        filter_rules=sorted(rule_titles.items()),
-        filter_statuses=[
-            s.value for s in _STATUS_ORDER if any(f["status"] == s.value for f in findings)
+        "filter_rules": [
+            (row["id"], row["title"])
+            for row in sorted(rules, key=lambda row: row["id"])
+            if row["problems"]
         ],
-        errors=[
+        "filter_statuses": [s.value for s in _STATUS_ORDER if s.is_finding and by_status[s]],
+        "errors": [
             {
                 "source": _text(e.source),
                 "account": _text(e.account),
@@ -220,7 +415,7 @@ def render_html(report: Report, options: RenderOptions) -> str:
             }
             for e in report.errors
         ],
-        incomplete_units=[
+        "incomplete_units": [
             {
                 "source": _text(u.source),
                 "account": _text(u.account),
@@ -232,14 +427,23 @@ def render_html(report: Report, options: RenderOptions) -> str:
             for u in report.units
             if u.status != "ok"
         ],
-    )
+    }
+    for chunk in template.generate(**context):
+        stream.write(chunk)
 
 
-class HtmlWriter:
+def render_html(report: Report, options: RenderOptions) -> str:
+    """The whole page as one string (tests; scans stream it with the writer)."""
+    buffer = io.StringIO()
+    write_html(report, buffer, options)
+    return buffer.getvalue()
+
+
+class HtmlWriter(ReportWriter):
     name = "html"
 
-    def render(self, report: Report, options: RenderOptions) -> str:
-        return render_html(report, options)
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        write_html(report, stream, options)
 
 
 WRITER = HtmlWriter()

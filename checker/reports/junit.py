@@ -2,34 +2,34 @@
 
 One ``<testcase>`` per (rule, record): ``classname`` is the rule id and ``name`` the resource key
 (the ARN, else the Terraform address), so no two test cases share a name (GitLab keeps only the
-first of duplicates). One ``<testsuite>`` per account/region. Status mapping:
+first of duplicates). One ``<testsuite>`` per account/region, in report order. Status mapping:
 
 - fail: ``<failure type="SEVERITY">``; error: ``<error>``;
 - skip: ``<skipped>``; waived, baseline and unknown (not decidable before apply): ``<skipped>``
   with a message saying why, since none of them fail the gate by default;
 - pass: an empty test case.
 
-The XML is written by hand so escaping is explicit: characters XML 1.0 cannot carry at all
-(most C0 controls, such as ESC) are written as a visible ``\\xNN``, and CR, LF and TAB in
-attributes as character references so a parser reads them back unchanged.
+The XML is written by hand so escaping is explicit (:func:`checker.reports.escape.xml_text` and
+:func:`~checker.reports.escape.xml_attr`): every value is one line without control characters,
+so CI logs that print the text never see a line wfcheck did not write (such as ``::error::``),
+and characters XML 1.0 cannot carry are written as a visible ``\\uXXXX``.
+
+The document streams. Records are in report order, so each account/region is a contiguous run
+of rows: its counts are taken from the verdict indexes, then its test cases are written, each
+part (rule, verdict, record) escaped once.
 """
 
 from __future__ import annotations
 
-import re
+from array import array
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Report, Result, Status
-from checker.reports.acceptance import acceptance_reason
-from checker.reports.interface import RenderOptions
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
-_ATTR = {**_TEXT, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
-_TEXT_RE = re.compile("[&<>\r]")
-_ATTR_RE = re.compile('[&<>"\r\n\t]')
+from checker.model import Report, Resource, RuleInfo, Status, Verdict
+from checker.reports.acceptance import acceptance_details, acceptance_text
+from checker.reports.escape import xml_attr, xml_text
+from checker.reports.interface import RenderOptions, ReportWriter
 
 SKIP_REASON = {
     Status.SKIP: "not applicable",
@@ -37,23 +37,7 @@ SKIP_REASON = {
     Status.BASELINE: "accepted in the baseline",
     Status.UNKNOWN: "unknown until apply",
 }
-
-
-def _escape_code(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def _visible(text: str) -> str:
-    return _NOT_XML.sub(_escape_code, text)
-
-
-def xml_text(text: str) -> str:
-    return _TEXT_RE.sub(lambda m: _TEXT[m.group()], _visible(text))
-
-
-def xml_attr(text: str) -> str:
-    return _ATTR_RE.sub(lambda m: _ATTR[m.group()], _visible(text))
+SKIPPED = frozenset({Status.SKIP, Status.WAIVED, Status.BASELINE, Status.UNKNOWN})
 
 
 def _attrs(pairs: Iterable[tuple[str, Any]]) -> str:
@@ -62,155 +46,232 @@ def _attrs(pairs: Iterable[tuple[str, Any]]) -> str:
     )
 
 
-def suite_name(result: Result) -> str:
-    res = result.resource
-    return f"{res.account or 'no-account'}/{res.region or 'no-region'}"
+def suite_key(res: Resource) -> tuple[str, str]:
+    return (res.account or "", res.region or "")
 
 
-def _details(result: Result) -> str:
-    res = result.resource
-    lines = [
-        f"Rule: {result.rule_id} {result.title}",
-        f"Severity: {result.severity}",
-        f"Status: {result.status.value}",
-        f"Workforce: {res.name or '-'}",
-        f"Resource: {res.key}",
-        f"Account: {res.account or '-'}",
-        f"Region: {res.region or '-'}",
-        f"Source: {res.source}",
-        f"Path: {result.path}",
-        f"Message: {result.message}",
+def suite_name(res: Resource) -> str:
+    account, region = suite_key(res)
+    return f"{account or 'no-account'}/{region or 'no-region'}"
+
+
+def _lines(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f"\n{label}: {xml_text(value)}" for label, value in pairs)
+
+
+def _record_details(res: Resource) -> str:
+    pairs = [
+        ("Workforce", res.name or "-"),
+        ("Resource", res.key),
+        ("Account", res.account or "-"),
+        ("Region", res.region or "-"),
+        ("Source", res.source),
     ]
-    lines += [f"Evidence {name}: {value}" for name, value in result.evidence]
-    reason = acceptance_reason(result)
-    if reason:
-        lines.append(f"Reason: {reason}")
-    lines.append(f"Remediation: {result.remediation}")
-    return "\n".join(lines)
+    if res.address:
+        pairs.append(("Address", res.address))
+    if res.location is not None:
+        pairs.append(("Location", f"{res.location.file}:{res.location.line}"))
+    if res.action:
+        pairs.append(("Planned action", res.action))
+    return _lines(pairs)
 
 
-def _testcase(result: Result) -> str:
-    head = "    <testcase" + _attrs(
-        [("classname", result.rule_id), ("name", result.resource.key), ("time", "0")]
-    )
-    status = result.status
-    if status is Status.PASS:
-        return head + "/>"
-    details = xml_text(_details(result))
-    if status is Status.FAIL:
-        body = (
-            f"<failure{_attrs([('type', result.severity.upper()), ('message', result.message)])}>"
-            f"{details}</failure>"
-        )
-    elif status is Status.ERROR:
-        body = (
-            f"<error{_attrs([('type', 'EvaluationError'), ('message', result.message)])}>"
-            f"{details}</error>"
-        )
-    else:
-        reason = acceptance_reason(result)
-        message = (
-            result.message
-            if status is Status.SKIP
-            else (f"{SKIP_REASON.get(status, status.value)}: {reason or result.message}")
-        )
-        body = f"<skipped{_attrs([('message', message)])}>{details}</skipped>"
-    return f"{head}>\n      {body}\n    </testcase>"
+class _Case:
+    """A verdict of one rule as a test case body, cut where the record's details go."""
 
-
-def _counts(results: list[Result]) -> dict[str, int]:
-    failures = sum(1 for r in results if r.status is Status.FAIL)
-    errors = sum(1 for r in results if r.status is Status.ERROR)
-    skipped = sum(1 for r in results if r.status not in (Status.PASS, Status.FAIL, Status.ERROR))
-    return {"tests": len(results), "failures": failures, "errors": errors, "skipped": skipped}
-
-
-def render_junit(report: Report) -> str:
-    suites: dict[str, list[Result]] = {}
-    for result in report.results:
-        suites.setdefault(suite_name(result), []).append(result)
-    stamp = format_timestamp(report.generated_at)
-    total = _counts(list(report.results))
-    total["tests"] += len(report.errors)
-    total["errors"] += len(report.errors)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<testsuites"
-        + _attrs(
+    def __init__(self, verdict: Verdict, info: RuleInfo) -> None:
+        status, message, path, evidence, annotation = verdict
+        self.empty = status is Status.PASS
+        self.before = ""
+        self.after = ""
+        if self.empty:
+            return
+        if status is Status.FAIL:
+            tag = "failure"
+            attrs = _attrs([("type", info.severity.upper()), ("message", message)])
+        elif status is Status.ERROR:
+            tag = "error"
+            attrs = _attrs([("type", "EvaluationError"), ("message", message)])
+        else:
+            tag = "skipped"
+            reason = acceptance_text(annotation) or message
+            shown = message if status is Status.SKIP else f"{SKIP_REASON[status]}: {reason}"
+            attrs = _attrs([("message", shown)])
+        head = _lines(
             [
-                ("name", "wfcheck"),
-                ("tests", total["tests"]),
-                ("failures", total["failures"]),
-                ("errors", total["errors"]),
-                ("time", "0"),
+                ("Rule", f"{info.id} {info.title}"),
+                ("Severity", info.severity),
+                ("Status", status.value),
             ]
         )
-        + ">",
-    ]
-    for name in sorted(suites):
-        results = suites[name]
-        counts = _counts(results)
-        lines.append(
+        pairs = [("Path", path), ("Message", message)]
+        pairs += [(f"Evidence {name}", value) for name, value in evidence]
+        pairs += [(label.capitalize(), value) for label, value in acceptance_details(annotation)]
+        if info.remediation:
+            pairs.append(("Remediation", info.remediation))
+        # The first detail line follows the opening tag directly (no leading line break).
+        self.before = f">\n      <{tag}{attrs}>{head[1:]}"
+        self.after = f"{_lines(pairs)}</{tag}>\n    </testcase>"
+
+
+ROW_TEMPLATES = 4096
+"""Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
+
+
+class _Rows:
+    """What a record's row (its verdict per rule) writes, built once per distinct row: the
+    counts (tests, failures, errors, skipped) and a template with the record's name attribute
+    (``{n}``) and details (``{d}``) left open."""
+
+    def __init__(self, report: Report, stamp: str) -> None:
+        store = report.results
+        self.store = store
+        self.stamp = stamp
+        self.rule_attrs = [_esc(_attrs([("classname", info.id)])) for info in store.rules]
+        self.cases: dict[tuple[int, int], _Case] = {}
+        self.rows: dict[bytes, tuple[tuple[int, int, int, int], str, bool]] = {}
+
+    def of(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+        key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+        found = self.rows.get(key)
+        if found is None:
+            found = self._build(row)
+            if len(self.rows) < ROW_TEMPLATES:  # a rare row past the cap is not kept
+                self.rows[key] = found
+        return found
+
+    def _build(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+        verdicts, rules = self.store.verdicts, self.store.rules
+        counts = [0, 0, 0, 0]
+        parts = []
+        detailed = False
+        for position, index in enumerate(row):
+            if index >= len(verdicts):  # ABSENT: this rule was not evaluated on this record
+                continue
+            status = verdicts[index][0]
+            counts[0] += 1
+            counts[1] += status is Status.FAIL
+            counts[2] += status is Status.ERROR
+            counts[3] += status in SKIPPED
+            case = self.cases.get((index, position))
+            if case is None:
+                case = self.cases[(index, position)] = _Case(verdicts[index], rules[position])
+            head = "    <testcase" + self.rule_attrs[position] + "{n}"
+            if case.empty:
+                parts.append(head + "/>\n")
+            else:
+                detailed = True
+                parts.append(f"{head}{_esc(case.before)}{{d}}{_esc(case.after)}\n")
+        return (counts[0], counts[1], counts[2], counts[3]), "".join(parts), detailed
+
+
+def _esc(text: str) -> str:
+    """Text as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class JunitWriter(ReportWriter):
+    name = "junit"
+
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        store = report.results
+        stamp = format_timestamp(report.generated_at)
+        tests = len(store) + len(report.errors)
+        failures = store.count([Status.FAIL])
+        errors = store.count([Status.ERROR]) + len(report.errors)
+        stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        stream.write(
+            "<testsuites"
+            + _attrs(
+                [
+                    ("name", "wfcheck"),
+                    ("tests", tests),
+                    ("failures", failures),
+                    ("errors", errors),
+                    ("time", "0"),
+                ]
+            )
+            + ">\n"
+        )
+        order = store.order()
+        rows = _Rows(report, stamp)
+        start = 0
+        while start < len(order):
+            key = suite_key(store.resources[order[start]])
+            end = start + 1
+            while end < len(order) and suite_key(store.resources[order[end]]) == key:
+                end += 1
+            self._suite(report, stream, order[start:end], rows)
+            start = end
+        if report.errors:
+            self._collection(report, stream, stamp)
+        stream.write("</testsuites>\n")
+
+    def _suite(self, report: Report, stream: TextIO, records: Any, rows: _Rows) -> None:
+        """One account/region: counts first (from each record's row), then its test cases."""
+        store = report.results
+        width, cells = store.width, store.cells
+        totals = [0, 0, 0, 0]
+        for record in records:
+            for n, count in enumerate(rows.of(cells[record * width : (record + 1) * width])[0]):
+                totals[n] += count
+        first = store.resources[records[0]]
+        stream.write(
             "  <testsuite"
             + _attrs(
                 [
-                    ("name", name),
-                    ("tests", counts["tests"]),
-                    ("failures", counts["failures"]),
-                    ("errors", counts["errors"]),
-                    ("skipped", counts["skipped"]),
+                    ("name", suite_name(first)),
+                    ("tests", totals[0]),
+                    ("failures", totals[1]),
+                    ("errors", totals[2]),
+                    ("skipped", totals[3]),
                     ("time", "0"),
-                    ("timestamp", stamp),
+                    ("timestamp", rows.stamp),
                     ("package", "wfcheck"),
                 ]
             )
-            + ">"
+            + ">\n"
         )
-        lines.extend(_testcase(result) for result in results)
-        lines.append("  </testsuite>")
-    if report.errors:
-        # Collection errors are not test results, but a CI reader must see them: one suite of
-        # errored test cases, one per unit that could not be read.
-        lines.append(
+        for record in records:
+            _, template, detailed = rows.of(cells[record * width : (record + 1) * width])
+            res = store.resources[record]
+            name = _attrs([("name", res.key), ("time", "0")])
+            details = _record_details(res) if detailed else ""
+            stream.write(template.format(n=name, d=details))
+        stream.write("  </testsuite>\n")
+
+    def _collection(self, report: Report, stream: TextIO, stamp: str) -> None:
+        """Collection errors are not test results, but a CI reader must see them: one suite
+        of errored test cases, one per unit that could not be read."""
+        count = len(report.errors)
+        stream.write(
             "  <testsuite"
             + _attrs(
                 [
                     ("name", "collection"),
-                    ("tests", len(report.errors)),
+                    ("tests", count),
                     ("failures", 0),
-                    ("errors", len(report.errors)),
+                    ("errors", count),
                     ("skipped", 0),
                     ("time", "0"),
                     ("timestamp", stamp),
                     ("package", "wfcheck"),
                 ]
             )
-            + ">"
+            + ">\n"
         )
         for position, error in enumerate(report.errors, 1):
             where = "/".join(p for p in (error.account, error.region) if p) or error.source
-            lines.append(
+            name = f"{position}: {where}"
+            stream.write(
                 "    <testcase"
-                + _attrs(
-                    [("classname", "collection"), ("name", f"{position}: {where}"), ("time", "0")]
-                )
-                + ">"
+                + _attrs([("classname", "collection"), ("name", name), ("time", "0")])
+                + ">\n"
+                + f"      <error{_attrs([('type', error.code), ('message', error.message)])}>"
+                + f"{xml_text(f'{error.source}: {error.code}: {error.message}')}</error>\n"
+                + "    </testcase>\n"
             )
-            lines.append(
-                f"      <error{_attrs([('type', error.code), ('message', error.message)])}>"
-                f"{xml_text(f'{error.source}: {error.code}: {error.message}')}</error>"
-            )
-            lines.append("    </testcase>")
-        lines.append("  </testsuite>")
-    lines.append("</testsuites>")
-    return "\n".join(lines) + "\n"
-
-
-class JunitWriter:
-    name = "junit"
-
-    def render(self, report: Report, options: RenderOptions) -> str:
-        return render_junit(report)
+        stream.write("  </testsuite>\n")
 
 
 WRITER = JunitWriter()

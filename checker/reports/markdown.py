@@ -1,21 +1,38 @@
 """The Markdown report: for ``$GITHUB_STEP_SUMMARY``, merge-request notes and PR comments.
 
+It leads with what failed (most severe first) and why, then how to fix it, what could not be
+read, what was accepted and why (waiver reason, owner, expiry, ticket), and counts of the rest:
+passed and skipped results are counted per rule and listed only with ``--show-passed``.
+
 Record values (names, FailureReason, OIDC URLs) are attacker-influenced free text, and Markdown
-is rendered: every value goes through :func:`md_cell`, which makes it inert (no HTML, links,
-images, mentions, code spans, emphasis or table breaks). GitHub rejects a step summary over
-1 MiB, so the report summarizes itself when it would grow past :data:`MAX_BYTES`.
+is rendered: every value goes through :func:`md_cell`
+(:func:`checker.reports.escape.markdown_inline`), which makes it inert (no HTML, links, images,
+mentions, code spans, emphasis or table breaks) and cuts it at :data:`MAX_CELL` characters.
+GitHub rejects a step summary over 1 MiB, so the report streams under a byte budget and says
+how many rows it left out when it would grow past :data:`MAX_BYTES`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from checker.files.timestamps import format_timestamp
-from checker.model import SEVERITIES, ErrorEntry, Report, Result, Status, summarize
-from checker.reports.escape import terminal_safe
-from checker.reports.interface import RenderOptions
+from checker.model import (
+    ACCEPTED_STATUSES,
+    FAILING_STATUSES,
+    SEVERITIES,
+    SEVERITY_RANK,
+    ErrorEntry,
+    Report,
+    Result,
+    Status,
+    rule_tally,
+    summarize,
+)
+from checker.reports.acceptance import acceptance_details
+from checker.reports.escape import markdown_inline
+from checker.reports.interface import RenderOptions, ReportWriter
 
 MAX_BYTES = 1024 * 1024 - 16 * 1024
 """Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""
@@ -24,33 +41,28 @@ MAX_CELL = 300
 """Longest cell text (characters); longer values are cut with an ellipsis."""
 
 T = TypeVar("T")
-FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
-ACCEPTED = (Status.WAIVED, Status.BASELINE)
-
-# Characters with a Markdown meaning inside a table cell: emphasis, code, links and images,
-# headings, strikethrough, math, mentions, table pipes, and the escape character itself.
-_BACKSLASHED = re.compile(r"([\\`*_{}\[\]()#!|~@$])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_AUTOLINK = re.compile(r"(://|www\.)", re.IGNORECASE)
+RESULT_HEADERS = ("Severity", "Rule", "Status", "Workforce", "Account", "Region", "Message")
+ACCEPTED_HEADERS = (*RESULT_HEADERS, "Reason", "Owner", "Expires", "Ticket")
 
 
 def md_cell(text: str | None, limit: int = MAX_CELL) -> str:
     """``text`` as inert Markdown on one line (safe in a table cell or a list item)."""
-    if not text:
-        return "-"
-    flat = terminal_safe(text.replace("\r\n", " ").replace("\r", " "))
-    if limit and len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
-    flat = "".join(_ENTITIES.get(char, char) for char in flat)
-    flat = _BACKSLASHED.sub(r"\\\1", flat)
-    # GitHub turns bare URLs into links; a backslash inside the scheme or "www." stops that.
-    return _AUTOLINK.sub(lambda m: ":\\/\\/" if m[0] == "://" else m[0][:3] + "\\.", flat)
+    return markdown_inline(text, limit)
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
-    return lines
+def workforce_cell(result: Result) -> str:
+    """The workforce, and for infrastructure-as-code its address, file:line and planned
+    action."""
+    res = result.resource
+    text = md_cell(res.name or res.address or res.key)
+    extra = []
+    if res.address and res.address != res.name:
+        extra.append(md_cell(res.address))
+    if res.location is not None:
+        extra.append(md_cell(f"{res.location.file}:{res.location.line}"))
+    if res.action:
+        extra.append(f"planned: {md_cell(res.action)}")
+    return f"{text} ({', '.join(extra)})" if extra and text != extra[0] else text
 
 
 def _result_row(result: Result) -> list[str]:
@@ -59,10 +71,22 @@ def _result_row(result: Result) -> list[str]:
         result.severity,
         f"{md_cell(result.rule_id)} {md_cell(result.title)}",
         result.status.value,
-        md_cell(res.name or res.address or res.key),
+        workforce_cell(result),
         md_cell(res.account),
         md_cell(res.region),
         md_cell(result.message),
+    ]
+
+
+def _accepted_row(result: Result) -> list[str]:
+    details = dict(acceptance_details(result.annotation))
+    reason = details.get("reason") or details.get("baseline")
+    return [
+        *_result_row(result),
+        md_cell(reason),
+        md_cell(details.get("owner")),
+        md_cell(details.get("expires")),
+        md_cell(details.get("ticket")),
     ]
 
 
@@ -76,24 +100,29 @@ def _error_row(error: ErrorEntry) -> list[str]:
     ]
 
 
-RESULT_HEADERS = ("Severity", "Rule", "Status", "Workforce", "Account", "Region", "Message")
-
-
 class _Budget:
-    """Collects lines while counting UTF-8 bytes, so large reports can be cut to fit."""
+    """Writes lines to the stream while counting UTF-8 bytes, so large reports stop in time.
 
-    def __init__(self, limit: int) -> None:
+    Blank lines are held back until a line follows them: the report ends with its last line.
+    """
+
+    def __init__(self, stream: TextIO, limit: int) -> None:
+        self.stream = stream
         self.limit = limit
-        self.lines: list[str] = []
         self.size = 0
+        self.blank = 0
 
     def fits(self, line: str, reserve: int = 0) -> bool:
         return self.size + len(line.encode("utf-8")) + 1 + reserve <= self.limit
 
     def add(self, *lines: str) -> None:
         for line in lines:
-            self.lines.append(line)
             self.size += len(line.encode("utf-8")) + 1
+            if not line:
+                self.blank += 1
+                continue
+            self.stream.write("\n" * self.blank + line + "\n")
+            self.blank = 0
 
 
 _RESERVE = 4096  # what a table leaves for the closing lines of every later section
@@ -103,7 +132,8 @@ _CLOSING = 256  # what a list item leaves for its own closing lines
 def _add_table(
     out: _Budget,
     headers: Sequence[str],
-    items: Sequence[T],
+    items: Iterable[T],
+    total: int,
     row: Callable[[T], Sequence[str]],
     what: str,
 ) -> None:
@@ -111,13 +141,13 @@ def _add_table(
 
     Rows are formatted only while they fit, so a huge report costs no more than a full one.
     """
-    out.add(*_table(headers, []))
+    out.add("| " + " | ".join(headers) + " |", "|" + "---|" * len(headers))
     for index, item in enumerate(items):
         line = "| " + " | ".join(row(item)) + " |"
         if not out.fits(line, _RESERVE):
             out.add(
                 "",
-                f"*…and {len(items) - index} more {what} not shown: the report is "
+                f"*…and {total - index} more {what} not shown: the report is "
                 "summarized to stay under GitHub's 1 MiB limit; see the full report "
                 "(JSON, SARIF or HTML).*",
             )
@@ -125,22 +155,39 @@ def _add_table(
         out.add(line)
 
 
-def _details(out: _Budget, summary: str, body: list[str] | None = None) -> None:
+def _details(out: _Budget, summary: str) -> None:
     out.add(f"<details><summary>{summary}</summary>", "")
-    if body:
-        out.add(*body)
+
+
+def _failing_first(result: Result) -> int:
+    """Failing results by severity (most severe first), then accepted ones."""
+    if result.status in FAILING_STATUSES:
+        return len(SEVERITIES) - 1 - SEVERITY_RANK[result.severity]
+    return len(SEVERITIES)
 
 
 def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX_BYTES) -> str:
-    counts = summarize(report)
-    failing = [r for r in report.results if r.status in FAILING]
-    failing.sort(key=lambda r: -SEVERITIES.index(r.severity))  # stable: report order within
-    accepted = [r for r in report.results if r.status in ACCEPTED]
-    accounts = sorted({r.resource.account for r in report.results if r.resource.account})
-    regions = sorted({r.resource.region for r in report.results if r.resource.region})
+    """The whole report as one string (tests; scans stream it with the writer)."""
+    import io
 
-    out = _Budget(max_bytes)
-    verdict = f"{len(failing)} failing result(s)" if failing else "no failing results"
+    buffer = io.StringIO()
+    write_markdown(report, buffer, options, max_bytes)
+    return buffer.getvalue()
+
+
+def write_markdown(
+    report: Report, stream: TextIO, options: RenderOptions, max_bytes: int = MAX_BYTES
+) -> None:
+    counts = summarize(report)
+    store = report.results
+    tallies = rule_tally(report)
+    failing = sum(n for _, t in tallies for s, n in t.items() if s in FAILING_STATUSES)
+    accepted = sum(n for _, t in tallies for s, n in t.items() if s in ACCEPTED_STATUSES)
+    accounts = {res.account for res in store.resources if res.account}
+    regions = {res.region for res in store.resources if res.region}
+
+    out = _Budget(stream, max_bytes)
+    verdict = f"{failing} failing result(s)" if failing else "no failing results"
     out.add(f"## wfcheck: {verdict}", "")
     out.add(
         f"{counts['records']} workforce(s) in {len(accounts)} account(s) and {len(regions)} "
@@ -165,16 +212,16 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
 
     if failing:
         out.add("### Failures", "")
-        _add_table(out, RESULT_HEADERS, failing, _result_row, "failing result(s)")
+        rows = (r for r in store.findings(_failing_first) if r.status in FAILING_STATUSES)
+        _add_table(out, RESULT_HEADERS, rows, failing, _result_row, "failing result(s)")
         out.add("")
-        remediations = []
-        for rule_id in dict.fromkeys(r.rule_id for r in failing):
-            info = report.rule(rule_id)
-            if info is not None:
-                remediations.append(
-                    f"- **{md_cell(info.id)}** {md_cell(info.title)}: "
-                    f"{md_cell(info.remediation, 0)}"
-                )
+        failing_rules = [info for info, t in tallies if any(s in FAILING_STATUSES for s in t)]
+        failing_rules.sort(key=lambda info: -SEVERITY_RANK[info.severity])
+        remediations = [
+            f"- **{md_cell(info.id)}** {md_cell(info.title)}: {md_cell(info.remediation, 0)}"
+            for info in failing_rules
+            if info.remediation
+        ]
         if remediations:
             _details(out, f"How to fix ({len(remediations)} rule(s))")
             for line in remediations:
@@ -189,35 +236,60 @@ def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX
             out,
             ("Source", "Account", "Region", "Code", "Message"),
             report.errors,
+            len(report.errors),
             _error_row,
             "error(s)",
         )
         out.add("", "</details>", "")
 
     if accepted:
-        _details(out, f"Accepted: waived or in the baseline ({len(accepted)})")
-        _add_table(out, RESULT_HEADERS, accepted, _result_row, "accepted result(s)")
+        _details(out, f"Accepted: waived or in the baseline ({accepted})")
+        rows = (r for r in store.findings() if r.status in ACCEPTED_STATUSES)
+        _add_table(out, ACCEPTED_HEADERS, rows, accepted, _accepted_row, "accepted result(s)")
         out.add("", "</details>", "")
 
-    if options.show_passed:
-        rest = [r for r in report.results if r.status in (Status.PASS, Status.SKIP)]
-        if rest:
-            _details(out, f"Passed and skipped ({len(rest)})")
-            _add_table(out, RESULT_HEADERS, rest, _result_row, "result(s)")
-            out.add("", "</details>", "")
+    passed = counts["pass"] + counts["skip"]
+    if passed:
+        _details(out, f"Results by rule ({counts['pass']} passed, {counts['skip']} skipped)")
+        out.add(
+            "| Rule | Severity | Fail | Error | Unknown | Accepted | Pass | Skip |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        )
+        for info, tally in tallies:
+            row = [
+                f"{md_cell(info.id)} {md_cell(info.title)}",
+                info.severity,
+                *(
+                    str(tally.get(status, 0))
+                    for status in (Status.FAIL, Status.ERROR, Status.UNKNOWN)
+                ),
+                str(tally.get(Status.WAIVED, 0) + tally.get(Status.BASELINE, 0)),
+                str(tally.get(Status.PASS, 0)),
+                str(tally.get(Status.SKIP, 0)),
+            ]
+            line = "| " + " | ".join(row) + " |"
+            if not out.fits(line, _RESERVE):
+                break
+            out.add(line)
+        out.add("", "</details>", "")
+
+    if options.show_passed and passed:
+        _details(out, f"Passed and skipped ({passed})")
+        rows = (r for r in store if not r.status.is_finding)
+        _add_table(out, RESULT_HEADERS, rows, passed, _result_row, "result(s)")
+        out.add("", "</details>", "")
 
     for note in report.notes:
         line = f"> {md_cell(note, 0)}"
         if out.fits(line, _CLOSING):
             out.add(line, "")
-    return "\n".join(out.lines).rstrip("\n") + "\n"
 
 
-class MarkdownWriter:
+class MarkdownWriter(ReportWriter):
     name = "markdown"
 
-    def render(self, report: Report, options: RenderOptions) -> str:
-        return render_markdown(report, options)
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        write_markdown(report, stream, options)
 
 
 WRITER = MarkdownWriter()

@@ -12,16 +12,16 @@ Settings (``RenderOptions.settings``): ``sarif.automation_id`` (default ``wfchec
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Report, Result, RuleInfo, Status
+from checker.model import ErrorEntry, Report, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
-from checker.reports.interface import RenderOptions
+from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.json import dumps
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DEFAULT_AUTOMATION_ID = "wfcheck/"
@@ -31,8 +31,8 @@ FINGERPRINT_KEY = "wfcheckResourceRule/v1"
 SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.5", "low": "2.0"}
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 
-# pass and skip are not findings; everything else is, with waived/baseline marked as accepted.
-REPORTED = frozenset({Status.FAIL, Status.ERROR, Status.UNKNOWN, Status.WAIVED, Status.BASELINE})
+# pass and skip are not findings; everything else is (``Status.is_finding``), with waived and
+# baseline results marked as accepted.
 
 # Source kinds whose ``Resource.source`` is a file a reader can open.
 FILE_KINDS = frozenset({"file", "snapshot", "terraform"})
@@ -106,15 +106,11 @@ def fingerprint(result: Result) -> str:
 
 
 def _rule_help_markdown(info: RuleInfo) -> str:
-    lines = [
-        f"**{info.title}**",
-        "",
-        info.description.strip(),
-        "",
-        "**Remediation**",
-        "",
-        info.remediation.strip(),
-    ]
+    lines = [f"**{info.title}**"]
+    if info.description.strip():
+        lines += ["", info.description.strip()]
+    if info.remediation.strip():
+        lines += ["", "**Remediation**", "", info.remediation.strip()]
     if info.references:
         lines += ["", "**References**", ""]
         lines += [f"- <{ref}>" for ref in info.references]
@@ -122,10 +118,12 @@ def _rule_help_markdown(info: RuleInfo) -> str:
 
 
 def _rule_help_text(info: RuleInfo) -> str:
-    text = f"{info.description.strip()}\n\nRemediation: {info.remediation.strip()}"
+    parts = [info.description.strip() or info.title]
+    if info.remediation.strip():
+        parts.append(f"Remediation: {info.remediation.strip()}")
     if info.references:
-        text += "\n\nReferences:\n" + "\n".join(f"- {ref}" for ref in info.references)
-    return text
+        parts.append("References:\n" + "\n".join(f"- {ref}" for ref in info.references))
+    return "\n\n".join(parts)
 
 
 def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
@@ -187,7 +185,6 @@ def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[
         "path": result.path,
         "account": result.resource.account,
         "region": result.resource.region,
-        "remediation": result.remediation,
     }
     if result.evidence:
         properties["evidence"] = {name: value for name, value in result.evidence}
@@ -216,72 +213,57 @@ def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[
     return item
 
 
-def _placeholder_rule(result: Result) -> RuleInfo:
-    return RuleInfo(
-        id=result.rule_id,
-        title=result.title,
-        severity=result.severity,
-        description=result.title,
-        remediation=result.remediation,
-    )
+def _notification(error: ErrorEntry) -> dict[str, Any]:
+    where = "/".join(p for p in (error.account, error.region) if p)
+    return {
+        "level": "error",
+        "message": {"text": message_text(f"{error.source} {where}: {error.code}: {error.message}")},
+    }
 
 
-def report_to_sarif(report: Report, options: RenderOptions) -> dict[str, Any]:
-    rules = list(report.rules)
-    index = {info.id: position for position, info in enumerate(rules)}
-    reported = [result for result in report.results if result.status in REPORTED]
-    for result in reported:
-        if result.rule_id not in index:
-            index[result.rule_id] = len(rules)
-            rules.append(_placeholder_rule(result))
-    # SARIF: baselineState is on every result of a run or on none.
-    with_baseline = any(result.status is Status.BASELINE for result in reported)
-    notifications = [
-        {
-            "level": "error",
-            "message": {
-                "text": message_text(
-                    f"{error.source} {'/'.join(p for p in (error.account, error.region) if p)}: "
-                    f"{error.code}: {error.message}"
-                )
-            },
+class SarifWriter(ReportWriter):
+    """One run; the rules and the run's parts are small and written whole, the results stream
+    (one per line)."""
+
+    name = "sarif"
+
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        rules = report.all_rules()
+        index = {info.id: position for position, info in enumerate(rules)}
+        store = report.results
+        # SARIF: baselineState is on every result of a run or on none.
+        with_baseline = store.count([Status.BASELINE]) > 0
+        invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+        if report.errors:
+            invocation["toolExecutionNotifications"] = [_notification(e) for e in report.errors]
+        automation_id = options.settings.get("sarif.automation_id") or DEFAULT_AUTOMATION_ID
+        driver = {
+            "name": "wfcheck",
+            "version": report.tool_version,
+            "semanticVersion": report.tool_version,
         }
-        for error in report.errors
-    ]
-    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
-    automation_id = options.settings.get("sarif.automation_id") or DEFAULT_AUTOMATION_ID
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "wfcheck",
-                "version": report.tool_version,
-                "semanticVersion": report.tool_version,
-                "rules": [rule_descriptor(info) for info in rules],
-            }
-        },
-        "automationDetails": {"id": automation_id},
-        "invocations": [invocation],
-        "results": [
-            result_object(result, index[result.rule_id], with_baseline) for result in reported
-        ],
-        "columnKind": "unicodeCodePoints",
-        "properties": {
+        properties = {
             "generatedAt": format_timestamp(report.generated_at),
             "records": report.records,
             "sources": list(report.sources),
             "policies": list(report.policies),
-        },
-    }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-
-
-class SarifWriter:
-    name = "sarif"
-
-    def render(self, report: Report, options: RenderOptions) -> str:
-        return json.dumps(report_to_sarif(report, options), indent=2, ensure_ascii=False) + "\n"
+        }
+        stream.write(f'{{\n  "$schema": {dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n')
+        stream.write('  "runs": [\n    {\n')
+        descriptors = ",\n".join(f"        {dumps(rule_descriptor(info))}" for info in rules)
+        stream.write(f'      "tool": {{"driver": {dumps(driver)[:-1]}, "rules": [\n')
+        stream.write(f"{descriptors}\n      ]}}}},\n" if rules else "      ]}},\n")
+        stream.write(f'      "automationDetails": {dumps({"id": automation_id})},\n')
+        stream.write(f'      "invocations": [{dumps(invocation)}],\n')
+        stream.write('      "results": [')
+        first = True
+        for result in store.findings():
+            item = result_object(result, index[result.rule_id], with_baseline)
+            stream.write(("\n        " if first else ",\n        ") + dumps(item))
+            first = False
+        stream.write("]" if first else "\n      ]")
+        stream.write(',\n      "columnKind": "unicodeCodePoints",\n')
+        stream.write(f'      "properties": {dumps(properties)}\n    }}\n  ]\n}}\n')
 
 
 WRITER = SarifWriter()

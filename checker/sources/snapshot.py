@@ -1,21 +1,23 @@
 """The snapshot ``wfcheck fetch`` writes: audit evidence that ``scan --input`` reads back.
 
 Records keep the API's shape (timestamps as ISO-8601 UTC); each carries its account and region.
+The document streams (one record per line, written as the collection yields it); units and
+errors follow the records, since they are complete only once every record is read.
 Units say how every account x region ended (with resume tokens) and errors say what could not
 be read, so a scan of the snapshot reports exactly what the live scan would have.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from checker import __version__
 from checker.files.timestamps import format_timestamp
 from checker.model import ErrorEntry, Record, UnitStatus
-from checker.reports.json import error_to_dict, unit_to_dict
+from checker.reports.json import dumps, error_to_dict, unit_to_dict
 from checker.sources.files import SNAPSHOT_SCHEMA_VERSION
 
 
@@ -30,34 +32,46 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot_document(
+def write_snapshot(
+    stream: TextIO,
     records: Iterable[Record],
-    units: Sequence[UnitStatus],
-    errors: Sequence[ErrorEntry],
+    units: Callable[[], Sequence[UnitStatus]],
+    errors: Callable[[], Sequence[ErrorEntry]],
     *,
     options: Mapping[str, Any],
     generated_at: datetime,
-) -> dict[str, Any]:
+) -> int:
+    """The snapshot document, written while ``records`` are read (one record per line); units
+    and errors come last, once the records are exhausted and they are complete. Returns how
+    many records were written. Strings stay exact (UTF-8), with no raw control characters."""
+
     def strip_source(item: dict[str, Any]) -> dict[str, Any]:
         item.pop("source", None)
         return item
 
-    return {
-        "schema_version": SNAPSHOT_SCHEMA_VERSION,
-        "tool": {"name": "wfcheck", "version": __version__},
-        "generated_at": format_timestamp(generated_at),
-        "options": _plain(dict(options)),
-        "units": [strip_source(unit_to_dict(unit)) for unit in units],
-        "errors": [strip_source(error_to_dict(error)) for error in errors],
-        "records": [
-            {
-                "account": record.resource.account,
-                "region": record.resource.region,
-                "workforce": _plain(dict(record.workforce)),
-            }
-            for record in records
-        ],
-    }
+    stream.write(f'{{\n  "schema_version": {SNAPSHOT_SCHEMA_VERSION},\n')
+    stream.write(f'  "tool": {dumps({"name": "wfcheck", "version": __version__})},\n')
+    stream.write(f'  "generated_at": {dumps(format_timestamp(generated_at))},\n')
+    stream.write(f'  "options": {dumps(_plain(dict(options)))},\n')
+    stream.write('  "records": [')
+    count = 0
+    for record in records:
+        entry = {
+            "account": record.resource.account,
+            "region": record.resource.region,
+            "workforce": _plain(dict(record.workforce)),
+        }
+        stream.write(("\n    " if not count else ",\n    ") + dumps(entry))
+        count += 1
+    stream.write("\n  ],\n" if count else "],\n")
+    unit_lines = [dumps(strip_source(unit_to_dict(unit))) for unit in units()]
+    error_lines = [dumps(strip_source(error_to_dict(error))) for error in errors()]
+    for key, lines, last in (("units", unit_lines, False), ("errors", error_lines, True)):
+        body = ",\n".join(f"    {line}" for line in lines)
+        stream.write(f'  "{key}": [\n{body}\n  ]' if lines else f'  "{key}": []')
+        stream.write("\n" if last else ",\n")
+    stream.write("}\n")
+    return count
 
 
 def render_snapshot(
@@ -68,5 +82,9 @@ def render_snapshot(
     options: Mapping[str, Any],
     generated_at: datetime,
 ) -> str:
-    document = snapshot_document(records, units, errors, options=options, generated_at=generated_at)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The whole snapshot as one string (tests, small estates)."""
+    buffer = io.StringIO()
+    write_snapshot(
+        buffer, records, lambda: units, lambda: errors, options=options, generated_at=generated_at
+    )
+    return buffer.getvalue()

@@ -10,7 +10,7 @@ import pytest
 from checker.cli.commands import COMMANDS
 from checker.cli.parser import parse
 from tests.conftest import ROOT
-from tests.helpers import NOW, run_cli
+from tests.helpers import NOW, flat_results, run_cli
 
 EXAMPLE = "examples/workforces.json"
 PLAN = "examples/terraform/plan.json"
@@ -26,7 +26,7 @@ def test_positional_inputs_are_recognized_by_content() -> None:
     assert result.code == 1, result.err
     report = json.loads(result.out)
     assert report["sources"] == [EXAMPLE, PLAN]
-    kinds = {r["resource"]["source"]: r["resource"].get("address") for r in report["results"]}
+    kinds = {r["resource"]["source"]: r["resource"].get("address") for r in flat_results(report)}
     assert kinds[EXAMPLE] is None
     assert kinds[PLAN] is not None  # read as a plan: results name the Terraform address
 

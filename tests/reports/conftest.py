@@ -28,6 +28,11 @@ INJECTIONS = [
     "100% %0A%25 , : ;",
     "</td></tr><tr><td>",
     "{{ 7*7 }} ${7*7}",
+    "::stop-commands::tok\n::error::hidden",
+    "::error file=x::starts a line",
+    "bidi \u202eevil\u202c \u2066iso\u2069 \u200bzw \ufeffbom",
+    "c1 \x85next \x9b31mcsi \x7fdel \x00nul",
+    "sep \u2028line \u2029para",
 ]
 
 

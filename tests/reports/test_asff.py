@@ -180,7 +180,9 @@ def test_which_statuses_are_exported(
     ],
 )
 def test_severity_labels(example_report: Report, severity: str, label: str) -> None:
-    result = example_report.results[0]._replace(status=Status.FAIL, severity=severity)
+    first = example_report.results[0]
+    rule = dataclasses.replace(first.rule, severity=severity)
+    result = first._replace(status=Status.FAIL, rule=rule)
     (item,) = render(dataclasses.replace(example_report, results=(result,)))
     assert item["Severity"]["Label"] == label
 
@@ -252,8 +254,11 @@ def test_records_without_account_are_left_out_or_placed_by_the_product_arn(
 
 
 def test_description_is_clipped_to_1024(example_report: Report) -> None:
-    result = example_report.results[0]._replace(
-        status=Status.FAIL, message="x" * 5000, remediation="y" * 5000
+    first = example_report.results[0]
+    result = first._replace(
+        status=Status.FAIL,
+        message="x" * 5000,
+        rule=dataclasses.replace(first.rule, remediation="y" * 5000),
     )
     (item,) = render(dataclasses.replace(example_report, results=(result,)))
     assert len(item["Description"]) == 1024 and item["Description"].endswith("…")

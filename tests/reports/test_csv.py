@@ -10,7 +10,8 @@ import pytest
 
 from checker.model import Report
 from checker.reports import get_writer
-from checker.reports.csv import COLUMNS, neutralize
+from checker.reports.csv import COLUMNS
+from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
@@ -81,16 +82,18 @@ def test_reason_and_evidence(example_report: Report) -> None:
         ("+1", "'+1"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("\tx", " x"),  # tabs and line breaks become spaces: one line per row
+        ("\rx", " x"),
+        ("\x1b[31m=1", "'=1"),  # the escape goes first, then the formula is neutralized
+        ("a\x00b\x07", "ab"),
         ("a=1", "a=1"),
         ("", ""),
         ("'=x", "'=x"),
         ("plain text", "plain text"),
     ],
 )
-def test_neutralize(cell: str, expected: str) -> None:
-    assert neutralize(cell) == expected
+def test_csv_cell(cell: str, expected: str) -> None:
+    assert csv_cell(cell) == expected
 
 
 def test_injection_corpus(hostile_report: Report) -> None:
@@ -101,12 +104,13 @@ def test_injection_corpus(hostile_report: Report) -> None:
         assert len(cells) == len(COLUMNS)
         for cell in cells:
             assert not cell.startswith(FORMULA_START), cell
-    # Values survive intact (quoted newlines included), behind the quote when neutralized.
+    # Values survive as one terminal line each: escapes and control characters dropped.
     names = {dict(zip(COLUMNS, cells))["workforce"] for cells in body}
     for index, payload in enumerate(INJECTIONS):
-        assert f"wf-{index}{payload}" in names
-    # Rows end in CRLF; a newline inside a value never starts a row.
-    assert text.count("\r\n") >= len(body) + 1
+        assert terminal_line(f"wf-{index}{payload}") in names
+    # Rows end in CRLF, and no value holds a line break: one line per row.
+    assert text.count("\r\n") == len(body) + 1
+    assert text.count("\n") == len(body) + 1
 
 
 @pytest.mark.parametrize("payload", INJECTIONS)
@@ -118,6 +122,40 @@ def test_payload_at_the_start_of_a_cell(example_report: Report, payload: str) ->
     )
     (_, cells) = rows(dataclasses.replace(example_report, results=(result,)))
     record = dict(zip(COLUMNS, cells))
-    expected = "'" + payload if payload.startswith(FORMULA_START) else payload
     for column in ("workforce", "address", "message", "path", "reason"):
-        assert record[column] == expected
+        assert record[column] == csv_cell(payload)
+        assert not record[column].startswith(FORMULA_START)
+
+
+CONTROL = ("\x1b", "\x07", "\x00", "\x9b", "\u202e", "\n", "\r")
+
+
+def test_every_column_is_sanitized(example_report: Report) -> None:
+    """Not only the message: account, region, ARN, source and fingerprint carry record text."""
+    base = example_report.results[0]
+    hostile = "\x1b[2J\x07\x00\x9b1m\u202eX\n::error::spoof\r"
+    resource = dataclasses.replace(
+        base.resource,
+        name=hostile,
+        arn="arn:aws:sagemaker:us-east-1:1:workforce/" + hostile,
+        account="1" + hostile,
+        region="r" + hostile,
+        source="s" + hostile,
+        address="a" + hostile,
+    )
+    rule = dataclasses.replace(base.rule, id="WF" + hostile, title=hostile, remediation=hostile)
+    result = base._replace(
+        rule=rule,
+        resource=resource,
+        message=hostile,
+        path=hostile,
+        evidence=((hostile, hostile),),
+        annotation={"reason": hostile},
+    )
+    text = get_writer("csv").render(dataclasses.replace(example_report, results=(result,)))
+    _, cells = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(cells) == len(COLUMNS)
+    for column, cell in zip(COLUMNS, cells):
+        assert not any(char in cell for char in CONTROL), (column, cell)
+    assert text.count("\n") == 2  # the header and one row: no value started a line
+    assert not any(line.startswith("::") for line in text.splitlines())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.model import ErrorEntry, Report, Status
+from checker.reports.escape import terminal_safe
 from checker.reports.github import (
     LEVEL_BY_SEVERITY,
     WRITER,
@@ -114,7 +116,9 @@ def test_control_characters_are_dropped_but_line_breaks_are_encoded() -> None:
     ],
 )
 def test_levels(example_report: Report, severity: str, status: Status, level: str) -> None:
-    result = example_report.results[0]._replace(severity=severity, status=status)
+    first = example_report.results[0]
+    rule = dataclasses.replace(first.rule, severity=severity)
+    result = first._replace(rule=rule, status=status)
     assert level_for(result) == level
     assert set(LEVEL_BY_SEVERITY) == {"critical", "high", "medium", "low", "info"}
 
@@ -163,7 +167,12 @@ def test_hostile_values_stay_inside_one_command(hostile_report: Report) -> None:
     for line, result in zip(lines, failing):
         _name, props, data = parse(line)
         assert set(props) == {"file", "title"}
-        assert result.message in data  # what the runner decodes is what we sent
+        # What the runner decodes is the message, without escapes, control or bidi characters.
+        shown = "".join(
+            part if part in ("\r", "\n") else terminal_safe(part)
+            for part in re.split(r"(\r|\n)", result.message)
+        )
+        assert shown in data
         assert "\x1b" not in data and "\x07" not in data
     multiline = [parse(line)[2] for line in lines if "wf-12" in line]
     assert multiline and all(

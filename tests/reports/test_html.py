@@ -41,8 +41,10 @@ def test_page_is_self_contained(example_report: Report) -> None:
     ] == ["style", "script"]
     assert doc.find(".//script").get("src") is None
     for element in doc.iter():
-        for name in ("src", "href", "action", "data", "poster"):
+        for name in ("src", "action", "data", "poster"):
             assert element.get(name) is None, (element.tag, name)
+        href = element.get("href")
+        assert href is None or href.startswith("#rule-"), href  # in-page links only
     assert "url(" not in html and "@import" not in html
 
 
@@ -110,11 +112,11 @@ def test_breakdown_has_one_row_per_account_and_region(example_report: Report) ->
         assert sum(int(cell.text) for cell in row[3:8]) == failing
 
 
-def test_findings_carry_message_evidence_and_remediation(example_report: Report) -> None:
+def test_findings_carry_message_evidence_and_a_link_to_the_fix(example_report: Report) -> None:
     doc = page(example_report)
     findings = doc.find_class("finding")
-    not_passed = [r for r in example_report.results if r.status is not Status.PASS]
-    assert len(findings) == len(not_passed)
+    listed = [r for r in example_report.results if r.status.is_finding]
+    assert len(findings) == len(listed)
     assert [f.get("data-status") for f in findings][:3] == ["fail"] * 3
     assert findings[0].get("data-severity") == "critical"
     with_evidence = next(r for r in example_report.results if r.evidence)
@@ -127,7 +129,39 @@ def test_findings_carry_message_evidence_and_remediation(example_report: Report)
     assert with_evidence.message in text
     name, value = with_evidence.evidence[0]
     assert f"{name} {value}" in text
-    assert f"Fix: {with_evidence.remediation}" in text
+    (link,) = [a for a in row.iter("a")]
+    rule = doc.get_element_by_id(link.get("href")[1:])  # the rule's own entry, once
+    assert f"Fix: {with_evidence.remediation}" in text_of(rule)
+    assert text_of(doc).count(f"Fix: {with_evidence.remediation}") == 1
+
+
+def test_skips_and_passes_are_counted_not_listed(example_report: Report) -> None:
+    doc = page(example_report)
+    statuses = {f.get("data-status") for f in doc.find_class("finding")}
+    assert statuses <= {"fail", "error", "unknown", "waived", "baseline"}
+    assert doc.find_class("passed") == []
+    rules = doc.get_element_by_id("rules")
+    skipped = sum(1 for r in example_report.results if r.status is Status.SKIP)
+    counted = sum(int(row.findall("td")[-2].text) for row in rules.findall(".//tbody/tr[1]"))
+    assert counted == skipped
+    scope = text_of(doc.get_element_by_id("findings-section"))
+    assert "use --show-passed to list them too" in scope
+
+
+def test_waived_findings_show_reason_owner_expiry_and_ticket(example_report: Report) -> None:
+    failing = next(r for r in example_report.results if r.status is Status.FAIL)
+    waiver = {
+        "reason": "vendor onboarding",
+        "owner": "sec@example.com",
+        "expires": "2027-01-31",
+        "ticket": "SEC-42",
+    }
+    waived = failing._replace(status=Status.WAIVED, annotation={"waiver": waiver})
+    report = replace(example_report, results=(waived,))
+    (row,) = page(report).find_class("finding")
+    text = text_of(row)
+    for label, value in waiver.items():
+        assert f"{label} {value}" in text
 
 
 def test_filter_choices_list_what_the_findings_contain(example_report: Report) -> None:
@@ -136,7 +170,7 @@ def test_filter_choices_list_what_the_findings_contain(example_report: Report) -
         select.get("name"): [o.get("value") for o in select.iter("option")][1:]
         for select in form.iter("select")
     }
-    shown = [r for r in example_report.results if r.status is not Status.PASS]
+    shown = [r for r in example_report.results if r.status.is_finding]
     assert set(choices["severity"]) == {r.severity for r in shown}
     assert choices["rule"] == sorted({r.rule_id for r in shown})
     assert set(choices["status"]) == {r.status.value for r in shown}
@@ -144,8 +178,12 @@ def test_filter_choices_list_what_the_findings_contain(example_report: Report) -
 
 
 def test_show_passed_lists_every_result(example_report: Report) -> None:
-    findings = page(example_report, show_passed=True).find_class("finding")
-    assert len(findings) == len(example_report.results)
+    doc = page(example_report, show_passed=True)
+    listed = len(doc.find_class("finding")) + len(doc.find_class("passed"))
+    assert listed == len(example_report.results)
+    assert len(doc.find_class("passed")) == sum(
+        1 for r in example_report.results if not r.status.is_finding
+    )
 
 
 def test_errors_section_lists_what_could_not_be_read(example_report: Report) -> None:
@@ -194,3 +232,28 @@ def test_output_is_deterministic(example_report: Report) -> None:
     assert render_html(example_report, RenderOptions()) == render_html(
         example_report, RenderOptions()
     )
+
+
+def test_findings_past_the_first_page_are_inert_data(
+    hostile_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large report renders its first findings as rows and keeps the rest as JSON in a data
+    block, which no value can close or turn into markup."""
+    import json
+
+    monkeypatch.setattr("checker.reports.html.PAGE_ROWS", 2)
+    html = render_html(hostile_report, RenderOptions())
+    doc = lxml.html.fromstring(html)
+    scripts = doc.findall(".//script")
+    assert [s.get("type") for s in scripts] == ["application/json", None]
+    assert len(doc.find_class("finding")) == 2
+    block = re.search(
+        r'<script type="application/json" id="more-findings">(.*?)</script>', html, re.S
+    )[1]
+    assert "<" not in block and ">" not in block and "&" not in block
+    data = json.loads(block)
+    listed = [r for r in hostile_report.results if r.status.is_finding]
+    assert len(data) == len(listed) - 2
+    names = {row[5] for row in data}
+    assert "wf-0<script>alert(1)</script>" in names  # the exact text, for textContent
+    assert "more finding(s) are in this page's data" in text_of(doc)

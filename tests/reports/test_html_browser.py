@@ -12,6 +12,7 @@ import json
 import os
 import re
 import struct
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -133,7 +134,7 @@ def test_filter_by_severity_rule_and_status(
     report = replace(
         example_report, results=(*example_report.results, waived._replace(status=Status.WAIVED))
     )
-    listed = [r for r in report.results if r.status is not Status.PASS]
+    listed = [r for r in report.results if r.status.is_finding]
     page = open_report(browser, tmp_path, report)
     try:
         assert len(page.evaluate(VISIBLE_ROWS)) == len(listed)
@@ -194,10 +195,20 @@ def sentinel_report() -> Report:
     )
 
 
+@pytest.mark.parametrize("rows", [None, 3])
 @pytest.mark.parametrize("corpus", ["sentinel", "hostile_report"])
 def test_hostile_values_execute_nothing(
-    browser: Browser, tmp_path: Path, hostile_report: Report, corpus: str
+    browser: Browser,
+    tmp_path: Path,
+    hostile_report: Report,
+    corpus: str,
+    rows: int | None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """With ``rows``, only the first findings are rendered by the template: the script builds
+    the others from the page's data, and those must be as inert."""
+    if rows is not None:
+        monkeypatch.setattr("checker.reports.html.PAGE_ROWS", rows)
     report = sentinel_report() if corpus == "sentinel" else hostile_report
     page = open_report(browser, tmp_path, report)
     try:
@@ -212,7 +223,10 @@ def test_hostile_values_execute_nothing(
             page.mouse_move(x, y)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.events("Page.javascriptDialogOpening") == []
-        assert page.evaluate("document.scripts.length") == 1
+        executable = "[...document.scripts].filter(s => s.type !== 'application/json').length"
+        assert page.evaluate(executable) == 1
+        listed = "document.querySelectorAll('#findings tbody.finding:not([hidden])').length"
+        assert page.evaluate(listed) == sum(1 for r in report.results if r.status.is_finding)
         assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
         assert page.evaluate("document.querySelectorAll('svg').length") == 1  # the chart only
         handlers = page.evaluate("""[...document.querySelectorAll('*')]
@@ -240,5 +254,77 @@ def test_prints_cleanly(browser: Browser, tmp_path: Path, example_report: Report
         assert pdf.startswith(b"%PDF-")
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert 1 < pages < 40, pages
+    finally:
+        page.close()
+
+
+LARGE = 100_000
+
+
+@pytest.fixture(scope="module")
+def large_page_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The HTML report of a 100,000-workforce estate (written as a scan writes it)."""
+    from benchmarks.synthetic import synthetic_workforces
+    from checker.reports.html import WRITER
+
+    report = report_for(
+        synthetic_workforces(LARGE),
+        var_overrides=("allowed_oidc_issuers=https://idp.example.com,https://login.example.org",),
+    )
+    expected = {
+        "findings": sum(1 for r in report.results.findings()),
+        "critical": sum(1 for r in report.results.findings() if r.severity == "critical"),
+    }
+    path = tmp_path_factory.mktemp("large") / "large.html"
+    with path.open("w", encoding="utf-8") as handle:
+        WRITER.write(report, handle, RenderOptions())
+    return path, expected
+
+
+def test_a_100k_workforce_report_opens_and_filters(
+    browser: Browser, large_page_file: tuple[Path, dict[str, int]]
+) -> None:
+    """Every finding is in the page; the first 2,000 are rows, the rest data the script shows
+    a page at a time, so the page opens and filters in seconds."""
+    from checker.reports.html import PAGE_ROWS
+
+    path, expected = large_page_file
+    assert path.stat().st_size < 40_000_000  # findings in full, passes only counted
+    started = time.perf_counter()
+    page = browser.open(path)
+    try:
+        opened = time.perf_counter() - started
+        assert opened < 15, f"took {opened:.1f} s to open"
+        visible_rows = (
+            "[...document.querySelectorAll('#findings tbody.finding')]"
+            ".filter(row => !row.hidden).length"
+        )
+        assert page.evaluate(visible_rows) == PAGE_ROWS
+        assert page.evaluate("document.getElementById('matching').textContent") == str(
+            expected["findings"]
+        )
+        assert expected["findings"] > 10 * PAGE_ROWS
+        assert page.evaluate("document.getElementById('filters').hidden") is False
+        started = time.perf_counter()
+        page.evaluate("""(() => {
+            const select = document.querySelector('#filters select[name=severity]');
+            select.value = 'critical';
+            select.dispatchEvent(new Event('change', {bubbles: true}));
+        })()""")
+        filtered = time.perf_counter() - started
+        assert filtered < 5, f"took {filtered:.1f} s to filter"
+        critical = expected["critical"]
+        assert PAGE_ROWS < critical < 2 * PAGE_ROWS  # one more page to show
+        assert page.evaluate("document.getElementById('matching').textContent") == str(critical)
+        assert page.evaluate(visible_rows) == PAGE_ROWS
+        page.evaluate("document.getElementById('more').click()")
+        assert page.evaluate(visible_rows) == critical
+        assert page.evaluate("document.getElementById('more').hidden") is True
+        severities = page.evaluate(
+            "[...new Set([...document.querySelectorAll('#findings tbody.finding')]"
+            ".filter(row => !row.hidden).map(row => row.dataset.severity))]"
+        )
+        assert severities == ["critical"]
+        assert page.problems() == []
     finally:
         page.close()

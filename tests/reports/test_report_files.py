@@ -45,7 +45,7 @@ def test_extra_reports_are_written_while_format_goes_to_stdout(
         monkeypatch, "--format", "json", "--report", f"html={html}", "--report", f"markdown={md}"
     )
     assert both.code == 1, both.err
-    assert json.loads(both.out)["schema_version"] == 1
+    assert json.loads(both.out)["schema_version"] == 2
     assert html.read_text(encoding="utf-8") == scan_examples(monkeypatch, "--format", "html").out
     assert md.read_text(encoding="utf-8") == scan_examples(monkeypatch, "--format", "markdown").out
 

@@ -81,7 +81,7 @@ def test_severity_maps_to_score_and_level(
 ) -> None:
     failing = next(r for r in example_report.results if r.status is Status.FAIL)
     info = RuleInfo(id="X001", title="t", severity=severity, description="d", remediation="r")
-    result = failing._replace(rule_id="X001", severity=severity)
+    result = failing._replace(rule=info)
     data = render(
         Report(
             tool_version="1",

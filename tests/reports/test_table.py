@@ -32,7 +32,7 @@ ESC = "\x1b"
         ("\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "link"),
         ("\x9b31mC1 CSI", "31mC1 CSI"),
         ("bell\x07 nul\x00 del\x7f", "bell nul del"),
-        ("a\nb\tc\rd", "a b cd"),
+        ("a\nb\tc\rd\r\ne", "a b c d e"),  # every line break is one space
         ("admin\u202e\u2066txt.exe", "admintxt.exe"),
         ("zero\u200bwidth\ufeff", "zerowidth"),
         ("line\u2028sep", "linesep"),

@@ -14,7 +14,7 @@ import pytest
 from checker.reports import WRITER_BY_NAME
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.golden_files import GOLDEN_VERSION, assert_golden
-from tests.helpers import CliResult, run_cli
+from tests.helpers import CliResult, flat_results, run_cli
 
 EXAMPLE = EXAMPLES / "cloudformation"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -378,7 +378,9 @@ def test_withheld_values_make_rules_unknown(secret_template: Path) -> None:
     result = run_cli(*secret_argv(secret_template), "--format", "json")
     report = json.loads(result.out)
     other = {
-        r["rule_id"]: r for r in report["results"] if r["resource"]["address"] == "secretive/Other"
+        r["rule_id"]: r
+        for r in flat_results(report)
+        if r["resource"]["address"] == "secretive/Other"
     }
     assert other["WF032"]["status"] == "unknown"
     assert other["WF032"]["message"] == (

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 from tests.test_same_verdict import VARS, plan_cannot_know
 
 ACCOUNT = "111122223333"
@@ -97,7 +97,7 @@ def statuses(*argv: str) -> dict[str, str]:
     assert result.code in (0, 1), result.err
     report = json.loads(result.out)
     assert report["summary"]["records"] == 1
-    return {r["rule_id"]: r["status"] for r in report["results"]}
+    return {r["rule_id"]: r["status"] for r in flat_results(report)}
 
 
 def live_statuses(folder: Path, region: str, workforce: dict[str, Any]) -> dict[str, str]:

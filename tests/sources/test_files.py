@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.errors import InputError
+from checker.files import loading
 from checker.sources.files import InputFileSource
 
 WORKFORCE = {
@@ -123,7 +127,7 @@ def test_no_arn_no_origin(tmp_path: Path) -> None:
 )
 def test_bad_shapes(tmp_path: Path, data: object, fragment: str) -> None:
     with pytest.raises(InputError) as info:
-        load(tmp_path, data)
+        list(load(tmp_path, data).records())
     assert fragment in str(info.value)
     assert str(info.value).startswith(str(tmp_path / "input.json"))
 
@@ -132,8 +136,8 @@ def test_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"Workforces": [\n  {"WorkforceName": "a",}\n]}\n')
     with pytest.raises(InputError) as info:
-        InputFileSource(str(path))
-    assert info.value.line == 2
+        list(InputFileSource(str(path)).records())
+    assert (info.value.line, info.value.column) == (2, 25)
     assert "invalid JSON" in str(info.value)
 
 
@@ -142,3 +146,190 @@ def test_size_limit(tmp_path: Path) -> None:
     path.write_text("[" + " " * 2048 + "]")
     with pytest.raises(InputError, match=r"larger than 0 MiB"):
         InputFileSource(str(path), max_bytes=1024)
+
+
+# --- streaming ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read 7 bytes at a time: every value, string and escape is cut somewhere."""
+    monkeypatch.setattr(loading, "CHUNK_BYTES", 7)
+
+
+def write(tmp_path: Path, text: str, name: str = "input.json") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def names(path: str, **kwargs: int) -> list[str | None]:
+    return [record.resource.name for record in InputFileSource(path, **kwargs).records()]
+
+
+WORKFORCES = [
+    {"WorkforceName": f"wf-{n}", "SourceIpConfig": {"Cidrs": [f"10.{n}.0.0/16"]}, "N": n * 1.5}
+    for n in range(40)
+] + [
+    {"WorkforceName": 'ünïcødé \u2028 \\ "quoted" 😀', "Big": "x" * 5000},
+    {"WorkforceName": "last", "Numbers": [0, -1, 1e300, 12345678901234567890, True, None]},
+]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Workforces": WORKFORCES},
+        WORKFORCES,
+        {
+            "schema_version": 1,
+            "units": [{"status": "ok", "records": len(WORKFORCES)}],
+            "records": [{"account": "1", "region": "r", "workforce": w} for w in WORKFORCES],
+        },
+        {  # a snapshot whose keys come in another order: records first, units and version last
+            "records": [{"account": "1", "region": "r", "workforce": w} for w in WORKFORCES],
+            "errors": [],
+            "schema_version": 1,
+        },
+    ],
+)
+@pytest.mark.parametrize("indent", [None, 2])
+def test_streamed_records_equal_the_document(
+    tmp_path: Path, small_chunks: None, document: object, indent: int | None
+) -> None:
+    path = write(tmp_path, "\ufeff" + json.dumps(document, indent=indent, ensure_ascii=False))
+    records = list(InputFileSource(path).records())
+    assert [r.workforce.get("WorkforceName") for r in records] == [
+        w["WorkforceName"] for w in WORKFORCES
+    ]
+    assert records[-1].workforce["Numbers"] == [0, -1, 1e300, 12345678901234567890, True, None]
+    assert records[-2].workforce["Big"] == "x" * 5000
+
+
+def test_records_are_handed_on_while_the_file_is_read(tmp_path: Path, small_chunks: None) -> None:
+    """The first records reach the engine before the end of the file is even read."""
+    body = ",\n".join(json.dumps({"WorkforceName": f"wf-{n}"}) for n in range(50))
+    path = write(tmp_path, '{"Workforces": [\n' + body + ',\n  {"WorkforceName": 1,}\n]}')
+    records = InputFileSource(path).records()
+    assert next(records).resource.name == "wf-0"
+    seen = 1
+    with pytest.raises(InputError) as info:
+        for _ in records:
+            seen += 1
+    assert seen == 50
+    assert (info.value.line, info.value.column) == (52, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        (
+            '[{"WorkforceName": "a"}, {"WorkforceName": "a", "WorkforceName": "b"}]',
+            1,
+            49,
+            'duplicate key "WorkforceName"',
+        ),
+        ('{"Workforces": [], "Workforces": []}', 1, 20, 'duplicate key "Workforces"'),
+        ('[\n  {"a": {"b": 1, "b": 2}}\n]', 2, 18, 'duplicate key "b"'),
+        ('[{"a": 1}, {"a": 2}', 1, 20, "invalid JSON: Expecting ',' delimiter"),
+        ('[{"a": 1},]', 1, 11, "invalid JSON: Expecting value"),
+        ('[{"a": 1}, 7]', 1, 12, "[1]: expected a workforce object, got int"),
+        ('[{"WorkforceName": "a"}] []', 1, 26, "invalid JSON: Extra data"),
+        ("", 1, 1, "invalid JSON: Expecting value"),
+        ('{"Workforces": [{"WorkforceName": "unterminated}]}', 1, 35, "Unterminated string"),
+        ('{"Workforces" [] }', 1, 15, "Expecting ':' delimiter"),
+    ],
+)
+def test_errors_name_line_and_column(
+    tmp_path: Path, small_chunks: None, text: str, line: int, column: int, message: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        list(InputFileSource(path).records())
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    assert message in str(info.value)
+
+
+def test_positions_stay_right_after_the_buffer_moves_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "CHUNK_BYTES", 64)
+    lines = ['{"Workforces": ['] + [f'  {{"WorkforceName": "wf-{n}"}},' for n in range(300)]
+    lines += ['  {"WorkforceName": "x", "WorkforceName": "y"}', "]}"]
+    path = write(tmp_path, "\n".join(lines))
+    with pytest.raises(InputError) as info:
+        list(InputFileSource(path).records())
+    assert (info.value.line, info.value.column) == (302, 26)
+
+
+def test_invalid_utf8_is_located(tmp_path: Path, small_chunks: None) -> None:
+    path = tmp_path / "input.json"
+    path.write_bytes(b'[\n  {"WorkforceName": "ok"},\n  {"WorkforceName": "b\xffad"}\n]')
+    with pytest.raises(InputError) as info:
+        list(InputFileSource(str(path)).records())
+    assert "not valid UTF-8 (byte 0xff)" in str(info.value)
+    assert (info.value.line, info.value.column) == (3, 23)
+
+
+def test_stdin_is_counted_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = ("[" + ",".join(['{"WorkforceName": "x"}'] * 100) + "]").encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    with pytest.raises(InputError, match="larger than 0 MiB"):
+        list(InputFileSource("-", max_bytes=1000).records())
+
+
+def test_a_regular_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as handle:  # sparse: reading it would take a while
+        handle.write(b"[")
+        handle.seek(2 * 1024 * 1024 * 1024)
+        handle.write(b"]")
+    with pytest.raises(InputError, match="larger than 1 MiB") as info:
+        InputFileSource(str(path), max_bytes=1024 * 1024)
+    assert info.value.hint == "raise the limit with --max-input-mb"
+
+
+def test_the_default_limit_takes_a_large_estate() -> None:
+    """A 100,000-record snapshot is about 57 MB; the default takes several of those."""
+    assert loading.MAX_JSON_BYTES >= 4 * 57 * 1000 * 1000
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    workforces=st.lists(
+        st.dictionaries(
+            st.text(max_size=6),
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                lambda inner: (
+                    st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+                ),
+                max_leaves=6,
+            ),
+            max_size=4,
+        ),
+        max_size=6,
+    ),
+    chunk=st.integers(min_value=1, max_value=40),
+    indent=st.sampled_from([None, 1]),
+)
+def test_any_document_streams_like_json_loads(
+    tmp_path_factory: pytest.TempPathFactory,
+    workforces: list[dict[str, object]],
+    chunk: int,
+    indent: int | None,
+) -> None:
+    import unittest.mock
+
+    path = tmp_path_factory.mktemp("doc") / "input.json"
+    path.write_text(json.dumps({"Workforces": workforces}, indent=indent), encoding="utf-8")
+    with unittest.mock.patch.object(loading, "CHUNK_BYTES", chunk):
+        records = list(InputFileSource(str(path)).records())
+    expected = [{k: v for k, v in w.items() if v is not None} for w in workforces]
+    assert [
+        {k: v for k, v in r.workforce.items() if k not in ("CreateDate", "LastUpdatedDate")}
+        for r in records
+    ] == [
+        {k: v for k, v in w.items() if k not in ("CreateDate", "LastUpdatedDate")} for w in expected
+    ]

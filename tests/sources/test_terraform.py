@@ -13,7 +13,7 @@ from checker.errors import InputError, UsageError
 from checker.model import Record
 from checker.sources.terraform import TerraformSource, module_calls, terraform_sources
 from tests.conftest import EXAMPLES, NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 PLAN = EXAMPLES / "terraform" / "plan.json"
 STATE = EXAMPLES / "terraform" / "state.json"
@@ -818,7 +818,7 @@ def test_cli_region_option_is_the_last_fallback(tmp_path: Path) -> None:
         "--now",
         NOW,
     )
-    regions = {r["resource"]["region"] for r in json.loads(result.out)["results"]}
+    regions = {r["resource"]["region"] for r in flat_results(json.loads(result.out))}
     assert regions == {"eu-south-1"}
 
 
@@ -888,7 +888,7 @@ def _scan(*argv: str) -> tuple[int, dict[str, Any], str]:
 def _statuses(report: dict[str, Any], address: str) -> dict[str, tuple[str, str]]:
     return {
         r["rule_id"]: (r["status"], r["path"])
-        for r in report["results"]
+        for r in flat_results(report)
         if r["resource"]["address"] == address
     }
 
@@ -900,7 +900,7 @@ def test_cli_unknowns_get_status_unknown_with_the_path() -> None:
         assert vendor[rule] == ("unknown", "SourceIpConfig.Cidrs")
     message = next(
         r["message"]
-        for r in report["results"]
+        for r in flat_results(report)
         if r["resource"]["address"] == VENDOR and r["rule_id"] == "WF010"
     )
     assert "SourceIpConfig.Cidrs" in message and "after apply" in message
@@ -938,10 +938,10 @@ def test_cli_fail_on_unknown(tmp_path: Path, flags: tuple[str, ...], code: int) 
 
 def test_cli_results_name_the_terraform_address_and_plan_file() -> None:
     _, report, _ = _scan("--terraform", str(PLAN))
-    resources = {r["resource"]["address"]: r["resource"] for r in report["results"]}
+    resources = {r["resource"]["address"]: r["resource"] for r in flat_results(report)}
     assert resources[VENDOR]["source"] == str(PLAN)
     assert resources[ROOT]["arn"].endswith(":workforce/annotators")
-    assert any(r["fingerprint"] == f"WF010:{VENDOR}" for r in report["results"])
+    assert any(r["fingerprint"] == f"WF010:{VENDOR}" for r in flat_results(report))
 
 
 def test_cli_repeatable_and_mixed_with_input(tmp_path: Path) -> None:
@@ -970,7 +970,7 @@ def test_cli_stdin(tmp_path: Path) -> None:
     )
     report = json.loads(result.out)
     assert report["summary"]["records"] == 7
-    assert {r["resource"]["source"] for r in report["results"]} == {"stdin"}
+    assert {r["resource"]["source"] for r in flat_results(report)} == {"stdin"}
 
 
 def test_cli_stdin_only_once() -> None:

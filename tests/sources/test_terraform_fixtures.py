@@ -16,7 +16,7 @@ import pytest
 from checker.errors import InputError
 from checker.sources.terraform import TerraformSource
 from tests.conftest import NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 from tests.sources.terraform_plans import (
     CASES_DIR,
     EXAMPLE,
@@ -43,7 +43,7 @@ def scan(*argv: str) -> tuple[int, dict[str, Any], str]:
 
 def by_address(report: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     found: dict[str, dict[str, dict[str, Any]]] = {}
-    for result in report["results"]:
+    for result in flat_results(report):
         found.setdefault(result["resource"]["address"], {})[result["rule_id"]] = result
     return found
 
@@ -263,7 +263,7 @@ def test_a_deferred_change_without_values_is_noted(tmp_path: Path) -> None:
 @pytest.mark.parametrize("document", ["state.json", "plan.json"])
 def test_a_deposed_object_is_not_evaluated_as_current(document: str) -> None:
     _, report, _ = scan("--terraform", str(DEPOSED / document))
-    results = report["results"]
+    results = flat_results(report)
     assert report["summary"]["records"] == 1
     fingerprints = [r["fingerprint"] for r in results]
     assert len(fingerprints) == len(set(fingerprints))
@@ -370,7 +370,7 @@ def test_sensitive_cidrs_are_evaluated_and_fail_the_default_gate() -> None:
 
 def test_sensitive_values_are_never_unknown() -> None:
     _, report, _ = scan("--terraform", str(SENSITIVE / "plan.json"))
-    assert "unknown" not in {r["status"] for r in report["results"]}
+    assert "unknown" not in {r["status"] for r in flat_results(report)}
 
 
 def test_an_unknown_action_exits_2_naming_the_address(tmp_path: Path) -> None:

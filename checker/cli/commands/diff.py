@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
-    from checker.findings.diff import RENDERER_BY_NAME, compare, gate_failures, load_side
-    from checker.output.emit import write_text
+    from checker.findings.diff import compare, gate_failures, load_side
+    from checker.output.emit import opened
     from checker.output.guard import check_outputs
     from checker.pipeline import build_report
+    from checker.reports import DIFF_WRITER_BY_NAME, load_writer
+    from checker.reports.interface import RenderOptions
     from checker.sources.files import InputFileSource
 
     old, new = settings["old"], settings["new"]
@@ -38,8 +40,9 @@ def run(settings: Settings) -> int:
         return build_report(None, files, rules, [InputFileSource(path)], now)
 
     diff = compare(load_side(old, evaluate), load_side(new, evaluate))
-    fmt = settings["format"]
-    write_text(output, RENDERER_BY_NAME[fmt](diff, bool(settings.get("show_unchanged"))))
+    writer = load_writer(DIFF_WRITER_BY_NAME, settings["format"])
+    with opened(output) as stream:
+        writer.write(diff, stream, RenderOptions(show_passed=bool(settings.get("show_unchanged"))))
     if not settings.get("quiet"):
         for note in diff.notes:
             warn(note)

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 def run(settings: Settings) -> int:
     """Write the records, units and errors as a snapshot; exit 3 if anything was missed."""
-    from checker.output.emit import write_text
+    from checker.output.emit import opened
     from checker.output.guard import check_outputs
-    from checker.sources.snapshot import render_snapshot
+    from checker.sources.snapshot import write_snapshot
 
     now = parse_now(settings.get("now"))
     quiet = bool(settings.get("quiet"))
@@ -29,14 +29,18 @@ def run(settings: Settings) -> int:
         [("--output", output)], read, create_dirs=bool(settings.get("create_output_dirs"))
     )
     source = live_source(settings, quiet)
-    records = list(source.records())
-    write_text(
-        output,
-        render_snapshot(
-            records, source.units, source.errors, options=source.describe(), generated_at=now
-        ),
-    )
+    records = list(source.records())  # collected before the file is opened: a credentials
+    # error (exit 2) must not leave a half-written snapshot behind
+    with opened(output) as stream:
+        count = write_snapshot(
+            stream,
+            records,
+            lambda: source.units,
+            lambda: source.errors,
+            options=source.describe(),
+            generated_at=now,
+        )
     if not quiet:
         print_collection_errors(source.errors)
-        say(f"{len(records)} workforce(s) from {len(source.units)} unit(s)")
+        say(f"{count} workforce(s) from {len(source.units)} unit(s)")
     return EXIT_INCOMPLETE if source.errors else 0

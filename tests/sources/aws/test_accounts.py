@@ -11,7 +11,7 @@ import pytest
 
 from tests.aws_server import FakeAws, live_args, org_account
 from tests.conftest import NOW
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 A, B, C, D, E = "111111111111", "222222222222", "333333333333", "444444444444", "555555555555"
 
@@ -62,7 +62,7 @@ def test_accounts_file_assumes_each_role_and_tags_records(start: Any, tmp_path: 
         (B, "us-east-1"),
     ]
     assert all(c.access_key.startswith("ASIA") for c in calls)  # the assumed role's keys
-    owners = {(r["resource"]["account"], r["resource"]["region"]) for r in report["results"]}
+    owners = {(r["resource"]["account"], r["resource"]["region"]) for r in flat_results(report)}
     assert owners == {(A, "eu-west-1"), (A, "us-west-2"), (B, "us-east-1")}
 
 
@@ -78,7 +78,7 @@ def test_assume_role_denied_for_one_account(start: Any, tmp_path: Path) -> None:
         (A, "us-west-2", "error"),
         (B, "us-east-1", "ok"),
     ]
-    assert {r["resource"]["account"] for r in report["results"]} == {B}
+    assert {r["resource"]["account"] for r in flat_results(report)} == {B}
     assert f"could not collect {A}: AccessDenied" in err
 
 
@@ -166,7 +166,7 @@ def test_organization_listing(start: Any) -> None:
         (D, "ok"),
         (E, "ok"),
     ]
-    assert {r["resource"]["account"] for r in report["results"]} == {A, B, D, E}
+    assert {r["resource"]["account"] for r in flat_results(report)} == {A, B, D, E}
 
 
 def test_organization_listing_denied(start: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.aws_server import FakeAws, live_args, workforce
 from tests.conftest import EXAMPLES, NOW, ROOT
-from tests.helpers import run_cli
+from tests.helpers import flat_results, run_cli
 
 ACCOUNT = "123456789012"  # the server's account for the suite's dummy access key
 
@@ -33,7 +33,7 @@ def scan(fake: FakeAws, *argv: str) -> tuple[int, dict[str, Any], str]:
 
 def arns(report: dict[str, Any]) -> list[str]:
     seen: dict[str, None] = {}
-    for result in report["results"]:
+    for result in flat_results(report):
         seen.setdefault(result["resource"]["arn"], None)
     return list(seen)
 
@@ -196,7 +196,7 @@ def test_access_denied_in_one_region_only(start: Any) -> None:
         "eu-west-1": "error",
         "us-east-1": "ok",
     }
-    regions = {r["resource"]["region"] for r in report["results"]}
+    regions = {r["resource"]["region"] for r in flat_results(report)}
     assert regions == {"us-east-1", "ap-south-1"}
 
 
