@@ -108,6 +108,27 @@ def _page() -> tuple[Template, str, str, str]:
 _text = html_text
 
 
+def _configuration(record: Any) -> dict[str, Any] | None:
+    """The options the run used and where each came from (``checker.cli.provenance``)."""
+    if not isinstance(record, dict):
+        return None
+    options = record.get("options") or {}
+    rows = [
+        (
+            _text(str(key)),
+            _text(json.dumps(item.get("value"), ensure_ascii=False)),
+            _text(str(item.get("origin"))),
+        )
+        for key, item in sorted(options.items())
+    ]
+    found = record.get("file")
+    return {
+        "file": _text(found) if found else "",
+        "found": _text(record.get("found") or ""),
+        "options": rows,
+    }
+
+
 def _anchor(rule_id: str) -> str:
     """A fragment id for a rule (ids are free text: keep letters, digits, ``-`` and ``_``)."""
     return "rule-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in rule_id)
@@ -368,6 +389,7 @@ def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
         "sources": [_text(s) for s in report.sources],
         "policies": [_text(p) for p in report.policies],
         "notes": [_text(n) for n in report.notes],
+        "configuration": _configuration(report.extra.get("configuration")),
         "chart": _chart(failing_by_severity),
         "statuses": [(s.value, counts[s.value]) for s in Status],
         "status_order": [s.value for s in _STATUS_ORDER],

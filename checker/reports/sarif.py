@@ -248,6 +248,8 @@ class SarifWriter(ReportWriter):
             "sources": list(report.sources),
             "policies": list(report.policies),
         }
+        if "configuration" in report.extra:  # the options the run used, and where each came from
+            properties["configuration"] = report.extra["configuration"]
         stream.write(f'{{\n  "$schema": {dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n')
         stream.write('  "runs": [\n    {\n')
         descriptors = ",\n".join(f"        {dumps(rule_descriptor(info))}" for info in rules)

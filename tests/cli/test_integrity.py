@@ -47,6 +47,11 @@ def test_a_config_that_weakens_the_gate_is_announced(repo: Path) -> None:
         "value": True,
         "origin": ".wfcheck.yaml:1",
     }
+    sarif = json.loads(run_cli("scan", "wf.json", "--format", "sarif").out)
+    recorded = sarif["runs"][0]["properties"]["configuration"]
+    assert recorded["options"]["skip_rules"]["origin"] == ".wfcheck.yaml:2"
+    html = run_cli("scan", "wf.json", "--format", "html").out
+    assert "config file <code>.wfcheck.yaml</code> (discovered)" in html
     quiet = run_cli("scan", "wf.json", "--quiet")
     assert quiet.err.startswith("wfcheck: using config .wfcheck.yaml")  # --quiet keeps it
 
