@@ -39,11 +39,12 @@ class RulesTableWriter(Writer[RuleList]):
                 terminal_line(r.id),
                 r.severity,
                 terminal_line(r.title),
+                terminal_line(", ".join(r.tags)) or "-",
                 terminal_line(document.var_text(r)) or "-",
             ]
             for r in document.rules
         ]
-        headers = ["id", "severity", "title", "vars"]
+        headers = ["id", "severity", "title", "tags", "vars"]
         stream.write(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
         stream.write("\n")
 
@@ -52,11 +53,14 @@ class RulesMarkdownWriter(Writer[RuleList]):
     name = "markdown"
 
     def write(self, document: RuleList, stream: TextIO, options: RenderOptions) -> None:
-        stream.write("| id | severity | title | vars (defaults) |\n|---|---|---|---|\n")
+        stream.write("| id | severity | title | tags | vars (defaults) |\n|---|---|---|---|---|\n")
         for r in document.rules:
             names = document.var_text(r).replace("|", "\\|")
             title = markdown_inline(r.title) if _needs_escape(r.title) else r.title
-            stream.write(f"| {markdown_inline(r.id)} | {r.severity} | {title} | {names or '-'} |\n")
+            tags = ", ".join(markdown_inline(tag) for tag in r.tags) or "-"
+            stream.write(
+                f"| {markdown_inline(r.id)} | {r.severity} | {title} | {tags} | {names or '-'} |\n"
+            )
 
 
 def _needs_escape(text: str) -> bool:
@@ -76,6 +80,8 @@ class RulesJsonWriter(Writer[RuleList]):
                 "description": r.description,
                 "remediation": r.remediation,
                 "references": list(r.references),
+                "tags": list(r.tags),
+                "controls": list(r.controls),
                 "vars": {name: document.vars.get(name) for name in r.vars},
             }
             for r in document.rules

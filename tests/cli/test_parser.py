@@ -117,3 +117,14 @@ def test_every_command_and_option_has_help_text(command: str) -> None:
 def test_validate_and_rules_document_their_arguments() -> None:
     assert "files or directories to validate" in run_cli("validate", "--help").out
     assert "table (default), json or markdown" in run_cli("rules", "--help").out
+
+
+def test_tags_select_rules_and_rules_shows_them() -> None:
+    listed = json.loads(run_cli("rules", "--format", "json").out)
+    ipv6 = [rule["id"] for rule in listed if "ipv6" in rule["tags"]]
+    assert ipv6 == ["WF015"]
+    assert all(rule["tags"] and "controls" in rule for rule in listed)
+    result = run_cli("scan", EXAMPLE, "--tag", "ipv6", "-f", "json", "--now", NOW)
+    assert {r["rule_id"] for r in json.loads(result.out)["results"]} == {"WF015"}
+    unknown = run_cli("scan", EXAMPLE, "--tag", "ipv7")
+    assert unknown.code == 2 and "(did you mean 'ipv6'?)" in unknown.err

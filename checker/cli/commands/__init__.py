@@ -19,6 +19,7 @@ from checker.cli.arguments_aws import LIVE, SECURITY_HUB
 from checker.cli.arguments_sources import CLOUDFORMATION, INPUTS, TERRAFORM
 from checker.cli.option import Option
 from checker.model import SEVERITIES
+from checker.reports import DIFF_WRITER_BY_NAME, RULES_WRITER_BY_NAME
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ RULES = Command(
     (POLICIES, CONFIG),
     own=(
         _OPTION["format"].with_(
-            help="table (default), json or markdown", choices=("table", "json", "markdown")
+            help="table (default), json or markdown", choices=tuple(sorted(RULES_WRITER_BY_NAME))
         ),
         Option(("--tag",), "only rules with this tag (repeatable)", kind="list", metavar="TAG",
                key="tags"),
@@ -148,7 +149,7 @@ DIFF = Command(
         Option(("old",), "the earlier report or input file", metavar="OLD", key=None),
         Option(("new",), "the later report or input file", metavar="NEW", key=None),
         _OPTION["format"].with_(
-            help="output format (default table)", choices=("json", "markdown", "table")
+            help="output format (default table)", choices=tuple(sorted(DIFF_WRITER_BY_NAME))
         ),
         _OPTION["output"].with_(help="write the diff to FILE, not stdout"),
         Option(
