@@ -113,6 +113,8 @@ def test_waived_results_stay_out_of_the_baseline(tmp_path: Path) -> None:
         EXAMPLE_INPUT,
         "--waivers",
         str(EXAMPLES / "waivers.yaml"),
+        "--max-waiver-days",
+        "1500",
         "--write-baseline",
         str(path),
     )

@@ -162,7 +162,10 @@ def test_rule_selection_applies_to_evaluated_inputs() -> None:
 
 def test_waived_failure_reads_as_resolved_from_reports(tmp_path: Path) -> None:
     old = json_report(tmp_path, BEFORE, "old.json")
-    new = json_report(tmp_path, BEFORE, "new.json", "--waivers", str(EXAMPLES / "waivers.yaml"))
+    new = json_report(
+        tmp_path, BEFORE, "new.json", "--waivers", str(EXAMPLES / "waivers.yaml"),
+        "--max-waiver-days", "1500",
+    )  # fmt: skip
     code, out, _ = diff(old, new, "--format", "json")
     assert code == 0
     (group,) = [g for g in json.loads(out)["workforces"] if g["name"] == "labeling-broad"]

@@ -47,6 +47,7 @@ def test_extra_reports_are_written_while_format_goes_to_stdout(
     )
     assert both.code == 1, both.err
     assert json.loads(both.out)["schema_version"] == 2
+
     # the same report but for the options each run records (its own command line)
     def page(text: str) -> str:
         return re.sub(r"<dt>Configuration</dt><dd>.*?</dd>", "", text)

@@ -297,7 +297,9 @@ def test_injection_corpus(hostile_report: Report) -> None:
 
 
 def test_waivers_file_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = example_output(monkeypatch, "sarif", "--waivers", "examples/waivers.yaml")
+    text = example_output(
+        monkeypatch, "sarif", "--waivers", "examples/waivers.yaml", "--max-waiver-days", "1500"
+    )
     data = json.loads(text)
     assert not list(VALIDATOR.iter_errors(data))
     suppressed = {
@@ -310,7 +312,7 @@ def test_waivers_file_through_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
         "status": "accepted",
         "justification": "Vendor onboarding needs open access until their egress IPs are known "
         "(owner labeling-platform@example.com, ticket SEC-1234, "
-        "expires 2026-12-31)",
+        "expires 2029-12-31)",
     }
 
 
