@@ -269,3 +269,33 @@ def test_a_duplicate_json_key_is_exit_2_at_its_line(repo: Path) -> None:
         'wfcheck: error: dup.json:3:22: invalid JSON: duplicate key "Cidrs": only one value '
         "per key is allowed\n"
     )
+
+
+def test_waiver_fields_and_terraform_addresses_reach_stderr_as_safe_lines(repo: Path) -> None:
+    write(
+        repo / "w.yaml",
+        'waivers:\n  - rule: WF011\n    name: "open\\n::error::spoofed\\u001b[2J"\n'
+        '    reason: "r\\n::stop-commands::x"\n    owner: o\n    expires: 2026-11-01\n',
+    )
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": 'aws_sagemaker_workforce.x["\\n::error::a\\u001b]0;t\\u0007"]',
+                "mode": "managed",
+                "type": "aws_sagemaker_workforce",
+                "name": "x",
+                "change": {"actions": ["frobnicate"], "after": {}},
+            }
+        ],
+    }
+    (repo / "plan.json").write_text(json.dumps(plan))
+    for argv in (
+        ["scan", "wf.json", "--waivers", "w.yaml", "--now", NOW],  # expired: warned about
+        ["scan", "plan.json"],  # an unknown action: exit 2 naming the address
+    ):
+        result = run_cli(*argv)
+        assert result.err, argv
+        for line in result.err.splitlines():
+            assert line.startswith("wfcheck: "), (argv, line)
+            assert not any(ch in line for ch in "\x1b\x07\r"), (argv, line)
