@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import ROOT
 from tools.readme import update
 
@@ -30,3 +32,23 @@ def test_ci_lints_and_type_checks_before_the_tests() -> None:
     tests = lines.index("pip install -e '.[test]' && python -m pytest")
     assert lines.index("ruff check checker tests tools benchmarks") < tests
     assert lines.index("mypy --strict checker") < tests
+
+
+def test_quickstart_output_is_what_the_quickstart_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import run_cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = text.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    (shown,) = re.findall(r"```text\n(.*?)\n```", quickstart, re.S)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "100")
+    result = run_cli("scan", "--input", "examples/workforces.json")
+    assert result.code == 1
+    printed = (result.out + result.err).splitlines()
+    for line in shown.splitlines():
+        if line == "...":
+            continue
+        if line.endswith(", ..."):
+            assert any(p.startswith(line[:-5]) for p in printed), line
+        else:
+            assert line in printed, line
