@@ -19,6 +19,7 @@ from checker.policy.paths import top_level_names
 from checker.policy.verdicts import Outcome, assert_outcome, first_path, skip_outcome
 
 PROBE = 4096  # lookups before deciding whether memoizing a condition pays off
+MAX_TABLE = 1 << 15
 MIN_HIT_RATE = 0.2
 
 
@@ -51,11 +52,16 @@ class Memo:
         return tuple(parts)
 
     def probe(self, hit: bool) -> None:
-        """Count a lookup; after a probe window, stop memoizing if it rarely hits."""
+        """Count a lookup; after a probe window, stop memoizing if it rarely hits. A table that
+        keeps growing (keys that half repeat, half do not) is emptied at ``MAX_TABLE`` entries:
+        memory stays bounded and the keys that repeat are found again, where an ever larger
+        table would cost more in cache misses than it saves (1M records)."""
         self.lookups += 1
         self.hits += hit
         if self.lookups == PROBE and self.hits < PROBE * MIN_HIT_RATE:
             self.enabled = False
+            self.table.clear()
+        elif not hit and len(self.table) > MAX_TABLE:
             self.table.clear()
 
 

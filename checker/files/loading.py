@@ -564,3 +564,20 @@ def iter_files(root: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
     for child in sorted(path.rglob("*")):
         if child.is_file() and child.suffix in suffixes:
             yield child
+
+
+def type_name(value: Any) -> str:
+    """A JSON type name for messages: never the value, which may be a secret."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located
-from checker.sources.cloudformation.template import load_json_located, require_object, type_name
+from checker.files.loading import Located, type_name
+from checker.sources.cloudformation.template import load_json_located, require_object
 
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import MAX_DEPTH, Located, PathKey
-from checker.sources.cloudformation.template import scalar_text, type_name
+from checker.files.loading import MAX_DEPTH, Located, PathKey, type_name
+from checker.sources.cloudformation.template import scalar_text
 
 DEPLOY_TIME = "known only at deploy time"
 NO_PARAMETER_VALUE = "a parameter without a value"

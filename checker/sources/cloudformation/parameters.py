@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import Located
+from checker.files.loading import Located, type_name
 from checker.sources.cloudformation.intrinsics import (
     FROM_SSM,
     NO_ECHO,
@@ -26,7 +26,6 @@ from checker.sources.cloudformation.template import (
     load_json_located,
     require_object,
     scalar_text,
-    type_name,
 )
 
 MAX_PARAMETERS_FILE_BYTES = 1024 * 1024

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import Located, PathKey
+from checker.files.loading import Located, PathKey, type_name
 from checker.model import ErrorEntry, Location, Record, UnitStatus
 from checker.sources.base import RecordSource, make_record
 from checker.sources.cloudformation.cdk import MANIFEST, is_assembly_manifest, read_assembly
@@ -48,7 +48,6 @@ from checker.sources.cloudformation.template import (
     require_object,
     resource_position,
     stack_name_of,
-    type_name,
 )
 from checker.sources.cloudformation.workforce import RESOURCE_TYPE, WorkforceMapper
 

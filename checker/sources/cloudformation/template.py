@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import MAX_YAML_BYTES, Located, PathKey, load_yaml, parse_json, read_text
+from checker.files.loading import (
+    MAX_YAML_BYTES,
+    Located,
+    PathKey,
+    load_yaml,
+    parse_json,
+    read_text,
+    type_name,
+)
 
 # CloudFormation's documented short forms, and the key each stands for.
 SHORT_FORMS: dict[str, str] = {
@@ -199,20 +207,3 @@ def scalar_text(value: Any) -> str | None:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return None
-
-
-def type_name(value: Any) -> str:
-    """A JSON type name for messages: never the value itself."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

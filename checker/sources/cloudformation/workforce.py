@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, PathKey
+from checker.files.loading import Located, PathKey, type_name
 from checker.model import Location
 from checker.sources.cloudformation.intrinsics import (
     NO_VALUE,
@@ -22,7 +22,7 @@ from checker.sources.cloudformation.intrinsics import (
     find_unresolved,
     intrinsic_name,
 )
-from checker.sources.cloudformation.template import scalar_text, type_name
+from checker.sources.cloudformation.template import scalar_text
 
 RESOURCE_TYPE = "AWS::SageMaker::Workforce"
 STRING, STRING_LIST, STRING_MAP, TAG_LIST = "string", "list", "map", "tags"

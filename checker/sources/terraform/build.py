@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.files.loading import type_name
 from checker.model import Record, Resource, arn_parts
 from checker.sources.base import normalize_workforce
 from checker.sources.terraform.configuration import Configuration, ProviderRegions, module_calls
-from checker.sources.terraform.document import Document, child, type_name
+from checker.sources.terraform.document import Document, child
 from checker.sources.terraform.locations import ResourceBlock, SourceTree
 from checker.sources.terraform.mapping import (
     BLOCK_FIELDS,

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from checker.errors import InputError
+from checker.files.loading import type_name
 
 MAX_VALUE_DEPTH = 32  # aws_sagemaker_workforce nests 3 levels; this bounds recursion safely
 
@@ -92,20 +93,3 @@ def check_marker(doc: Document, marker: Any, where: str, address: str) -> None:
             stack.extend((value, depth + 1) for value in item.values())
         elif isinstance(item, list):
             stack.extend((value, depth + 1) for value in item)
-
-
-def type_name(value: Any) -> str:
-    """A JSON type name for messages: never the value, which may be a secret."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from checker.files.loading import type_name
 from checker.model import Record
 from checker.sources.terraform.build import (
     Entry,
@@ -38,7 +39,7 @@ from checker.sources.terraform.build import (
     entry_name,
     workforce_address,
 )
-from checker.sources.terraform.document import check_marker, merge, type_name
+from checker.sources.terraform.document import check_marker, merge
 
 ACTIONS: Mapping[tuple[str, ...], str | None] = {
     ("create",): "create",

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import UsageError
-from checker.files.loading import MAX_JSON_BYTES, parse_json, read_text
+from checker.files.loading import MAX_JSON_BYTES, parse_json, read_text, type_name
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource
 from checker.sources.terraform.build import Notes, Reading
 from checker.sources.terraform.configuration import Configuration, ProviderRegions
-from checker.sources.terraform.document import Document, type_name
+from checker.sources.terraform.document import Document
 from checker.sources.terraform.locations import SourceTree, has_tf_files
 from checker.sources.terraform.plan import PlanReader
 from checker.sources.terraform.state import StateReader
