@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -184,6 +185,37 @@ def test_a_failed_child_is_evaluated_here(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(engine.parallel, "_encode", broken)
     monkeypatch.setattr(engine.parallel, "can_fork", lambda: True)
     store = _store_of(records, rules, monkeypatch, batch=200)
+    assert list(store) == list(evaluate(records, rules, NOW))
+
+
+def test_the_childs_share_follows_whether_its_answer_was_ready() -> None:
+    share = engine.parallel._Share()
+    low, high = engine.parallel.SHARE_RANGE
+    start = share.value
+    share.answered(ready=True)
+    assert share.value > start  # the child finished first: it gets more
+    share.answered(ready=False)
+    assert share.value < start  # this process waited: the child gets less
+    for _ in range(100):
+        share.answered(ready=False)
+    assert share.value == low
+    for _ in range(100):
+        share.answered(ready=True)
+    assert share.value == high
+
+
+def test_a_finished_child_is_seen_as_ready(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readiness is whether the answer is already in the pipe, not how long reading takes."""
+    from benchmarks.synthetic import synthetic_workforces
+
+    rules = load_policies([BUILTIN]).rules
+    records = [make_record(w, source="s", source_kind="file") for w in synthetic_workforces(50)]
+    evaluator = engine.parallel._Evaluator(rules, NOW)
+    child = engine.parallel._fork(records, evaluator)
+    assert child is not None
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # done, not yet reaped
+    store = ResultStore([rule.info for rule in rules])
+    assert engine.parallel._collect(store, child, evaluator) is True
     assert list(store) == list(evaluate(records, rules, NOW))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
-import time
+import select
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,7 +35,6 @@ CHILD_SHARE = 0.7
 record. The share then follows the work: down when this process waits for its child, up when
 the child is done first (records already in memory need about half; a file being parsed more)."""
 SHARE_RANGE = (0.5, 0.85)
-WAITED = 0.005  # seconds: reading a child's answer longer than this means it was still working
 
 
 class _Share:
@@ -44,9 +43,9 @@ class _Share:
     def __init__(self) -> None:
         self.value = CHILD_SHARE
 
-    def waited(self, seconds: float) -> None:
+    def answered(self, *, ready: bool) -> None:
         low, high = SHARE_RANGE
-        if seconds > WAITED:
+        if not ready:
             self.value = max(low, self.value - 0.05)
         else:
             self.value = min(high, self.value + 0.02)
@@ -129,7 +128,7 @@ def _finish(
     if pending is None:
         return
     if pending.child is not None:
-        share.waited(_collect(store, pending.child, evaluator))
+        share.answered(ready=_collect(store, pending.child, evaluator))
     for record, outcomes in pending.own:
         store.add(record.resource, outcomes)
 
@@ -169,23 +168,23 @@ def _encode(pairs: Iterator[tuple[Record, list[Outcome]]], count: int) -> bytes:
     return pickle.dumps((count, indexes.tobytes(), distinct), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _collect(store: ResultStore, child: _Child, evaluator: _Evaluator) -> float:
-    """Add a child's rows (or evaluate its records here if it failed); how long this process
-    waited for the answer."""
-    started = time.perf_counter()
+def _collect(store: ResultStore, child: _Child, evaluator: _Evaluator) -> bool:
+    """Add a child's rows (or evaluate its records here if it failed); whether its answer was
+    ready when this process came for it. (How long the read takes says little: transferring
+    and exiting cost milliseconds even when the child finished long before.)"""
+    ready = bool(select.select([child.fd], [], [], 0)[0])
     with os.fdopen(child.fd, "rb") as pipe:
         payload = pipe.read()
     _, status = os.waitpid(child.pid, 0)
-    waited = time.perf_counter() - started
     rows = _decode(payload, store) if status == 0 and payload else None
     if rows is None or len(rows) != len(child.records) * store.width:
         for record, outcomes in evaluator.run(child.records):
             store.add(record.resource, outcomes)
-        return waited
+        return ready
     width = store.width
     for number, record in enumerate(child.records):
         store.add_indexes(record.resource, rows[number * width : (number + 1) * width])
-    return waited
+    return ready
 
 
 def _decode(payload: bytes, store: ResultStore) -> array[int] | None:
