@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -203,15 +202,13 @@ def test_bad_inputs(tmp_path: Path) -> None:
         assert len(result.err.strip().splitlines()) == 1
 
 
-def test_an_input_over_the_limit_is_refused_quickly(tmp_path: Path) -> None:
+def test_an_input_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     big = tmp_path / "big.json"
-    with big.open("wb") as handle:  # a sparse 300 MiB file: measured, never read
+    with big.open("wb") as handle:  # a sparse 300 MiB file: read, it would be invalid JSON
         handle.write(b'{"Workforces": [')
         handle.seek(300 * 1024 * 1024)
         handle.write(b"{}]}")
-    started = time.perf_counter()
     result = run_cli("scan", "--input", str(big))
-    assert time.perf_counter() - started < 5
     assert result.code == 2
     assert "larger than 256 MiB" in result.err
     assert "--max-input-mb" in result.err
