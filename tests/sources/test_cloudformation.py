@@ -95,12 +95,14 @@ def test_every_documented_short_form_is_known() -> None:
         ("a: 1\na: 2\n", "duplicate key 'a'", 2, 1),
         ("a: [1,\n", "invalid YAML", 2, 1),
         ("a: &x [1]\nb: {<<: *x}\n", "merge keys", 2, 5),
+        ('{"Resources": {"A": {}, "A": {}}}', 'duplicate key "A"', 1, 25),
+        ('{\n  "Resources": {\n    "A": [1,]\n  }\n}', "invalid JSON", 3, 13),
     ],
 )
-def test_bad_yaml_is_one_error_with_its_position(
+def test_a_bad_template_is_one_error_with_its_position(
     tmp_path: Path, text: str, message: str, line: int, column: int
 ) -> None:
-    path = tmp_path / "t.yaml"
+    path = tmp_path / ("t.json" if text.startswith("{") else "t.yaml")
     path.write_text(text)
     with pytest.raises(InputError) as caught:
         load_template(str(path))
@@ -110,7 +112,6 @@ def test_bad_yaml_is_one_error_with_its_position(
 
 def test_an_alias_bomb_stops_at_the_node_budget(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i - 1}] * 0" for i in range(0)]
     for i in range(1, 9):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     lines.append("Resources: {W: {Type: AWS::SageMaker::Workforce, Properties: {Tags: *a8}}}")
@@ -125,24 +126,6 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     path.write_text("Resources: " + "[" * 100 + "]" * 100 + "\n")
     with pytest.raises(InputError, match="deeper than"):
         load_template(str(path))
-
-
-@pytest.mark.parametrize(
-    ("text", "message", "line", "column"),
-    [
-        ('{"Resources": {"A": {}, "A": {}}}', 'duplicate key "A"', 1, 25),
-        ('{\n  "Resources": {\n    "A": [1,]\n  }\n}', "invalid JSON", 3, 13),
-    ],
-)
-def test_bad_json_is_one_error_with_its_position(
-    tmp_path: Path, text: str, message: str, line: int, column: int
-) -> None:
-    path = tmp_path / "t.json"
-    path.write_text(text)
-    with pytest.raises(InputError) as caught:
-        load_template(str(path))
-    assert message in str(caught.value)
-    assert (caught.value.line, caught.value.column) == (line, column)
 
 
 def test_json_positions_match_yaml_positions_of_the_same_document(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.aws_server import FakeAws, live_args, workforce
+from tests.aws_server import REGIONS, FakeAws, live_args, workforce
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.helpers import flat_results, run_cli
 
@@ -286,18 +286,7 @@ def test_region_and_access_key_come_from_the_signature(start: Any) -> None:
 
 def test_never_more_requests_in_flight_than_workers(start: Any) -> None:
     fake = start(count=3, latency=0.02)
-    regions = [
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eu-central-1",
-        "ap-south-1",
-        "sa-east-1",
-    ]
+    regions = REGIONS[:10]
     argv = [arg for region in regions for arg in ("--region", region)]
     code, report, _ = scan(fake, *argv, "--workers", "3", "--page-size", "1")
     assert fake.max_in_flight <= 3
