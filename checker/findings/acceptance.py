@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from checker.errors import UsageError
+from checker.files.replacing import replacing
 from checker.findings.baseline import (
     BASELINED,
     Baseline,
@@ -85,7 +85,8 @@ class Acceptance:
                 (result for result in store.findings() if result.status in BASELINED), now
             )
             try:
-                Path(self.write_baseline).write_text(text, encoding="utf-8")
+                with replacing(self.write_baseline) as handle:
+                    handle.write(text)
             except OSError as exc:
                 raise UsageError(
                     f"cannot write baseline: {exc.strerror or exc}", file=self.write_baseline

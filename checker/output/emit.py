@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from checker.errors import UsageError
+from checker.files.replacing import replacing
 from checker.model import Report
 from checker.output.destinations import (
     STEP_SUMMARY_VAR,
@@ -95,7 +96,7 @@ def opened(path: str | None) -> Iterator[TextIO]:
         sys.stdout.flush()
         return
     try:
-        with open(path, "w", encoding="utf-8", newline="", buffering=BUFFER) as handle:
+        with replacing(path, buffering=BUFFER) as handle:
             yield handle
     except OSError as exc:
         raise UsageError(f"cannot write report: {exc.strerror or exc}", file=path) from None
@@ -109,7 +110,11 @@ def write_text(path: str | None, text: str) -> None:
 
 def copy_file(source: str, target: str) -> None:
     try:
-        shutil.copyfile(source, target)
+        with (
+            open(source, encoding="utf-8", newline="") as original,
+            replacing(target, buffering=BUFFER) as copy,
+        ):
+            shutil.copyfileobj(original, copy, BUFFER)
     except OSError as exc:
         raise UsageError(f"cannot write report: {exc.strerror or exc}", file=target) from None
 
