@@ -24,6 +24,7 @@ WRITER_BY_NAME: dict[str, str] = {
     "junit": "checker.reports.junit",
     "csv": "checker.reports.csv",
     "asff": "checker.reports.asff",
+    "ocsf": "checker.reports.ocsf",
     "markdown": "checker.reports.markdown",
     "html": "checker.reports.html",
     "github": "checker.reports.github",

@@ -51,7 +51,7 @@ def test_short_and_long_flags_mean_the_same(argv: list[str]) -> None:
         (
             ["scan", "--format", "jsn"],
             "wfcheck: error: scan: argument -f/--format: 'jsn' is not one of: asff, csv, "
-            "github, html, json, junit, markdown, sarif, table (did you mean 'json'?)",
+            "github, html, json, junit, markdown, ocsf, sarif, table (did you mean 'json'?)",
         ),
         (
             ["scan", "--inputs", EXAMPLE],

@@ -99,7 +99,7 @@ def test_commands_named_in_comments_exist(name: str) -> None:
 def test_validate_accepts_the_examples() -> None:
     result = run_cli("validate", str(CI))
     assert result.code == 0, result.err
-    assert result.err == "2 file(s) valid\n"
+    assert result.err == "3 file(s) valid\n"
 
 
 @pytest.mark.parametrize(

@@ -248,6 +248,7 @@ CHECKS: dict[str, Callable[[str, Report], None]] = {
     "csv": check_csv,
     "sarif": check_json_document,
     "asff": check_json_document,
+    "ocsf": check_json_document,
     "junit": check_junit,
 }
 

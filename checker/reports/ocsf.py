@@ -1,0 +1,221 @@
+"""OCSF Compliance Finding events (class_uid 2003), for Amazon Security Lake and SIEMs.
+
+One event per finding (failing, not decidable yet, could not be evaluated, or accepted by a
+waiver or baseline), and with ``--show-passed`` one per passed or skipped result too, as a JSON
+array (what Security Lake custom sources and Prowler's ``json-ocsf`` write). The workforce is the
+resource (``resources[0]``, with the ``cloud`` profile for its account and region); the rule is the
+control and requirement (``compliance``) and its ``controls`` the standards; wfcheck's own status
+is ``status_code`` and, with the result's path, evidence and origin, under ``unmapped.wfcheck``.
+
+How statuses map:
+
+============  =================  ============================
+wfcheck       ``status_id``      ``compliance.status_id``
+============  =================  ============================
+fail          1 New              3 Fail
+error         1 New              2 Warning (not evaluated)
+unknown       1 New              0 Unknown
+waived        3 Suppressed       3 Fail
+baseline      3 Suppressed       3 Fail
+pass          1 New              1 Pass
+skip          1 New              99 Other (not applicable)
+============  =================  ============================
+
+Events stream: the parts a rule, a status and a resource share are encoded once and joined per
+result, so a report with hundreds of thousands of findings costs little more than its bytes.
+Strings keep their values; nothing raw a terminal could act on is written
+(:func:`checker.reports.json.dumps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from checker.files.timestamps import format_timestamp
+from checker.model import Report, Resource, Result, RuleInfo, Status
+from checker.reports.asff import finding_id
+from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.json import dumps
+
+OCSF_VERSION = "1.5.0"
+CLASS_UID = 2003
+CATEGORY_UID = 2
+ACTIVITY_CREATE = 1
+RESOURCE_TYPE = "AWS::SageMaker::Workforce"
+FINDING_TYPES = ("Software and Configuration Checks",)
+
+SEVERITY_ID = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+SEVERITY_CAPTION = {1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Critical"}
+
+STATUS_NEW, STATUS_SUPPRESSED = 1, 3
+FINDING_STATUS = {STATUS_NEW: "New", STATUS_SUPPRESSED: "Suppressed"}
+COMPLIANCE_STATUS: dict[Status, tuple[int, str]] = {
+    Status.FAIL: (3, "Fail"),
+    Status.ERROR: (2, "Warning"),
+    Status.UNKNOWN: (0, "Unknown"),
+    Status.WAIVED: (3, "Fail"),
+    Status.BASELINE: (3, "Fail"),
+    Status.PASS: (1, "Pass"),
+    Status.SKIP: (99, "Other"),
+}
+ACCEPTED = frozenset({Status.WAIVED, Status.BASELINE})
+AWS_ACCOUNT_TYPE_ID = 10
+
+
+def _members(value: dict[str, Any]) -> str:
+    """The members of an encoded JSON object, without its braces, to join with others."""
+    return dumps(value)[1:-1]
+
+
+def _epoch_ms(report: Report) -> int:
+    return int(report.generated_at.timestamp() * 1000)
+
+
+def _report_members(report: Report) -> str:
+    """What every event of a report shares: the class, the activity, the time, the product."""
+    stamp = _epoch_ms(report)
+    return _members(
+        {
+            "activity_id": ACTIVITY_CREATE,
+            "activity_name": "Create",
+            "category_name": "Findings",
+            "category_uid": CATEGORY_UID,
+            "class_name": "Compliance Finding",
+            "class_uid": CLASS_UID,
+            "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
+            "type_name": "Compliance Finding: Create",
+            "time": stamp,
+            "time_dt": format_timestamp(report.generated_at),
+            "metadata": {
+                "version": OCSF_VERSION,
+                "profiles": ["cloud"],
+                "product": {
+                    "name": "wfcheck",
+                    "uid": "wfcheck",
+                    "vendor_name": "wfcheck",
+                    "version": report.tool_version,
+                },
+            },
+        }
+    )
+
+
+def _rule_members(info: RuleInfo, status: Status) -> tuple[str, str]:
+    """(members before the finding's uid, members after it) for one rule and status."""
+    severity_id = SEVERITY_ID[info.severity]
+    status_id = STATUS_SUPPRESSED if status in ACCEPTED else STATUS_NEW
+    compliance_id, compliance_caption = COMPLIANCE_STATUS[status]
+    before = _members(
+        {
+            "severity_id": severity_id,
+            "severity": SEVERITY_CAPTION[severity_id],
+            "status_id": status_id,
+            "status": FINDING_STATUS[status_id],
+            "status_code": status.value.upper(),
+        }
+    )
+    compliance: dict[str, Any] = {
+        "control": info.id,
+        "desc": info.title,
+        "requirements": [info.id],
+        "status_id": compliance_id,
+        "status": compliance_caption,
+    }
+    if info.controls:
+        compliance["standards"] = list(info.controls)
+    after: dict[str, Any] = {
+        "title": f"{info.id} {info.title}",
+        "desc": info.description or info.title,
+        "types": list(FINDING_TYPES),
+    }
+    tail: dict[str, Any] = {"compliance": compliance}
+    remediation: dict[str, Any] = {"desc": info.remediation or info.title}
+    if info.references:
+        remediation["references"] = list(info.references)
+    tail["remediation"] = remediation
+    return before, _members(after) + "}, " + _members(tail)
+
+
+def _resource_members(res: Resource) -> str:
+    """The workforce as the event's resource, and its account and region (``cloud``)."""
+    resource: dict[str, Any] = {"uid": res.key, "type": RESOURCE_TYPE}
+    if res.name:
+        resource["name"] = res.name
+    if res.region:
+        resource["region"] = res.region
+    if res.arn:
+        resource["cloud_partition"] = res.partition
+    cloud: dict[str, Any] = {"provider": "AWS"}
+    if res.region:
+        cloud["region"] = res.region
+    if res.account:
+        cloud["account"] = {
+            "uid": res.account,
+            "name": res.account,
+            "type": "AWS Account",
+            "type_id": AWS_ACCOUNT_TYPE_ID,
+        }
+    return _members({"resources": [resource], "cloud": cloud})
+
+
+def _origin(res: Resource) -> dict[str, Any]:
+    origin: dict[str, Any] = {"source": res.source, "source_kind": res.source_kind}
+    if res.address:
+        origin["address"] = res.address
+    if res.location:
+        origin["file"] = res.location.file
+        origin["line"] = res.location.line
+    if res.action:
+        origin["action"] = res.action
+    return origin
+
+
+class _EventParts:
+    """Encoded parts shared by many events, made on first use."""
+
+    def __init__(self, report: Report) -> None:
+        self.head = "{" + _report_members(report) + ", "
+        self.rules: dict[tuple[str, Status], tuple[str, str]] = {}
+        self.resource: Resource | None = None
+        self.resource_parts: tuple[str, dict[str, Any]] = ("", {})
+
+    def event(self, result: Result) -> str:
+        info, status, res = result.rule, result.status, result.resource
+        rule = self.rules.get((info.id, status))
+        if rule is None:
+            rule = self.rules[(info.id, status)] = _rule_members(info, status)
+        if res is not self.resource:
+            self.resource = res
+            self.resource_parts = (_resource_members(res), _origin(res))
+        members, origin = self.resource_parts
+        wfcheck: dict[str, Any] = {"status": status.value, "path": result.path, **origin}
+        if result.evidence:
+            wfcheck["evidence"] = dict(result.evidence)
+        message = dumps(result.message)
+        return (
+            f'{self.head}{rule[0]}, "status_detail": {message}, "message": {message}, '
+            f'"finding_info": {{"uid": {dumps(finding_id(result))}, {rule[1]}, '
+            f'{members}, "unmapped": {{"wfcheck": {dumps(wfcheck)}}}}}'
+        )
+
+
+def _results(report: Report, show_passed: bool) -> Iterator[Result]:
+    return iter(report.results) if show_passed else report.results.findings()
+
+
+class OcsfWriter(ReportWriter):
+    """A JSON array of OCSF Compliance Finding events, one per line."""
+
+    name = "ocsf"
+
+    def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        parts = _EventParts(report)
+        separator = "[\n  "
+        for result in _results(report, options.show_passed):
+            stream.write(separator + parts.event(result))
+            separator = ",\n  "
+        stream.write("[]\n" if separator == "[\n  " else "\n]\n")
+
+
+WRITER = OcsfWriter()
