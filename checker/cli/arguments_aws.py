@@ -21,6 +21,14 @@ def _product_arn(text: str) -> str:
     return text
 
 
+def _sarif_max_results(text: str) -> str:
+    """A whole number of results per SARIF run, 1 to GitHub's 25,000 (kept as text: writer
+    settings are strings)."""
+    from checker.reports.sarif import MAX_RESULTS_PER_RUN
+
+    return str(whole_number(1, MAX_RESULTS_PER_RUN)(text))
+
+
 def _live_options() -> tuple[Option, ...]:
     return (
         Option(
@@ -166,6 +174,13 @@ SECURITY_HUB = Group(
             ("--sarif-automation-id",),
             "SARIF runAutomationDetails.id, GitHub's analysis category (default wfcheck/)",
             metavar="ID",
+        ),
+        Option(
+            ("--sarif-max-results",),
+            "at most N SARIF results per run (default and maximum 25000, GitHub's limit); past "
+            "it results are split into runs by rule and the most severe kept",
+            metavar="N",
+            convert=_sarif_max_results,
         ),
     ),
 )

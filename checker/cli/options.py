@@ -167,6 +167,7 @@ class ReportOptions:
             for name, dest in (
                 ("asff.product_arn", "asff_product_arn"),
                 ("sarif.automation_id", "sarif_automation_id"),
+                ("sarif.max_results", "sarif_max_results"),
             )
             if settings.get(dest)
         }

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker.files.timestamps import format_timestamp
-from checker.model import ErrorEntry, Report, Result, RuleInfo, Status
+from checker.model import SEVERITY_RANK, ErrorEntry, Report, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
@@ -26,6 +29,13 @@ from checker.reports.json import dumps
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DEFAULT_AUTOMATION_ID = "wfcheck/"
 FINGERPRINT_KEY = "wfcheckResourceRule/v1"
+
+# GitHub code scanning's upload limits: results per run, runs per file, and the gzipped file
+# (the results get 9 of its 10 MB; the rest is ample for rule descriptors and run parts).
+MAX_RESULTS_PER_RUN = 25_000
+MAX_RUNS = 20
+MAX_UPLOAD_GZIP_BYTES = 10 * 1024 * 1024
+RESULTS_GZIP_BUDGET = 9 * 1024 * 1024
 
 # GitHub ranks alerts by this score: >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.5", "low": "2.0"}
@@ -221,51 +231,198 @@ def _notification(error: ErrorEntry) -> dict[str, Any]:
     }
 
 
+class _CompressedSize:
+    """How big the results written so far are once gzipped, measured as they are written.
+
+    zlib at level 1 compresses less than the gzip an upload uses, so the count is an upper
+    bound; the stream is flushed every 64 KiB so little waits uncounted inside the
+    compressor."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._pending = 0
+        self._compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
+
+    def add(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.size += len(self._compressor.compress(data))
+        self._pending += len(data)
+        if self._pending >= 1 << 16:
+            self.size += len(self._compressor.flush(zlib.Z_SYNC_FLUSH))
+            self._pending = 0
+
+    @property
+    def bound(self) -> int:
+        """The size so far plus what the compressor may still hold (at most its input)."""
+        return self.size + self._pending
+
+
+@dataclass(frozen=True, slots=True)
+class SarifLimits:
+    """What GitHub code scanning accepts in one upload."""
+
+    results_per_run: int = MAX_RESULTS_PER_RUN
+    runs: int = MAX_RUNS
+    gzip_bytes: int = RESULTS_GZIP_BUDGET
+
+
+def limits_of(settings: Mapping[str, str], gzip_bytes: int = RESULTS_GZIP_BUDGET) -> SarifLimits:
+    text = settings.get("sarif.max_results")
+    per_run = int(text) if text else MAX_RESULTS_PER_RUN
+    return SarifLimits(results_per_run=per_run, gzip_bytes=gzip_bytes)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One run of the file: its automation id and which rule positions' findings it holds."""
+
+    automation_id: str
+    rules: frozenset[str] | None  # None: every rule
+    written: int = 0
+    left_out: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _plan_runs(
+    report: Report, automation_id: str, limits: SarifLimits
+) -> tuple[list[_Run], list[tuple[RuleInfo, int]]]:
+    """One run when the findings fit in one; else one run per rule with findings, the most
+    severe rules first (the category of each is ``<automation id><rule id>/``, so a rule's
+    alerts stay in one category as counts change), and the rules past the run limit left out.
+    Returns the runs and the rules left out whole, with their finding counts."""
+    store = report.results
+    counts = [sum(n for status, n in tally.items() if status.is_finding) for tally in store.tally()]
+    if sum(counts) <= limits.results_per_run:
+        return [_Run(automation_id, None)], []
+    with_findings = sorted(
+        (info for info, count in zip(store.rules, counts, strict=True) if count),
+        key=lambda info: (-SEVERITY_RANK[info.severity], info.id),
+    )
+    per_rule = {info.id: count for info, count in zip(store.rules, counts, strict=True)}
+    kept, dropped = with_findings[: limits.runs], with_findings[limits.runs :]
+    runs = [_Run(f"{automation_id}{info.id}/", frozenset({info.id})) for info in kept]
+    return runs, [(info, per_rule[info.id]) for info in dropped]
+
+
+def _warning(text: str) -> dict[str, Any]:
+    return {"level": "warning", "message": {"text": message_text(text)}}
+
+
 class SarifWriter(ReportWriter):
-    """One run; the rules and the run's parts are small and written whole, the results stream
-    (one per line)."""
+    """The rules and each run's parts are small and written whole; the results stream (one per
+    line). GitHub code scanning rejects a run of more than 25,000 results, a file of more than
+    20 runs and an upload over 10 MB gzipped: past those, results are split into runs by rule,
+    the most severe kept, and each run's invocation says how many were left out and where the
+    complete list is."""
 
     name = "sarif"
+
+    def __init__(self, gzip_budget: int = RESULTS_GZIP_BUDGET) -> None:
+        self.gzip_budget = gzip_budget
 
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
         rules = report.all_rules()
         index = {info.id: position for position, info in enumerate(rules)}
-        store = report.results
-        # SARIF: baselineState is on every result of a run or on none.
-        with_baseline = store.count([Status.BASELINE]) > 0
-        invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
-        if report.errors:
-            invocation["toolExecutionNotifications"] = [_notification(e) for e in report.errors]
+        limits = limits_of(options.settings, self.gzip_budget)
         automation_id = options.settings.get("sarif.automation_id") or DEFAULT_AUTOMATION_ID
+        runs, dropped = _plan_runs(report, automation_id, limits)
+        # SARIF: baselineState is on every result of a run or on none.
+        with_baseline = report.results.count([Status.BASELINE]) > 0
+        size = _CompressedSize()
+        stream.write(f'{{\n  "$schema": {dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n')
+        stream.write('  "runs": [')
+        position = {rule_id: n for n, run in enumerate(runs) for rule_id in run.rules or ()}
+        if len(runs) == 1 and runs[0].rules is None:
+            findings = report.results.findings()
+        else:  # grouped by run, in run order; rules left out whole come last
+            findings = report.results.findings(lambda r: position.get(r.rule_id, len(runs)))
+        current = -1
+        for result in findings:
+            number = position.get(result.rule_id, 0)
+            if number >= len(runs) or (number < current):
+                break
+            while current < number:
+                if current >= 0:
+                    self._run_tail(report, runs[current], limits, stream)
+                current += 1
+                self._run_head(report, rules, runs[current], stream, first=current == 0)
+            run = runs[current]
+            if run.written >= limits.results_per_run or size.bound >= limits.gzip_bytes:
+                run.left_out += 1
+                continue
+            line = dumps(result_object(result, index[result.rule_id], with_baseline))
+            line = ("\n        " if run.written == 0 else ",\n        ") + line
+            size.add(line)
+            stream.write(line)
+            run.written += 1
+        while current < len(runs) - 1:  # runs without findings: only the single run can be one
+            if current >= 0:
+                self._run_tail(report, runs[current], limits, stream)
+            current += 1
+            self._run_head(report, rules, runs[current], stream, first=current == 0)
+        runs[-1].notes.extend(_dropped_notes(dropped))
+        self._run_tail(report, runs[-1], limits, stream)
+        stream.write("\n  ]\n}\n")
+
+    @staticmethod
+    def _run_head(
+        report: Report, rules: tuple[RuleInfo, ...], run: _Run, stream: TextIO, first: bool
+    ) -> None:
+        stream.write("\n    {\n" if first else ",\n    {\n")
         driver = {
             "name": "wfcheck",
             "version": report.tool_version,
             "semanticVersion": report.tool_version,
         }
-        properties = {
+        descriptors = ",\n".join(f"        {dumps(rule_descriptor(info))}" for info in rules)
+        stream.write(f'      "tool": {{"driver": {dumps(driver)[:-1]}, "rules": [\n')
+        stream.write(f"{descriptors}\n      ]}}}},\n" if rules else "      ]}},\n")
+        stream.write(f'      "automationDetails": {dumps({"id": run.automation_id})},\n')
+        stream.write('      "results": [')
+
+    @staticmethod
+    def _run_tail(report: Report, run: _Run, limits: SarifLimits, stream: TextIO) -> None:
+        stream.write("]" if run.written == 0 else "\n      ]")
+        notifications = [_notification(e) for e in report.errors]
+        if run.left_out:
+            which = "" if run.rules is None else f" of {next(iter(run.rules))}"
+            notifications.append(
+                _warning(
+                    f"{run.left_out} of {run.written + run.left_out} result(s){which} left out: "
+                    f"GitHub code scanning accepts at most {limits.results_per_run:,} results "
+                    "per run and 10 MB (gzipped) per upload. The complete list is in the JSON "
+                    "report (--report json=PATH)."
+                )
+            )
+        notifications.extend(_warning(note) for note in run.notes)
+        invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
+        properties: dict[str, Any] = {
             "generatedAt": format_timestamp(report.generated_at),
             "records": report.records,
             "sources": list(report.sources),
             "policies": list(report.policies),
         }
+        if run.left_out:
+            properties["omittedResults"] = run.left_out
         if "configuration" in report.extra:  # the options the run used, and where each came from
             properties["configuration"] = report.extra["configuration"]
-        stream.write(f'{{\n  "$schema": {dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n')
-        stream.write('  "runs": [\n    {\n')
-        descriptors = ",\n".join(f"        {dumps(rule_descriptor(info))}" for info in rules)
-        stream.write(f'      "tool": {{"driver": {dumps(driver)[:-1]}, "rules": [\n')
-        stream.write(f"{descriptors}\n      ]}}}},\n" if rules else "      ]}},\n")
-        stream.write(f'      "automationDetails": {dumps({"id": automation_id})},\n')
-        stream.write(f'      "invocations": [{dumps(invocation)}],\n')
-        stream.write('      "results": [')
-        first = True
-        for result in store.findings():
-            item = result_object(result, index[result.rule_id], with_baseline)
-            stream.write(("\n        " if first else ",\n        ") + dumps(item))
-            first = False
-        stream.write("]" if first else "\n      ]")
-        stream.write(',\n      "columnKind": "unicodeCodePoints",\n')
-        stream.write(f'      "properties": {dumps(properties)}\n    }}\n  ]\n}}\n')
+        stream.write(f',\n      "invocations": [{dumps(invocation)}],\n')
+        stream.write('      "columnKind": "unicodeCodePoints",\n')
+        stream.write(f'      "properties": {dumps(properties)}\n    }}')
+
+
+def _dropped_notes(dropped: list[tuple[RuleInfo, int]]) -> list[str]:
+    if not dropped:
+        return []
+    total = sum(count for _, count in dropped)
+    names = ", ".join(info.id for info, _ in dropped)
+    return [
+        f"{total} result(s) of {len(dropped)} less severe rule(s) left out ({names}): GitHub "
+        f"code scanning accepts at most {MAX_RUNS} runs per file. The complete list is in the "
+        "JSON report (--report json=PATH)."
+    ]
 
 
 WRITER = SarifWriter()
