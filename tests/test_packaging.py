@@ -71,6 +71,21 @@ def test_installed_wheel_finds_its_bundled_pack(wheel: Path, tmp_path: Path) -> 
     assert "builtin/network.yaml" in report["policies"]
 
 
+def make_venv_with_our_dependencies(venv: Path) -> None:
+    """A clean venv that sees this environment's installed packages (the dependencies, without
+    the network) through a ``.pth`` line, but not this checkout: a directory a ``.pth`` adds is
+    not a site directory, so the editable install's own ``.pth`` there is never processed."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site_dir = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    ours = [path for path in sys.path if Path(path).name in ("site-packages", "dist-packages")]
+    (Path(site_dir) / "wfcheck-test-dependencies.pth").write_text(
+        "".join(f"{path}\n" for path in ours), encoding="utf-8"
+    )
+
+
 def test_python_m_build_makes_a_wheel_and_an_sdist_that_install_and_run(tmp_path: Path) -> None:
     """What a team does to ship wfcheck internally: build, install in a clean venv, run."""
     dist = tmp_path / "dist"
@@ -90,9 +105,7 @@ def test_python_m_build_makes_a_wheel_and_an_sdist_that_install_and_run(tmp_path
     assert any(name.endswith("/policies/network.yaml") for name in names)
     for artifact in (wheels[0], sdists[0]):
         venv = tmp_path / f"venv-{artifact.suffix.strip('.')}"
-        subprocess.run(
-            [sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True
-        )
+        make_venv_with_our_dependencies(venv)
         installed = subprocess.run(
             [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--no-index",
              "--no-build-isolation", "--quiet", str(artifact)],

@@ -27,11 +27,19 @@ def test_quickstart_has_two_commands_and_ci_runs_the_test_command() -> None:
     assert tests in ci.splitlines()
 
 
-def test_ci_lints_and_type_checks_before_the_tests() -> None:
-    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+def test_ci_lints_the_whole_repository_then_tests_in_a_fresh_venv() -> None:
+    lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ]
     tests = lines.index("pip install -e '.[test]' && python -m pytest")
-    assert lines.index("ruff check checker tests tools benchmarks") < tests
-    assert lines.index("mypy --strict checker") < tests
+    for check in ("ruff check .", "ruff format --check .", "mypy --strict checker"):
+        assert lines.index(check) < tests, check
+    fresh = [
+        n for n, line in enumerate(lines) if re.fullmatch(r'python3 -m venv "\$work/test"', line)
+    ]
+    assert fresh and fresh[0] < tests, "the test command runs in a venv made for it"
+    assert not any("--system-site-packages" in line for line in lines)
+    assert lines[fresh[0] + 1] == '. "$work/test/bin/activate"'
 
 
 def test_quickstart_output_is_what_the_quickstart_prints(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -21,6 +22,41 @@ from checker.files.loading import Located, PathKey
 
 if TYPE_CHECKING:  # jsonschema loads only when a document is checked: --version stays fast
     import jsonschema
+
+
+FORMAT_CHECK_MODULES = (
+    "fqdn",
+    "idna",
+    "isoduration",
+    "jsonpointer",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "uri_template",
+    "webcolors",
+)
+"""The optional packages jsonschema's format module imports when it loads, if installed (they
+come with Jupyter and jsonschema's ``format`` extras): rfc3987_syntax alone compiles a grammar
+for about a second. wfcheck's schemas use no ``format``, so none of them is needed."""
+
+
+def validator_for(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    """A Draft 2020-12 validator, jsonschema imported without its optional format checks (a
+    scan takes the same time whatever else is installed)."""
+    if "jsonschema" not in sys.modules:
+        blocked = [name for name in FORMAT_CHECK_MODULES if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+        try:
+            import jsonschema
+        finally:
+            for name in blocked:
+                if sys.modules.get(name) is None:
+                    del sys.modules[name]
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -56,9 +92,7 @@ def check_document(
     doc: Located, schema: dict[str, Any], error: type[WfcheckError], context: Context | None = None
 ) -> None:
     """Raise the first problem (by position in the file), or return when the document is valid."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = validator_for(schema)
     leaves = _leaves(validator.iter_errors(_plain(doc.data)))
     if not leaves:
         return

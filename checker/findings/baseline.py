@@ -17,7 +17,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import Located, load_json, load_yaml
-from checker.files.schemacheck import check_document, load_schema
+from checker.files.schemacheck import check_document, load_schema, validator_for
 from checker.files.timestamps import format_timestamp
 from checker.model import Result, Status
 
@@ -154,9 +154,7 @@ def _well_formed(data: Any) -> bool:
 
 
 def _validator() -> Any:
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(load_schema("baseline.schema.json"))
+    return validator_for(load_schema("baseline.schema.json"))
 
 
 def _locate(path: str, data: Any) -> Located:

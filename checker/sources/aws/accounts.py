@@ -127,9 +127,9 @@ def _normalize_ids(doc: Located) -> None:
 
 
 def _schema_error(doc: Located) -> None:
-    import jsonschema
+    from checker.files.schemacheck import validator_for
 
-    validator = jsonschema.Draft202012Validator(ACCOUNTS_SCHEMA)
+    validator = validator_for(ACCOUNTS_SCHEMA)
     errors = sorted(
         validator.iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path]
     )
