@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.model import Report, Status
+from checker.model import Report, gate_failing
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,9 +29,7 @@ class GatePolicy:
 
 def failing(report: Report, gate: GatePolicy) -> int:
     """How many results fail the gate (counted from the report's tallies, not its results)."""
-    statuses = {Status.FAIL, Status.ERROR}
-    if gate.fail_on_unknown:
-        statuses.add(Status.UNKNOWN)
+    statuses = gate_failing(gate.fail_on_unknown)
     return report.results.count(statuses, at_or_above_severity=gate.fail_on)
 
 

@@ -39,18 +39,20 @@ class Status(str, Enum):
         return self.value
 
     @property
-    def fails_gate(self) -> bool:
-        """Whether this status fails the gate by default (``unknown`` only with
-        ``--fail-on-unknown``): nothing unproven passes, so ``error`` fails too."""
-        return self in _GATE_FAILING
-
-    @property
     def is_finding(self) -> bool:
         """Failing, not decidable yet, or accepted: what human reports list (not pass/skip)."""
         return self not in (Status.PASS, Status.SKIP)
 
 
-_GATE_FAILING = frozenset({Status.FAIL, Status.ERROR})
+GATE_FAILING: frozenset[Status] = frozenset({Status.FAIL, Status.ERROR})
+"""What fails the gate by default: nothing unproven passes, so ``error`` fails too."""
+
+
+def gate_failing(fail_on_unknown: bool = False) -> frozenset[Status]:
+    """The statuses that fail the gate: ``unknown`` too with ``--fail-on-unknown``."""
+    return GATE_FAILING | {Status.UNKNOWN} if fail_on_unknown else GATE_FAILING
+
+
 FAILING_STATUSES: frozenset[Status] = frozenset({Status.FAIL, Status.ERROR, Status.UNKNOWN})
 """What human reports show as failing: failures, rules that could not be evaluated, and
 values not decidable yet."""
@@ -593,7 +595,7 @@ def summarize(report: Report) -> dict[str, Any]:
     for info, tally in zip(report.results.rules, report.results.tally(), strict=True):
         for status, count in tally.items():
             counts[status.value] += count
-            if status in (Status.FAIL, Status.ERROR):
+            if status in GATE_FAILING:
                 by_severity[info.severity][status.value] += count
     summary: dict[str, Any] = {"records": report.records, "rules": len(report.rules)}
     summary.update(counts)

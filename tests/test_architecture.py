@@ -102,3 +102,54 @@ def test_no_command_line_module_is_over_300_lines() -> None:
     for path in (PACKAGE / "cli").rglob("*.py"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 300, f"{path.relative_to(ROOT)}: {lines} lines"
+
+
+# The layers, lowest first: a module may import its own layer and the ones below, never above
+# (lazy and TYPE_CHECKING imports included). A package's name covers its modules; the longest
+# matching name decides.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("checker", "checker.errors", "checker.model", "checker.forking"),
+    ("checker.files",),
+    ("checker.policy",),
+    ("checker.engine",),
+    ("checker.sources",),
+    ("checker.findings",),
+    ("checker.reports",),
+    ("checker.output",),
+    ("checker.pipeline", "checker.gate"),
+    ("checker.cli", "checker.__main__"),
+)
+
+
+def layer_of(module: str) -> int:
+    matches = [
+        (len(name), number)
+        for number, names in enumerate(LAYERS)
+        for name in names
+        if module == name or module.startswith(f"{name}.")
+    ]
+    assert matches, f"{module} is in no layer: add it to LAYERS"
+    return max(matches)[1]
+
+
+def upward_imports(edges: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{name} imports {other}"
+        for name, targets in edges.items()
+        for other in targets
+        if layer_of(other) > layer_of(name)
+    )
+
+
+def test_layers_import_only_downward() -> None:
+    assert upward_imports(graph()) == []
+
+
+def test_every_module_is_in_a_layer() -> None:
+    for name in modules():
+        layer_of(name)
+
+
+def test_the_layer_check_finds_an_upward_import() -> None:
+    edges = {"checker.files.x": {"checker.cli.parser"}, "checker.cli.main": {"checker.model"}}
+    assert upward_imports(edges) == ["checker.files.x imports checker.cli.parser"]

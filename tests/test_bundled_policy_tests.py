@@ -7,8 +7,9 @@ from functools import cache
 import pytest
 import yaml
 
+from checker.cli.commands.test import run_tests
+from checker.cli.policytests import PolicyTestRun
 from checker.policy.loader import BUILTIN, load_policies
-from checker.policy.policytest import PolicyTestRun, run_tests
 from tests.conftest import ROOT
 from tests.helpers import run_cli
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.policy.policytest import load_test_file, run_tests
+from checker.cli.commands.test import run_tests
+from checker.cli.policytests import load_test_file
 from tests.conftest import EXAMPLES
 from tests.helpers import run_cli
 

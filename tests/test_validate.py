@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.validate import NOT_WFCHECK_JSON, NOT_WFCHECK_YAML, detect_kind, validate_paths
+from checker.cli.commands.validate import (
+    NOT_WFCHECK_JSON,
+    NOT_WFCHECK_YAML,
+    detect_kind,
+    validate_paths,
+)
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.helpers import run_cli
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from checker.cli.arguments import Command
 from checker.cli.commands import COMMANDS
+from checker.cli.commands.rules import render_rules
 from checker.policy.loader import BUILTIN, load_policies
 from checker.policy.operators import OPERATORS
-from checker.rules_doc import render_rules
 
 
 def _cell(text: str) -> str:

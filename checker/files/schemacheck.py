@@ -130,6 +130,7 @@ def field_name(path: Sequence[str | int]) -> str:
 def _describe(
     doc: Located, problem: jsonschema.ValidationError, context: Context | None
 ) -> tuple[int, int, str, str | None]:
+    """(line, column, message, hint) of one schema problem, in words a person reads."""
     path: PathKey = tuple(problem.absolute_path)
     prefix, named = context(doc, path) if context else ("", 0)
     name = field_name(path[named:])
@@ -140,37 +141,41 @@ def _describe(
         hint = suggest(unknown[0], allowed) or f"allowed keys: {', '.join(allowed)}"
         where = f"{name}: " if name else ""
         return line, column, f"{prefix}{where}unknown key {unknown[0]!r}", hint
-    name = name or "document"
     line, column = doc.where(path)
+    message, advice = _explain(problem, name or "document")
+    return line, column, prefix + message, advice
+
+
+def _explain(problem: jsonschema.ValidationError, name: str) -> tuple[str, str | None]:
+    """The message (after any prefix) and hint for a problem that is not an unknown key."""
     if problem.validator == "enum":
         choices = [str(choice) for choice in problem.validator_value]
         suggestion = suggest(str(problem.instance), choices)
         title = problem.schema.get("title") if isinstance(problem.schema, dict) else None
         if title:  # a long, documented list (operators): name the kind, not every choice
-            return line, column, f"{prefix}unknown {title} {problem.instance!r}", suggestion
-        return (
-            line,
-            column,
-            f"{prefix}{name}: {problem.instance!r} is not one of: {', '.join(choices)}",
-            suggestion,
-        )
+            return f"unknown {title} {problem.instance!r}", suggestion
+        return f"{name}: {problem.instance!r} is not one of: {', '.join(choices)}", suggestion
     if (
         problem.validator == "type"
         and problem.validator_value == "string"
         and isinstance(problem.instance, (int, float))
     ):
-        return (
-            line,
-            column,
-            f"{prefix}{name}: expected a string, got {problem.instance!r}",
-            f'quote it: "{problem.instance}"',
+        return f"{name}: expected a string, got {problem.instance!r}", (
+            f'quote it: "{problem.instance}"'
         )
-    if problem.validator in ("not", "propertyNames", "pattern") and isinstance(
-        problem.schema, dict
-    ):
-        described = problem.schema.get("description")
-        if problem.validator == "not" and isinstance(problem.validator_value, dict):
-            described = problem.validator_value.get("description", described)
-        if described:
-            return line, column, f"{prefix}{name}: {described}", None
-    return line, column, f"{prefix}{name}: {problem.message}", None
+    described = _schema_description(problem)
+    if described:
+        return f"{name}: {described}", None
+    return f"{name}: {problem.message}", None
+
+
+def _schema_description(problem: jsonschema.ValidationError) -> str | None:
+    """A schema's own words for a ``not``, ``propertyNames`` or ``pattern`` failure."""
+    if problem.validator not in ("not", "propertyNames", "pattern"):
+        return None
+    if not isinstance(problem.schema, dict):
+        return None
+    described = problem.schema.get("description")
+    if problem.validator == "not" and isinstance(problem.validator_value, dict):
+        described = problem.validator_value.get("description", described)
+    return str(described) if described else None

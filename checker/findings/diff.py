@@ -15,12 +15,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
-from checker.model import ABSENT, SEVERITY_RANK, STATUSES, Report, Resource, Result
+from checker.model import (
+    ABSENT,
+    FAILING_STATUSES,
+    SEVERITY_RANK,
+    STATUSES,
+    Report,
+    Resource,
+    Result,
+)
 
 if TYPE_CHECKING:
     from checker.files.loading import JsonStream
 
-FAILING = frozenset({"fail", "error", "unknown"})
+FAILING = frozenset(status.value for status in FAILING_STATUSES)
 KINDS = ("new", "resolved", "unchanged")
 
 

@@ -195,20 +195,34 @@ class Leaf:
         else:
             items = [(None, actual)]
         verdicts = [(index, item, self.check(item, value, ctx)) for index, item in items]
-        faults = [(index, item, str(reason)) for index, item, reason in verdicts if reason]
         if self.match == "all":
-            if faults:
-                return Explanation(False, _items_at_fault(label, faults), label, absent)
-            return Explanation(True, (f"every item of {label} satisfies {self.op.name}",), label)
+            return self._explain_all(label, verdicts, absent)
         if self.match == "any":
-            if len(faults) < len(verdicts):
-                return Explanation(True, (f"an item of {label} satisfies {self.op.name}",), label)
-            if not verdicts or (len(verdicts) == 1 and verdicts[0][1] is None):
-                return Explanation(False, (f"{label} has no items",), label, absent)
-            listed = join_reasons(_items_at_fault(label, faults))
-            return Explanation(
-                False, (f"no item of {label} satisfies {self.op.name}: {listed}",), label
-            )
+            return self._explain_any(label, verdicts, absent)
+        return self._explain_none(label, verdicts)
+
+    def _explain_all(
+        self, label: str, verdicts: list[tuple[int | None, Any, Any]], absent: tuple[str, ...]
+    ) -> Explanation:
+        faults = [(index, item, str(reason)) for index, item, reason in verdicts if reason]
+        if faults:
+            return Explanation(False, _items_at_fault(label, faults), label, absent)
+        return Explanation(True, (f"every item of {label} satisfies {self.op.name}",), label)
+
+    def _explain_any(
+        self, label: str, verdicts: list[tuple[int | None, Any, Any]], absent: tuple[str, ...]
+    ) -> Explanation:
+        faults = [(index, item, str(reason)) for index, item, reason in verdicts if reason]
+        if len(faults) < len(verdicts):
+            return Explanation(True, (f"an item of {label} satisfies {self.op.name}",), label)
+        if not verdicts or (len(verdicts) == 1 and verdicts[0][1] is None):
+            return Explanation(False, (f"{label} has no items",), label, absent)
+        listed = join_reasons(_items_at_fault(label, faults))
+        return Explanation(
+            False, (f"no item of {label} satisfies {self.op.name}: {listed}",), label
+        )
+
+    def _explain_none(self, label: str, verdicts: list[tuple[int | None, Any, Any]]) -> Explanation:
         good = [
             _found(label if index is None else f"{label}[{index}]", item, "").rstrip()
             + f" satisfies {self.op.name} {self._value_text()}".rstrip()

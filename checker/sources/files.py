@@ -90,6 +90,13 @@ class InputFileSource(RecordSource):
             top[key] = stream.value()
             if key == "schema_version" and streamed != "Workforces":
                 _check_version(self, top)
+        yield from self._rest(stream, top, streamed)
+
+    def _rest(
+        self, stream: JsonStream, top: dict[str, Any], streamed: str | None
+    ) -> Iterator[Record]:
+        """What the members not streamed make of the object: the rest of a snapshot, one
+        workforce, or an error naming the shape expected."""
         snapshot = streamed == "records" or "schema_version" in top or "records" in top
         if snapshot:
             if streamed == "Workforces":

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.cli.cifiles import wfcheck_commands
 from checker.cli.commands import COMMANDS
 from checker.cli.parser import parse
 from checker.errors import UsageError
-from checker.files.cifiles import wfcheck_commands
 from checker.output.destinations import ReportSpec
 from tests.conftest import EXAMPLES
 from tests.helpers import run_cli

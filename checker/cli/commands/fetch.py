@@ -17,7 +17,7 @@ def run(settings: Settings) -> int:
     """Write the records, units and errors as a snapshot; exit 3 if anything was missed."""
     from checker.output.emit import opened
     from checker.output.guard import check_outputs
-    from checker.sources.snapshot import write_snapshot
+    from checker.output.snapshot import write_snapshot
 
     now = parse_now(settings.get("now"))
     quiet = bool(settings.get("quiet"))

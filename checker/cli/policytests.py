@@ -8,23 +8,17 @@ Every problem in a test file is found before anything runs and reported as file:
 
 from __future__ import annotations
 
-import json
-import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from checker.engine import evaluate
-from checker.errors import InputError, PolicyError, WfcheckError
+from checker.errors import InputError, WfcheckError
 from checker.files.loading import Located, iter_files, load_yaml
-from checker.files.schemacheck import check_document, load_schema, suggest
+from checker.files.schemacheck import check_document, load_schema
 from checker.files.timestamps import parse_timestamp
 from checker.model import Record, Result, RuleInfo
-from checker.policy.loader import PolicySet, Rule, load_policies
 from checker.sources.base import make_record
 
 SCHEMA = "policytest.schema.json"
@@ -300,121 +294,3 @@ def _read_record_file(path: str) -> list[dict[str, Any]]:
     if not all(isinstance(item, dict) for item in items):
         raise InputError("expected a workforce mapping or a list of them", file=path)
     return items
-
-
-# --- running -------------------------------------------------------------------------------------
-
-
-class _Policies:
-    """The policy set per distinct vars, loaded once each (cases mostly share a few).
-
-    Case vars are written to a temporary var file, so they mean exactly what they would in a
-    ``--var-file`` (types kept, ``null`` unsets a var).
-    """
-
-    def __init__(self, paths: Sequence[str]) -> None:
-        self.paths = list(paths)
-        self.base = load_policies(self.paths)
-        self.by_id: dict[str, Rule] = {rule.info.id: rule for rule in self.base.rules}
-        self.cache: dict[str, PolicySet] = {"{}": self.base}
-
-    def check(self, case: Case) -> None:
-        for expectation in case.expect:
-            if expectation.rule_id not in self.by_id:
-                raise InputError(
-                    f"case {case.name!r}: expect: unknown rule {expectation.rule_id!r} (not in "
-                    "the loaded policies)",
-                    file=case.file,
-                    line=expectation.line,
-                    hint=suggest(expectation.rule_id, sorted(self.by_id)),
-                )
-        for name, _, line in case.vars:
-            if name not in self.base.vars:
-                raise InputError(
-                    f"case {case.name!r}: vars: unknown var {name!r}",
-                    file=case.file,
-                    line=line,
-                    hint=suggest(name, sorted(self.base.vars)),
-                )
-
-    def for_case(self, case: Case) -> PolicySet:
-        values = {name: value for name, value, _ in case.vars}
-        key = json.dumps(values, sort_keys=True, default=str)
-        if key not in self.cache:
-            with tempfile.TemporaryDirectory(prefix="wfcheck-test-") as folder:
-                var_file = Path(folder) / "vars.yaml"
-                var_file.write_text(yaml.safe_dump(values), encoding="utf-8")
-                try:
-                    self.cache[key] = load_policies(self.paths, var_files=[str(var_file)])
-                except PolicyError as exc:
-                    where = exc.message if exc.file == str(var_file) else str(exc)
-                    line = case.vars[0][2] if case.vars else case.line
-                    raise InputError(
-                        f"case {case.name!r}: vars: {where}", file=case.file, line=line
-                    ) from None
-        return self.cache[key]
-
-
-def run_tests(
-    paths: Sequence[str], policy_paths: Sequence[str], default_now: datetime | None = None
-) -> PolicyTestRun:
-    """Load every test file and the policies, check all cases are valid, then run them."""
-    files = find_test_files(paths)
-    cases = [case for name in files for case in load_test_file(name)]
-    policies = _Policies(policy_paths)
-    for case in cases:
-        policies.check(case)
-    for case in cases:
-        policies.for_case(case)  # vars problems are input errors, found before anything runs
-    now = default_now or datetime.now(timezone.utc).replace(microsecond=0)
-    results = [_run_case(case, policies.for_case(case), case.now or now) for case in cases]
-    return PolicyTestRun(tuple(results), tuple(rule.info for rule in policies.base.rules))
-
-
-def _run_case(case: Case, policies: PolicySet, now: datetime) -> CaseResult:
-    wanted = {expectation.rule_id for expectation in case.expect}
-    rules = [rule for rule in policies.rules if rule.info.id in wanted]
-    results = {result.rule_id: result for result in evaluate([case.record], rules, now)}
-    mismatches = tuple(
-        Mismatch(e.rule_id, e.status, results[e.rule_id].status.value, results[e.rule_id].message)
-        for e in case.expect
-        if results[e.rule_id].status.value != e.status
-    )
-    return CaseResult(case, tuple(results[e.rule_id] for e in case.expect), mismatches)
-
-
-# --- output --------------------------------------------------------------------------------------
-
-
-def format_run(run: PolicyTestRun, coverage: bool = False) -> str:
-    """Failing cases (one line per wrong status), optional coverage, then ``N passed, M failed``."""
-    from checker.reports.escape import terminal_safe
-
-    lines: list[str] = []
-    for result in run.cases:
-        for mismatch in result.mismatches:
-            lines.append(
-                f"{result.case.where}: case {terminal_safe(result.case.name)!r}: "
-                f"{mismatch.rule_id}: expected {mismatch.expected}, got {mismatch.actual}: "
-                f"{terminal_safe(mismatch.message)}"
-            )
-    if coverage:
-        lines.extend(format_coverage(run))
-    lines.append(f"{run.passed} passed, {run.failed} failed")
-    return "\n".join(lines) + "\n"
-
-
-def format_coverage(run: PolicyTestRun) -> Iterable[str]:
-    gaps = run.coverage_gaps()
-    complete = len(run.rules) - len(gaps)
-    yield (f"coverage: {complete} of {len(run.rules)} rule(s) have a passing and a failing case")
-    for gap in gaps:
-        yield f"  {gap.rule_id}: no {' and no '.join(gap.missing)} case"
-
-
-def validate_test_file(name: str) -> None:
-    """``wfcheck validate`` for a policy test file: its shape, records and times.
-
-    Rule ids and var names are checked by ``wfcheck test``, which knows the policies under test.
-    """
-    load_test_file(name)

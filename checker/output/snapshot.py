@@ -9,7 +9,6 @@ be read, so a scan of the snapshot reports exactly what the live scan would have
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TextIO
@@ -72,19 +71,3 @@ def write_snapshot(
         stream.write("\n" if last else ",\n")
     stream.write("}\n")
     return count
-
-
-def render_snapshot(
-    records: Iterable[Record],
-    units: Sequence[UnitStatus],
-    errors: Sequence[ErrorEntry],
-    *,
-    options: Mapping[str, Any],
-    generated_at: datetime,
-) -> str:
-    """The whole snapshot as one string (tests, small estates)."""
-    buffer = io.StringIO()
-    write_snapshot(
-        buffer, records, lambda: units, lambda: errors, options=options, generated_at=generated_at
-    )
-    return buffer.getvalue()
