@@ -1,7 +1,7 @@
 """Generated README sections, so the docs cannot drift from the code.
 
 ``python -m tools.readme`` rewrites the parts of README.md between ``<!-- NAME:start -->`` and
-``<!-- NAME:end -->`` markers; ``tests/test_readme.py`` fails when they are stale.
+``<!-- NAME:end -->`` markers; ``tests/system/test_readme.py`` fails when they are stale.
 """
 
 from __future__ import annotations

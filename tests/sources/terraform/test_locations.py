@@ -14,7 +14,7 @@ from checker.sources.terraform import TerraformSource, terraform_sources
 from checker.sources.terraform.locations import SourceTree, repository_root
 from tests.conftest import NOW
 from tests.helpers import run_cli
-from tests.sources.terraform_plans import EXAMPLE
+from tests.sources.terraform.plans import EXAMPLE
 
 RESOURCE = 'resource "aws_sagemaker_workforce" "{name}" {{\n  workforce_name = "x"\n}}\n'
 

@@ -23,7 +23,7 @@ from checker.sources.cloudformation.template import (
 )
 from tests.conftest import EXAMPLES
 
-FIXTURES = Path(__file__).resolve().parent / "cloudformation"
+FIXTURES = Path(__file__).resolve().parent
 EXAMPLE = EXAMPLES / "cloudformation"
 
 WORKFORCE = """\

@@ -243,12 +243,12 @@ def test_examples_trip_every_bundled_rule() -> None:
     import json
 
     data = json.loads(
-        (Path(__file__).resolve().parents[1] / "examples" / "workforces.json").read_text()
+        (Path(__file__).resolve().parents[2] / "examples" / "workforces.json").read_text()
     )
     records = [make_record(w, source="x", source_kind="file") for w in data["Workforces"]]
     policies = load_policies(
         [BUILTIN],
-        var_files=[str(Path(__file__).resolve().parents[1] / "examples" / "vars.yaml")],
+        var_files=[str(Path(__file__).resolve().parents[2] / "examples" / "vars.yaml")],
         overrides=["require_private_cidrs=true"],  # WF025 is opt-in
     )
     results = list(evaluate(records, policies.rules, NOW))

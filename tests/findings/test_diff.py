@@ -307,7 +307,7 @@ def test_help_lists_formats() -> None:
     assert run.code == 0 and "{json,markdown,table}" in run.out
 
 
-V1_REPORT = str(Path(__file__).parent / "golden" / "examples.schema-v1.json")
+V1_REPORT = str(Path(__file__).resolve().parents[1] / "golden" / "examples.schema-v1.json")
 """The last JSON report wfcheck wrote in schema version 1 (frozen: never refreshed)."""
 
 

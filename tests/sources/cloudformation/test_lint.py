@@ -11,7 +11,7 @@ from cfnlint.api import ManualArgs, lint_file
 from checker.sources.cloudformation.template import TEMPLATE_SUFFIXES, is_template, load_template
 from tests.conftest import EXAMPLES
 
-FIXTURES = Path(__file__).resolve().parent / "cloudformation"
+FIXTURES = Path(__file__).resolve().parent
 # W3002: a local TemplateURL only works through `aws cloudformation package` (on purpose there).
 ALLOWED = {"nested/parent.yaml": {"W3002"}}
 

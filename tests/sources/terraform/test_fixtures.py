@@ -1,4 +1,4 @@
-"""Plans and states written by real Terraform (tests/sources/terraform_plans.py): the verdicts
+"""Plans and states written by real Terraform (tests/sources/terraform/plans.py): the verdicts
 Terraform's own data implies, one regression test per "Why" of issue 11 and per Terraform
 bullet of issue 9."""
 
@@ -17,7 +17,7 @@ from checker.errors import InputError
 from checker.sources.terraform import TerraformSource
 from tests.conftest import NOW
 from tests.helpers import flat_results, run_cli
-from tests.sources.terraform_plans import (
+from tests.sources.terraform.plans import (
     CASES_DIR,
     EXAMPLE,
     cases,
@@ -32,7 +32,7 @@ SENSITIVE = CASES_DIR / "sensitive"
 IMPORT = CASES_DIR / "import"
 DEPOSED = CASES_DIR / "deposed"
 SARIF_SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json").read_text()
+    (Path(__file__).resolve().parents[2] / "schemas" / "sarif-schema-2.1.0.json").read_text()
 )
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import NOW
 from tests.helpers import flat_results, run_cli
-from tests.test_same_verdict import VARS, plan_cannot_know
+from tests.system.test_same_verdict import VARS, plan_cannot_know
 
 ACCOUNT = "111122223333"
 HTTPS = "https://"

@@ -15,8 +15,8 @@ An override file adds fake keys and the provider's ``skip_*`` settings (Terrafor
 each ``provider "aws"`` block), and every AWS endpoint points at the loopback server, so nothing
 reaches AWS. The JSON is committed pretty-printed (Terraform writes one line; wfcheck reads both)::
 
-    python -m tests.sources.terraform_plans            # regenerate every case in place
-    python -m tests.sources.terraform_plans --check    # compare with what is committed
+    python -m tests.sources.terraform.plans            # regenerate every case in place
+    python -m tests.sources.terraform.plans --check    # compare with what is committed
 
 Terraform 1.11 and the AWS provider 5.100 (in ``/opt/tf-plugins``, or ``WFCHECK_TF_PLUGINS``)
 wrote the committed files. What real Terraform cannot write here is derived by hand in its
@@ -40,8 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-CASES_DIR = Path(__file__).resolve().parent / "terraform_cases"
+ROOT = Path(__file__).resolve().parents[3]
+CASES_DIR = Path(__file__).resolve().parent / "cases"
 EXAMPLE = ROOT / "examples" / "terraform"
 PLUGINS = Path(os.environ.get("WFCHECK_TF_PLUGINS", "/opt/tf-plugins"))
 VOLATILE = ("timestamp", "terraform_version", "relevant_attributes")
@@ -71,7 +71,7 @@ def override(directory: Path) -> str:
                 if name.strip('"') == "aws":
                     alias = body.get("alias")
                     aliases.append(alias.strip('"') if isinstance(alias, str) else None)
-    text = "# Written by tests/sources/terraform_plans.py into a scratch copy: fake keys.\n"
+    text = "# Written by tests/sources/terraform/plans.py into a scratch copy: fake keys.\n"
     for alias in aliases or [None]:
         text += OVERRIDE.format(alias=f'\n  alias = "{alias}"' if alias else "")
     return text

@@ -5,7 +5,7 @@ The action's ``run`` steps are executed with bash under a simulated GitHub envir
 ``${{ }}`` expressions they use evaluated the way the runner does for these simple forms. The
 ``uses`` steps (setup-python, the SARIF upload) cannot run offline: their conditions and inputs
 are checked instead. The install step is skipped: the package under test is already installed
-in this environment (tests/test_packaging.py proves the wheel installs and runs).
+in this environment (tests/system/test_packaging.py proves the wheel installs and runs).
 """
 
 from __future__ import annotations
