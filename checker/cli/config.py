@@ -6,10 +6,9 @@ pull request it is written by the author of the change, so it may not set ``trus
 those that send credentials or data elsewhere, choose whose credentials and which estate are
 read, or write files). ``--no-config`` or ``WFCHECK_NO_CONFIG=1`` skip discovery.
 
-Keys are the options' declared config keys (``fail_on``, ``policies``, ``var_files``; the
-option's dest works too), plus four that are not options: ``vars`` (NAME: value), ``severity``
-(rule id: severity), ``disable`` (rule ids or globs) and ``commands`` (options for one command
-only, which win over the top level). Relative paths are relative to the file's folder.
+Keys are the options' config keys (``fail_on``; the dest works too), plus ``vars``, ``severity``,
+``disable`` (rule ids or globs) and ``commands`` (options for one command, winning over the top
+level). Paths are relative to the file's folder.
 """
 
 from __future__ import annotations
@@ -23,10 +22,11 @@ from typing import Any
 
 from checker.cli.arguments import Command
 from checker.cli.commands import COMMANDS
-from checker.cli.option import Option, OptionValueError, suggest
+from checker.cli.option import Option, OptionValueError
 from checker.errors import InputError, UsageError
 from checker.files.loading import Located, PathKey, load_yaml
 from checker.files.schemacheck import check_document, load_schema
+from checker.text import suggest
 
 CONFIG_NAMES = (".wfcheck.yaml", ".wfcheck.yml")
 NO_CONFIG_VAR = "WFCHECK_NO_CONFIG"

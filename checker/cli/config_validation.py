@@ -9,7 +9,7 @@ from checker.cli.options import PolicyOptions
 from checker.cli.parser import Invocation
 from checker.cli.settings import settle
 from checker.errors import PolicyError
-from checker.files.schemacheck import suggest
+from checker.text import suggest
 
 
 def validate_config_file(name: str) -> None:

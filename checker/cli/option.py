@@ -10,23 +10,18 @@ these declarations; nothing reverse-engineers argparse.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from checker.text import suggest
 
 Kind = Literal["flag", "value", "list"]
 
 
 class OptionValueError(ValueError):
     """A value an option does not accept; the message says what was expected."""
-
-
-def suggest(word: str, choices: Sequence[str]) -> str | None:
-    """``did you mean 'x'?`` for the closest choice, or None."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from checker import __version__
 from checker.cli.arguments import Command
 from checker.cli.commands import COMMANDS
 from checker.cli.console import PROG
-from checker.cli.option import Option, suggest
+from checker.cli.option import Option
 from checker.errors import UsageError
+from checker.text import suggest
 
 EXIT_CODES = """exit codes:
   0  no failing result at or above --fail-on

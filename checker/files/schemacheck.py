@@ -8,7 +8,6 @@ did-you-mean hint for unknown keys and misspelled values.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.errors import WfcheckError
 from checker.files.loading import Located, PathKey
+from checker.text import suggest
 
 if TYPE_CHECKING:  # jsonschema loads only when a document is checked: --version stays fast
     import jsonschema
@@ -57,12 +57,6 @@ def validator_for(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     import jsonschema
 
     return jsonschema.Draft202012Validator(schema)
-
-
-def suggest(word: str, choices: Iterable[str]) -> str | None:
-    """``did you mean 'x'?`` for the closest choice, or None."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 @cache

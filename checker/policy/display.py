@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from checker.text import shorten
+
 MAX_SHOWN = 200
 _PLAIN = re.compile(r'^[^"\\\x00-\x1f\x7f-\U0010ffff]{0,200}$')
 
@@ -29,7 +31,7 @@ def show(value: Any) -> str:
         text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+    return shorten(text, MAX_SHOWN)
 
 
 @lru_cache(maxsize=4096, typed=True)  # typed: True and 1 are different literals

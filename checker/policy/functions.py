@@ -28,11 +28,6 @@ class PathFunction:
     implementation: Callable[..., Any]
     summary: str
 
-    @property
-    def usage(self) -> str:
-        names = ", ".join("|".join(types) for types in self.arguments)
-        return f"{self.name}({names})"
-
 
 def _split(value: str | None, separator: str) -> list[str] | None:
     if value is None or not separator:
@@ -121,7 +116,7 @@ def check_call(name: str, arguments: Sequence[dict[str, Any]]) -> tuple[str, str
     """
     table = FUNCTIONS.FUNCTION_TABLE
     if name not in table:
-        from checker.files.schemacheck import suggest
+        from checker.text import suggest
 
         return f"unknown function {name!r}", suggest(name, sorted(table))
     signature: tuple[dict[str, Any], ...] = tuple(table[name]["signature"])

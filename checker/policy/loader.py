@@ -20,12 +20,13 @@ from typing import Any
 
 from checker.errors import PolicyError, UsageError
 from checker.files.loading import Located, PathKey, iter_files, load_yaml
-from checker.files.schemacheck import check_document, suggest
+from checker.files.schemacheck import check_document
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.messages import Message, compile_message
 from checker.policy.operators import OPERATORS, Context, Operator
 from checker.policy.paths import Path, PathError, compile_path
+from checker.text import suggest
 
 BUILTIN = "builtin"
 POLICY_SUFFIXES = (".yaml", ".yml")

@@ -25,6 +25,7 @@ from checker.files.timestamps import format_timestamp
 from checker.model import Report, Result, Status
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
+from checker.text import shorten
 
 SCHEMA_VERSION = "2018-10-08"
 FINDING_TYPE = "Software and Configuration Checks/AWS Security Best Practices"
@@ -48,10 +49,6 @@ PRODUCT_ARN = re.compile(
     r"^arn:(?P<partition>aws[\w-]*):securityhub:(?P<region>[a-z0-9-]+):(?P<account>\d{12})?:"
     r"product/[\w.-]+/[\w.-]+$"
 )
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def finding_id(result: Result) -> str:
@@ -89,7 +86,7 @@ def _description(result: Result) -> str:
     text = f"Workforce {res.name or res.key}: {result.message}"
     if result.status is Status.ERROR:
         text = f"Workforce {res.name or res.key}: the rule could not be evaluated: {result.message}"
-    return _clip(text, MAX_DESCRIPTION)
+    return shorten(text, MAX_DESCRIPTION)
 
 
 def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict[str, Any] | None:
@@ -114,10 +111,10 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
         "Id": res.key,
         "Partition": partition,
         "Region": region,
-        "Details": {"Other": {k: _clip(v, 1024) for k, v in details.items() if v}},
+        "Details": {"Other": {k: shorten(v, 1024) for k, v in details.items() if v}},
     }
     recommendation: dict[str, str] = {
-        "Text": _clip(result.remediation or result.title, MAX_RECOMMENDATION)
+        "Text": shorten(result.remediation or result.title, MAX_RECOMMENDATION)
     }
     urls = [ref for ref in info.references if ref.startswith("https://")]
     if urls:
@@ -127,7 +124,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
         "ProviderVersion": report.tool_version,
         "wfcheck/Status": result.status.value,
         "wfcheck/Severity": result.severity,
-        "wfcheck/Fingerprint": _clip(result.fingerprint, 2048),
+        "wfcheck/Fingerprint": shorten(result.fingerprint, 2048),
     }
     return {
         "SchemaVersion": SCHEMA_VERSION,
@@ -139,7 +136,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
         "CreatedAt": stamp,
         "UpdatedAt": stamp,
         "Severity": {"Label": SEVERITY_LABEL[result.severity], "Original": result.severity},
-        "Title": _clip(f"{result.rule_id} {result.title}", MAX_TITLE),
+        "Title": shorten(f"{result.rule_id} {result.title}", MAX_TITLE),
         "Description": _description(result),
         "Resources": [resource],
         "Compliance": {"Status": COMPLIANCE[result.status]},

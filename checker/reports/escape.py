@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from checker.text import ELLIPSIS, shorten
+
 
 class _Lazy:
     """A regular expression compiled on first use: many runs (``wfcheck --version``, a clean
@@ -105,14 +107,14 @@ def clip(text: str, width: int) -> str:
     if len(text) <= width and display_width(text) <= width:
         return text
     if text.isascii():
-        return text[: width - 1] + "…"
+        return shorten(text, width)
     import unicodedata
 
     used = 0
     for index, char in enumerate(text):
         step = 0 if unicodedata.combining(char) else display_width(char)
         if used + step > width - 1:
-            return text[:index] + "…"
+            return text[:index] + ELLIPSIS
         used += step
     return text
 
@@ -146,7 +148,7 @@ def markdown_inline(text: str | None, limit: int = 0) -> str:
         return "-"
     flat = terminal_line(text)
     if limit and len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
+        flat = shorten(flat, limit)
     flat = _MD_SPECIAL.sub(lambda m: _MD_ENTITIES.get(m[0]) or "\\" + m[0], flat)
     # GitHub turns bare URLs into links; a backslash inside the scheme or "www." stops that.
     return _AUTOLINK.sub(lambda m: ":\\/\\/" if m[0] == "://" else m[0][:3] + "\\.", flat)

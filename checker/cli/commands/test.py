@@ -27,8 +27,8 @@ from checker.cli.policytests import (
 )
 from checker.engine import evaluate
 from checker.errors import InputError, PolicyError, UsageError
-from checker.files.schemacheck import suggest
 from checker.policy.loader import PolicySet, Rule, load_policies
+from checker.text import suggest
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings

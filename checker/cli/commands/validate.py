@@ -22,7 +22,6 @@ from checker.cli.console import error
 from checker.cli.policytests import load_test_file
 from checker.errors import InputError, UsageError, WfcheckError
 from checker.files.loading import iter_files, load_json, load_yaml
-from checker.files.schemacheck import suggest
 from checker.findings.baseline import load_baseline
 from checker.findings.waivers import validate_waiver_file
 from checker.gate import EXIT_USAGE
@@ -39,6 +38,7 @@ from checker.sources.cloudformation.source import (
     validate_parameters_file,
 )
 from checker.sources.terraform import looks_like_terraform, validate_terraform_file
+from checker.text import suggest
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings

@@ -16,6 +16,7 @@ Never a credential in a message. botocore is imported inside the functions only.
 from __future__ import annotations
 
 from checker.errors import WfcheckError
+from checker.text import shorten
 
 MAX_MESSAGE = 500
 NO_CREDENTIALS = (
@@ -45,7 +46,7 @@ class CredentialsError(WfcheckError):
 def one_line(text: str) -> str:
     """``text`` on one line, at most ``MAX_MESSAGE`` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+    return shorten(text, MAX_MESSAGE)
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str]:

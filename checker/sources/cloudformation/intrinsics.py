@@ -25,6 +25,7 @@ from typing import Any
 from checker.errors import InputError
 from checker.files.loading import MAX_DEPTH, Located, PathKey, type_name
 from checker.sources.cloudformation.template import scalar_text
+from checker.text import shorten
 
 DEPLOY_TIME = "known only at deploy time"
 NO_PARAMETER_VALUE = "a parameter without a value"
@@ -285,7 +286,7 @@ def _arguments(
 
 def _shorten(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_EXPRESSION else text[: MAX_EXPRESSION - 3] + "..."
+    return shorten(text, MAX_EXPRESSION)
 
 
 def short_form(value: Any, depth: int = 0) -> str:

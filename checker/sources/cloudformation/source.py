@@ -50,6 +50,7 @@ from checker.sources.cloudformation.template import (
     stack_name_of,
 )
 from checker.sources.cloudformation.workforce import RESOURCE_TYPE, WorkforceMapper
+from checker.text import shorten
 
 SOURCE_KIND = "cloudformation"
 NESTED_STACK_TYPE = "AWS::CloudFormation::Stack"
@@ -340,7 +341,7 @@ class CloudFormationSource(RecordSource):
                 ErrorEntry(
                     source=str(spec.template),
                     code="NestedStackNotRead",
-                    message=f"nested stack {name}: its template ({_shorten(short_form(url))}) "
+                    message=f"nested stack {name}: its template ({shorten(short_form(url), 80)}) "
                     f"{where}; workforces it creates are not checked",
                 )
             )
@@ -412,8 +413,8 @@ class CloudFormationSource(RecordSource):
                 ErrorEntry(
                     source=str(spec.template),
                     code="MacroNotExpanded",
-                    message=f"stack {spec.name}: the {_shorten(short_form(name))} transform runs "
-                    "at deploy time; workforces it adds are not checked",
+                    message=f"stack {spec.name}: the {shorten(short_form(name), 80)} transform "
+                    "runs at deploy time; workforces it adds are not checked",
                 )
             )
 
@@ -423,7 +424,7 @@ class CloudFormationSource(RecordSource):
                 ErrorEntry(
                     source=str(spec.template),
                     code="ForEachNotExpanded",
-                    message=f"stack {spec.name}: {_shorten(logical_id)} creates workforces "
+                    message=f"stack {spec.name}: {shorten(logical_id, 80)} creates workforces "
                     "wfcheck does not expand; they are not checked",
                 )
             )
@@ -479,10 +480,6 @@ def _child_template(parent: Path, resource: Mapping[str, Any]) -> Path | None:
 def _relative(text: str) -> bool:
     path = Path(text)
     return bool(text) and not path.is_absolute() and ".." not in path.parts
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def cloudformation_sources(

@@ -64,7 +64,7 @@ def test_describe_failure(exc: BaseException, code: str, message: str) -> None:
 
 def test_long_messages_are_cut() -> None:
     _, message = describe_failure(RuntimeError("x" * 2000))
-    assert len(message) == MAX_MESSAGE and message.endswith("...")
+    assert len(message) == MAX_MESSAGE and message.endswith("…")
 
 
 @pytest.mark.parametrize(
