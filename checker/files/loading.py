@@ -7,12 +7,13 @@ file, line and column, so the CLI can print one line and exit 2 instead of a tra
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from checker.errors import InputError, WfcheckError
+from checker.text import shorten
 
 try:
     from yaml import CSafeLoader as SafeLoader
@@ -35,6 +37,8 @@ MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
+KEY_MARK = "<key>"
+"""The last part of the path under which a key's own position is marked."""
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -193,7 +197,7 @@ class _Builder:
                     value_node.start_mark.line + 1,
                     value_node.start_mark.column + 1,
                 )
-                key_path: PathKey = (*child, "<key>")
+                key_path: PathKey = (*child, KEY_MARK)
                 self.marks[key_path] = (
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
@@ -242,38 +246,6 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
-
-
-def _first_duplicate(text: str) -> tuple[str, int] | None:
-    """(key, offset) of the first key written twice in one object (the error path only)."""
-    stack: list[set[str] | None] = []  # a set of keys per open object, None per open array
-    expect_key = False
-    for token in _JSON_TOKEN.finditer(text):
-        value = token.group()
-        if value == "{":
-            stack.append(set())
-            expect_key = True
-        elif value == "[":
-            stack.append(None)
-            expect_key = False
-        elif value in "}]":
-            if stack:
-                stack.pop()
-            expect_key = False
-        elif value == ",":
-            expect_key = bool(stack) and stack[-1] is not None
-        elif value == ":":
-            expect_key = False
-        elif expect_key and stack and stack[-1] is not None:
-            key = json.loads(value)
-            if key in stack[-1]:
-                return key, token.start()
-            stack[-1].add(key)
-            expect_key = False
-    return None
-
-
 def parse_json(text: str, name: str, error: type[WfcheckError] = InputError) -> Any:
     """Parse JSON text; a syntax error or a duplicate key is an error at its line and column."""
     try:
@@ -285,19 +257,10 @@ def parse_json(text: str, name: str, error: type[WfcheckError] = InputError) -> 
     except RecursionError:
         raise error("JSON nested too deeply", file=name) from None
     except _DuplicateKey:
-        found = _first_duplicate(text)
-        if found is None:  # pragma: no cover - the decoder and the scanner disagree
-            raise error("invalid JSON: a key is written twice in one object", file=name) from None
-        key, offset = found
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        shown = key if len(key) <= 80 else key[:77] + "..."
-        raise error(
-            f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key is allowed",
-            file=name,
-            line=line,
-            column=column,
-        ) from None
+        # The decoder only says a key repeats; walking the text says which one, and where.
+        with JsonStream(name, limit=len(text) * 4 + 4, error=error, text=text) as stream:
+            stream.walk()
+        raise error("invalid JSON: a key is written twice in one object", file=name) from None
 
 
 def load_json(
@@ -341,7 +304,9 @@ class JsonStream:
         error: type[WfcheckError] = InputError,
         kind: str = "file",
         hint_if_too_large: str | None = None,
+        text: str | None = None,
     ) -> None:
+        """``text``: read that instead of the file ``name`` (text already in memory)."""
         self.name = name
         self.limit = limit
         self.error = error
@@ -359,9 +324,13 @@ class JsonStream:
         self._byte_line_start = 0  # offset of the byte after the last of them
         self._fresh = True
         self.last = 0  # where the value last returned by value() starts
+        self._cursor = (0, 0, -1)  # an offset, the line breaks before it, the last one's offset
+        if text is not None:
+            self._handle: BinaryIO = io.BytesIO(text.encode("utf-8"))
+            return
         try:
             if name == "-":
-                self._handle: BinaryIO = sys.stdin.buffer
+                self._handle = sys.stdin.buffer
             else:
                 path = Path(name)
                 if path.is_dir():
@@ -441,6 +410,7 @@ class JsonStream:
         self._buf = self._buf[self._pos :]
         self._pos = 0
         self.last = 0
+        self._cursor = (0, 0, -1)
 
     def _skip(self) -> str:
         """Skip whitespace; the next character, or "" at the end of the document."""
@@ -453,11 +423,21 @@ class JsonStream:
                 return ""
 
     def where(self, offset: int | None = None) -> tuple[int, int]:
-        """Line and column of a buffer offset (by default the next unread character)."""
+        """Line and column of a buffer offset (by default the next unread character).
+
+        Offsets asked in increasing order (a document walked start to end) count only the text
+        since the last one, so marking every value of a file stays linear in its size."""
         pos = self._pos if offset is None else offset
-        breaks = self._buf.count("\n", 0, pos)
+        start, breaks, last = self._cursor
+        if pos < start:
+            start, breaks, last = 0, 0, -1
+        more = self._buf.count("\n", start, pos)
+        if more:
+            breaks += more
+            last = self._buf.rfind("\n", start, pos)
+        self._cursor = (pos, breaks, last)
         if breaks:
-            return self._lines + breaks + 1, pos - self._buf.rfind("\n", 0, pos)
+            return self._lines + breaks + 1, pos - last
         return self._lines + 1, self._column + pos + 1
 
     def fail(self, message: str, offset: int | None = None) -> WfcheckError:
@@ -486,19 +466,16 @@ class JsonStream:
             except RecursionError:
                 raise self.fail("JSON nested too deeply", start) from None
             except _DuplicateKey:
-                found = _first_duplicate(self._buf[start:])
-                key, offset = found if found is not None else ("?", 0)
-                shown = key if len(key) <= 80 else key[:77] + "..."
-                raise self.fail(
-                    f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key "
-                    "is allowed",
-                    start + offset,
-                ) from None
+                break
             if end >= len(self._buf) and self._fill():  # a number may go on in the next read
                 continue
             self._pos = end
             self.last = start
             return value
+        # A key repeats somewhere inside: walked again member by member, it fails there.
+        self._pos = start
+        self.walk()
+        raise self.fail("invalid JSON: a key is written twice in one object", start)
 
     def _expect(self, char: str, what: str) -> None:
         if self._skip() != char:
@@ -507,12 +484,15 @@ class JsonStream:
 
     def items(self) -> Iterator[Any]:
         """The elements of the array that comes next, one at a time."""
+        return self._elements(self.value)
+
+    def _elements(self, read: Callable[[], Any]) -> Iterator[Any]:
         self._expect("[", "'['")
         if self._skip() == "]":
             self._pos += 1
             return
         while True:
-            yield self.value()
+            yield read()
             following = self._skip()
             self._pos += 1
             if following == "]":
@@ -533,7 +513,7 @@ class JsonStream:
                 raise self.fail("invalid JSON: Expecting property name enclosed in double quotes")
             key = self.value()
             if key in seen:
-                shown = key if len(key) <= 80 else key[:77] + "..."
+                shown = shorten(key, 80)
                 raise self.fail(
                     f"invalid JSON: duplicate key {json.dumps(shown)}: only one value per key "
                     "is allowed",
@@ -548,6 +528,44 @@ class JsonStream:
                 return
             if following != ",":
                 raise self.fail("invalid JSON: Expecting ',' delimiter", self._pos - 1)
+
+    def walk(self) -> None:
+        """Read the next value member by member (what raw decoding only reports as wrong, such
+        as which key repeats, fails at its own position)."""
+        char = self._skip()
+        if char == "{":
+            for _ in self.members():
+                self.walk()
+        elif char == "[":
+            for _ in self._elements(self.walk):
+                pass
+        else:
+            self.value()
+
+    def located(self) -> tuple[Any, dict[PathKey, tuple[int, int]]]:
+        """The whole document and the (line, column) of every value and every key (at
+        ``(*path, key, KEY_MARK)``)."""
+        marks: dict[PathKey, tuple[int, int]] = {}
+        value = self._located((), marks)
+        self.end()
+        return value, marks
+
+    def _located(self, path: PathKey, marks: dict[PathKey, tuple[int, int]]) -> Any:
+        char = self._skip()
+        marks.setdefault(path, self.where())
+        if char == "{":
+            found: dict[str, Any] = {}
+            for key in self.members():
+                key_path: PathKey = (*path, key, KEY_MARK)
+                marks[key_path] = self.where(self.last)
+                found[key] = self._located((*path, key), marks)
+            return found
+        if char == "[":
+            items: list[Any] = []
+            for item in self._elements(lambda: self._located((*path, len(items)), marks)):
+                items.append(item)
+            return items
+        return self.value()
 
     def end(self) -> None:
         """Only whitespace may follow the document."""

@@ -10,16 +10,15 @@ resource or a property in either format.
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
 from checker.files.loading import (
+    KEY_MARK,
     MAX_YAML_BYTES,
+    JsonStream,
     Located,
     PathKey,
     load_yaml,
@@ -66,9 +65,6 @@ STEM_SUFFIXES = (
     ".yml",
 )
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
-KEY = "<key>"
-
 
 def load_template(name: str, *, kind: str = "CloudFormation template") -> Located:
     """A template (or any JSON/YAML file) with positions: JSON by suffix or by its first
@@ -95,70 +91,16 @@ def load_json_located(name: str, *, kind: str = "file", limit: int = MAX_TEMPLAT
     """Parse JSON (duplicate keys refused) and record where each value and key is written."""
     text = read_text(name, limit=limit, kind=kind)
     data = parse_json(text, name)
-    return Located(data, name, json_marks(text))
-
-
-def json_marks(text: str) -> dict[PathKey, tuple[int, int]]:
-    """(line, column) of every value and every key (``(*path, key, "<key>")``) in valid JSON.
-
-    The text has already been parsed, so a token scan is enough: strings, punctuation and bare
-    literals, tracking the path of the container each token is in.
-    """
-    line_starts = [0]
-    line_starts.extend(match.end() for match in re.finditer("\n", text))
-
-    def position(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
-
-    marks: dict[PathKey, tuple[int, int]] = {}
-    # Each open container: its path, whether it is an object, and the key or index to fill next.
-    stack: list[list[Any]] = []
-    expect_key = False
-    pending_key: str = ""
-
-    def value_path() -> PathKey:
-        if not stack:
-            return ()
-        path, is_object, slot = stack[-1]
-        return (*path, pending_key) if is_object else (*path, slot)
-
-    for token in _JSON_TOKEN.finditer(text):
-        value = token.group()
-        start = token.start()
-        if value == ":":
-            expect_key = False
-            continue
-        if value == ",":
-            if stack:
-                frame = stack[-1]
-                if frame[1]:
-                    expect_key = True
-                else:
-                    frame[2] += 1
-            continue
-        if value in ("}", "]"):
-            stack.pop()
-            expect_key = False
-            continue
-        if expect_key and stack and stack[-1][1]:
-            pending_key = json.loads(value)
-            key_path: PathKey = (*stack[-1][0], pending_key, KEY)
-            marks[key_path] = position(start)
-            continue
-        path = value_path()
-        marks.setdefault(path, position(start))
-        if value == "{":
-            stack.append([path, True, None])
-            expect_key = True
-        elif value == "[":
-            stack.append([path, False, 0])
-    return marks
+    with JsonStream(name, limit=limit, kind=kind, text=text) as stream:
+        _, marks = stream.located()
+    return Located(data, name, marks)
 
 
 def resource_position(doc: Located, logical_id: str) -> tuple[int, int]:
     """Where ``LogicalId:`` is written under ``Resources``."""
-    return doc.marks.get(("Resources", logical_id, KEY)) or doc.where(("Resources", logical_id))
+    return doc.marks.get(("Resources", logical_id, KEY_MARK)) or doc.where(
+        ("Resources", logical_id)
+    )
 
 
 def is_template(data: Any) -> bool:
