@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from itertools import islice
-from typing import Any, NamedTuple, overload
+from typing import Any, Literal, NamedTuple, overload
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SEVERITY_RANK: Mapping[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -229,12 +229,17 @@ class ErrorEntry:
     region: str | None = None
 
 
+UnitState = Literal["ok", "error", "skipped", "partial"]
+"""How a collection unit ended."""
+UNIT_STATES: tuple[UnitState, ...] = ("ok", "error", "skipped", "partial")
+
+
 @dataclass(frozen=True, slots=True)
 class UnitStatus:
     """How one collection unit (file, or account x region) ended."""
 
     source: str
-    status: str  # ok | error | skipped | partial
+    status: UnitState
     records: int = 0
     account: str | None = None
     region: str | None = None
@@ -249,8 +254,6 @@ the rule and the record. Estates repeat configurations, so a scan has few distin
 ABSENT = 0xFFFFFFFF
 """A cell with no result: that rule was not evaluated on that record (only in stores built from
 an arbitrary list of results)."""
-
-StatusCounts = Mapping[Status, int]
 
 
 def resource_sort_key(res: Resource) -> tuple[str, str, str, str, str]:

@@ -165,10 +165,6 @@ def _locate(path: str, data: Any) -> Located:
         return Located(data, path, {(): (1, 1)})
 
 
-def validate_baseline_file(path: str) -> None:
-    load_baseline(path)
-
-
 @dataclass(frozen=True)
 class BaselineOutcome:
     results: list[Result]

@@ -10,9 +10,9 @@ The renderers are pure (diff in, text out) and escape every record value for the
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from checker.errors import InputError
 from checker.model import (
@@ -67,7 +67,7 @@ class Side:
     failures plus a few bytes a result, never by every result's text."""
 
     label: str
-    kind: str  # report | input
+    kind: Literal["report", "input"]
     findings: Mapping[str, Finding]  # failing results only
     resources: frozenset[str]
     errors: int = 0
@@ -133,9 +133,13 @@ class StatusIndex:
         return self.pairs[column[row]]
 
 
+ChangeKind = Literal["new", "resolved", "unchanged"]
+Presence = Literal["both", "added", "removed"]
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    kind: str  # new | resolved | unchanged
+    kind: ChangeKind
     old: Finding | None
     new: Finding | None
 
@@ -158,7 +162,7 @@ class WorkforceDiff:
     name: str | None
     account: str | None
     region: str | None
-    presence: str  # both | added | removed
+    presence: Presence
     changes: tuple[Change, ...]
 
     def count(self, kind: str) -> int:
@@ -485,13 +489,13 @@ def compare(old: Side, new: Side) -> Diff:
         now = after is not None and after.failing
         if not was and not now:
             continue
-        kind = "unchanged" if was and now else "new" if now else "resolved"
+        kind: ChangeKind = "unchanged" if was and now else "new" if now else "resolved"
         change = Change(kind, before, after)
         groups.setdefault(change.current.key, []).append(change)
     workforces = []
     for key, changes in groups.items():
         ref = changes[0].current
-        presence = (
+        presence: Presence = (
             "both"
             if key in old.resources and key in new.resources
             else "added"
@@ -520,8 +524,3 @@ def gate_failures(diff: Diff, fail_on: str) -> int:
         for change in diff.changes("new")
         if change.current.severity != "info" and SEVERITY_RANK[change.current.severity] >= threshold
     )
-
-
-def keys(items: Iterable[Change]) -> list[str]:
-    """Fingerprints of some changes (handy for tests and scripts)."""
-    return [change.current.fingerprint for change in items]

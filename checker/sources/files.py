@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 from checker.files.loading import MAX_JSON_BYTES, JsonStream
-from checker.model import ErrorEntry, Record, UnitStatus
+from checker.model import UNIT_STATES, ErrorEntry, Record, UnitState, UnitStatus
 from checker.sources.base import RecordSource, make_record
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class InputFileSource(RecordSource):
             self.units.append(
                 UnitStatus(
                     source=self.source_name,
-                    status=str(unit.get("status", "ok")),
+                    status=_unit_state(unit.get("status", "ok"), f"units[{index}].status", self),
                     records=_count(unit.get("records"), f"units[{index}].records", self),
                     account=_text(unit.get("account")),
                     region=_text(unit.get("region")),
@@ -215,6 +215,13 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else str(value)
+
+
+def _unit_state(value: Any, where: str, source: InputFileSource) -> UnitState:
+    for state in UNIT_STATES:
+        if value == state:
+            return state
+    raise source._fail(f"{where}: expected one of {', '.join(UNIT_STATES)}, got {value!r}")
 
 
 def _count(value: Any, where: str, source: InputFileSource) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -573,21 +572,20 @@ def test_patterns_re2_cannot_run_are_refused_at_load(pattern: str, fragment: str
     assert fragment in str(info.value)
 
 
-def test_a_catastrophic_pattern_stays_linear() -> None:
+def test_a_catastrophic_pattern_runs_on_re2() -> None:
     """``(a+)+$`` backtracks exponentially in Python's engine (24 characters take seconds);
-    RE2 answers on 100,000 characters. The bound is generous: it only has to tell linear
-    from exponential."""
+    RE2 runs in time linear in the value by construction, so policy patterns compile to RE2
+    and answer on 100,000 characters."""
+    compiled = OPERATORS["matches"].parse("(a+)+$")
+    assert type(compiled).__module__.split(".")[0] == "re2", type(compiled)
     value = "a" * 100_000 + "!"
-    started = time.perf_counter()
     assert holds("not_matches", "(a+)+$", value)
     assert not holds("matches", "(a+)+$", value)
-    assert time.perf_counter() - started < 5
 
 
 def test_a_redos_pattern_against_a_long_value_does_not_stall_a_scan(tmp_path: Path) -> None:
-    """Issue 9: ``(a+)+$`` against 100,000 characters ran for minutes. The whole scan now takes
-    well under a second here (measured 0.5 s with interpreter start-up); 10 s tells linear
-    from exponential without being at the mercy of a busy machine."""
+    """Issue 9: ``(a+)+$`` against 100,000 characters ran for minutes; through RE2 (above) the
+    whole scan answers (about 0.5 s with interpreter start-up)."""
     policy = tmp_path / "p.yaml"
     policy.write_text(
         "version: 1\nrules:\n  - id: R1\n    title: t\n    severity: low\n"
@@ -595,9 +593,6 @@ def test_a_redos_pattern_against_a_long_value_does_not_stall_a_scan(tmp_path: Pa
     )
     records = tmp_path / "in.json"
     records.write_text(json.dumps({"Workforces": [{"WorkforceName": "a" * 100_000 + "!"}]}))
-    started = time.perf_counter()
     result = run_cli("scan", "--policy", str(policy), "--input", str(records), "--format", "json")
-    elapsed = time.perf_counter() - started
     assert result.code == 0, result.err
     assert [r["status"] for r in json.loads(result.out)["results"]] == ["pass"]
-    assert elapsed < 10

@@ -53,9 +53,6 @@ class ValueType:
     noun: str
     types: frozenset[type]
 
-    def admits(self, value: Any) -> bool:
-        return type(value) in self.types
-
 
 STRING = ValueType("a string", frozenset({str}))
 NUMBER = ValueType("a number", frozenset({int, float}))

@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from checker.model import ErrorEntry, Record, UnitStatus
+from checker.model import ErrorEntry, Record, UnitState, UnitStatus
 from checker.sources.aws.accounts import AccountTarget, describe_targets, load_accounts_file
 from checker.sources.aws.clients import ClientFactory
 from checker.sources.aws.errors import MalformedResponse, describe_failure
@@ -113,7 +113,7 @@ def read_unit(
     finally:
         if client is not None:
             client.close()
-    status = "partial" if token else "ok"
+    status: UnitState = "partial" if token else "ok"
     note = "stopped at --max-items" if token else account.note
     unit = UnitStatus(
         SOURCE_NAME, status, len(workforces), account_id, region, resume_token=token, note=note
