@@ -1,11 +1,13 @@
 """Generated README sections, so the docs cannot drift from the code.
 
 ``python -m tools.readme`` rewrites the parts of README.md between ``<!-- NAME:start -->`` and
-``<!-- NAME:end -->`` markers; ``tests/system/test_readme.py`` fails when they are stale.
+``<!-- NAME:end -->`` markers, and the operator enum of the shipped policy schema;
+``tests/system/test_readme.py`` fails when either is stale.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -93,9 +95,20 @@ def update(text: str) -> str:
     return text
 
 
+SCHEMA = Path(__file__).resolve().parents[1] / "checker" / "policy" / "schema.json"
+
+
+def schema_text() -> str:
+    """The shipped policy schema as editors read it: the operator enum from the table."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema["$defs"]["leaf"]["properties"]["op"]["enum"] = sorted(OPERATORS)
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
     path.write_text(update(path.read_text(encoding="utf-8")), encoding="utf-8")
+    SCHEMA.write_text(schema_text(), encoding="utf-8")
     return 0
 
 

@@ -43,8 +43,11 @@ def bundled_policy_dir() -> FsPath:
 
 @cache
 def policy_schema() -> dict[str, Any]:
+    """The policy-file schema, its operator enum taken from the operator table (the shipped
+    file's copy, for editors, is rewritten by ``python -m tools.readme``)."""
     text = (resources.files("checker.policy") / "schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
+    schema["$defs"]["leaf"]["properties"]["op"]["enum"] = sorted(OPERATORS)
     return schema
 
 

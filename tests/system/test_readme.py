@@ -7,12 +7,16 @@ import re
 import pytest
 
 from tests.conftest import ROOT
-from tools.readme import update
+from tools.readme import SCHEMA, schema_text, update
 
 
 def test_generated_sections_are_current() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert text == update(text), "README.md is stale: run python -m tools.readme"
+
+
+def test_the_shipped_schema_lists_the_operator_table() -> None:
+    assert SCHEMA.read_text(encoding="utf-8") == schema_text(), "run python -m tools.readme"
 
 
 def test_quickstart_has_two_commands_and_ci_runs_the_test_command() -> None:
