@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.synthetic import synthetic_workforces
 from checker.engine import evaluate_all, gc_paused
 from checker.files.timestamps import parse_timestamp
-from checker.model import ResultStore
 from checker.policy.loader import BUILTIN, load_policies
+from checker.results import ResultStore
 from checker.sources.base import make_record
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.model import Report, gate_failing
+from checker.model import gate_failing
+from checker.results import Report
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -2,7 +2,7 @@
 
 Records are evaluated while they stream from their sources: what a scan keeps per record is its
 :class:`checker.model.Resource` and one small index per rule (a
-:class:`checker.model.ResultStore`), never the record itself nor its results, so memory grows
+:class:`checker.results.ResultStore`), never the record itself nor its results, so memory grows
 with the number of records and findings, not with results or the size of values.
 """
 
@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checker import __version__
-from checker.model import Record, Report, ResultStore
+from checker.model import Record
+from checker.results import Report, ResultStore
 from checker.sources.base import RecordSource
 
 if TYPE_CHECKING:

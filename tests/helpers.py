@@ -11,9 +11,9 @@ from typing import Any
 
 from checker.cli import main
 from checker.files.timestamps import parse_timestamp
-from checker.model import Report
 from checker.pipeline import build_report
 from checker.policy.loader import BUILTIN, load_policies
+from checker.results import Report
 from checker.sources.base import RecordSource, make_record
 
 NOW = "2026-11-25T00:00:00Z"

@@ -11,7 +11,7 @@ inside the speed target. ``repr`` equality implies value equality for JSON-like 
 datetimes, so a hit can never hand a record another record's verdict. A condition whose hit rate
 stays low stops being memoized, and conditions that read the whole document never are.
 
-Scans evaluate into a :class:`checker.model.ResultStore` (:func:`evaluate_all`): records are
+Scans evaluate into a :class:`checker.results.ResultStore` (:func:`evaluate_all`): records are
 evaluated as they stream in and only their resources and outcome indexes are kept.
 """
 

@@ -25,9 +25,10 @@ from datetime import datetime
 from checker.engine.evaluate import record_outcomes
 from checker.engine.memo import RulePlan
 from checker.forking import can_fork
-from checker.model import Record, ResultStore
+from checker.model import Record
 from checker.policy.loader import Rule
 from checker.policy.verdicts import Outcome
+from checker.results import ResultStore
 
 BATCH_RECORDS = 8192
 CHILD_SHARE = 0.7

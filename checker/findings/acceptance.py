@@ -21,7 +21,7 @@ from checker.findings.baseline import (
     render_baseline,
 )
 from checker.findings.waivers import Waiver, WaiverPass, check_max_days, load_waivers
-from checker.model import ResultStore
+from checker.results import ResultStore
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from checker.errors import InputError
-from checker.model import (
-    ABSENT,
-    FAILING_STATUSES,
-    SEVERITY_RANK,
-    STATUSES,
-    Report,
-    Resource,
-    Result,
-)
+from checker.model import FAILING_STATUSES, SEVERITY_RANK, STATUSES, Resource, Result
+from checker.results import ABSENT, Report
 
 if TYPE_CHECKING:
     from checker.files.loading import JsonStream

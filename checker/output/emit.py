@@ -16,7 +16,6 @@ from typing import TextIO
 
 from checker.errors import UsageError
 from checker.files.replacing import replacing
-from checker.model import Report
 from checker.output.destinations import (
     STEP_SUMMARY_VAR,
     ReportSpec,
@@ -26,6 +25,7 @@ from checker.output.destinations import (
 )
 from checker.reports import get_writer
 from checker.reports.interface import DEFAULT_WIDTH, RenderOptions, Writer
+from checker.results import Report
 
 BUFFER = 1 << 20
 """Bytes buffered per output file: few system calls for millions of small writes."""

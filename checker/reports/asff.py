@@ -22,9 +22,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Report, Result, Status
+from checker.model import Result, Status
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
+from checker.results import Report
 from checker.text import shorten
 
 SCHEMA_VERSION = "2018-10-08"

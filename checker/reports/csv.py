@@ -19,10 +19,11 @@ from array import array
 from collections.abc import Sequence
 from typing import TextIO
 
-from checker.model import Report, Resource, Result, RuleInfo, Verdict
+from checker.model import Resource, Result, RuleInfo, Verdict
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report
 
 COLUMNS: tuple[str, ...] = (
     "rule_id",

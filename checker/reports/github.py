@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from checker.model import Report, Result, Status
+from checker.model import Result, Status
 from checker.reports.escape import workflow_data, workflow_escape, workflow_property
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.table import summary_line
+from checker.results import Report
 
 LEVEL_BY_SEVERITY = {
     "critical": "error",

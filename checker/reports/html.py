@@ -35,18 +35,14 @@ from checker.model import (
     FAILING_STATUSES,
     SEVERITIES,
     SEVERITY_RANK,
-    ErrorEntry,
-    Report,
     Result,
     RuleInfo,
     Status,
-    UnitStatus,
-    rule_tally,
-    summarize,
 )
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import html_text, json_text
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report, Summary, rule_tally, summarize
 
 _STATUS_ORDER = {
     s: i
@@ -351,82 +347,12 @@ def _passed(report: Report) -> Iterator[dict[str, Any]]:
 def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
     template, css, js, csp = _page()
     counts = summarize(report)
-    store = report.results
-    tallies = rule_tally(report)
-    failing_by_severity = dict.fromkeys(SEVERITIES, 0)
-    by_status = dict.fromkeys(Status, 0)
-    for info, tally in tallies:
-        for status, count in tally.items():
-            by_status[status] += count
-            if status in FAILING_STATUSES:
-                failing_by_severity[info.severity] += count
-    failing = sum(failing_by_severity.values())
-    listed = sum(n for status, n in by_status.items() if status.is_finding)
-    accounts = {_text(res.account) for res in store.resources if res.account}
-    regions = {_text(res.region) for res in store.resources if res.region}
-    places: list[ErrorEntry | UnitStatus] = [*report.errors, *report.units]
-    for place in places:
-        if place.account:
-            accounts.add(_text(place.account))
-        if place.region:
-            regions.add(_text(place.region))
-    breakdown, breakdown_note = _breakdown(report)
-    rules = _rules(report)
-    findings = _findings(report)  # the first page is rendered, the rest is data
-    passed = by_status[Status.PASS] + by_status[Status.SKIP]
     context = {
         "csp": csp,
         "css": Markup(css),  # noqa: S704 - our own shipped file, allowed by its hash in the CSP
         "js": Markup(js),  # noqa: S704 - idem
-        "tool_version": _text(report.tool_version),
-        "generated_at": format_timestamp(report.generated_at),
-        "verdict": (f"{failing} failing result(s)" if failing else "no failing results"),
-        "failing": failing,
-        "records": report.records,
-        "rule_count": len(report.rules),
-        "accounts": _places(accounts),
-        "regions": _places(regions),
-        "sources": [_text(s) for s in report.sources],
-        "policies": [_text(p) for p in report.policies],
-        "notes": [_text(n) for n in report.notes],
-        "configuration": _configuration(report.extra.get("configuration")),
-        "chart": _chart(failing_by_severity),
-        "statuses": [(s.value, counts[s.value]) for s in Status],
-        "status_order": [s.value for s in _STATUS_ORDER],
-        "severities": list(reversed(SEVERITIES)),
-        "breakdown": breakdown,
-        "breakdown_note": breakdown_note,
-        "rules": rules,
-        "findings": islice(findings, PAGE_ROWS),
-        "findings_count": listed,
-        "more_count": max(listed - PAGE_ROWS, 0),
-        "more_findings": _data(findings),
-        "findings_scope": (
-            "Every result that did not pass or skip: failing first, then accepted ones "
-            f"(waived or in the baseline). {passed} passed or skipped result(s) are counted "
-            "in Rules"
-            + ("" if options.show_passed else "; use --show-passed to list them too")
-            + "."
-        ),
-        "passed": _passed(report) if options.show_passed else iter(()),
-        "passed_count": passed if options.show_passed else 0,
-        "filter_severities": [
-            severity
-            for severity in reversed(SEVERITIES)
-            if any(
-                count
-                for info, tally in tallies
-                if info.severity == severity
-                for status, count in tally.items()
-                if status.is_finding
-            )
-        ],
-        "filter_rules": [
-            (row["id"], row["title"])
-            for row in sorted(rules, key=lambda row: row["id"])
-            if row["problems"]
-        ],
-        "filter_statuses": [s.value for s in _STATUS_ORDER if s.is_finding and by_status[s]],
+        **_scope(report, counts),
+        **_results(report, counts, options),
         "errors": [
             {
                 "source": _text(e.source),
@@ -452,6 +378,69 @@ def write_html(report: Report, stream: TextIO, options: RenderOptions) -> None:
     }
     for chunk in template.generate(**context):
         stream.write(chunk)
+
+
+def _scope(report: Report, counts: Summary) -> dict[str, Any]:
+    """The verdict and what the run covered: tool, time, records, places, inputs, options."""
+    failing = counts.failing
+    return {
+        "tool_version": _text(report.tool_version),
+        "generated_at": format_timestamp(report.generated_at),
+        "verdict": (f"{failing} failing result(s)" if failing else "no failing results"),
+        "failing": failing,
+        "records": report.records,
+        "rule_count": len(report.rules),
+        "accounts": _places({_text(account) for account in counts.accounts}),
+        "regions": _places({_text(region) for region in counts.regions}),
+        "sources": [_text(s) for s in report.sources],
+        "policies": [_text(p) for p in report.policies],
+        "notes": [_text(n) for n in report.notes],
+        "configuration": _configuration(report.extra.get("configuration")),
+        "chart": _chart(dict(counts.failing_by_severity)),
+        "statuses": [(s.value, counts.count(s)) for s in Status],
+        "status_order": [s.value for s in _STATUS_ORDER],
+        "severities": list(reversed(SEVERITIES)),
+    }
+
+
+def _results(report: Report, counts: Summary, options: RenderOptions) -> dict[str, Any]:
+    """The breakdown, the rules, the findings (first page as rows, the rest as data) and the
+    filters over them."""
+    breakdown, breakdown_note = _breakdown(report)
+    rules = _rules(report)
+    findings = _findings(report)  # the first page is rendered, the rest is data
+    listed = sum(counts.count(status) for status in Status if status.is_finding)
+    passed = counts.count(Status.PASS, Status.SKIP)
+    finding_severities = {
+        info.severity
+        for info, tally in rule_tally(report)
+        if any(count for status, count in tally.items() if status.is_finding)
+    }
+    return {
+        "breakdown": breakdown,
+        "breakdown_note": breakdown_note,
+        "rules": rules,
+        "findings": islice(findings, PAGE_ROWS),
+        "findings_count": listed,
+        "more_count": max(listed - PAGE_ROWS, 0),
+        "more_findings": _data(findings),
+        "findings_scope": (
+            "Every result that did not pass or skip: failing first, then accepted ones "
+            f"(waived or in the baseline). {passed} passed or skipped result(s) are counted "
+            "in Rules"
+            + ("" if options.show_passed else "; use --show-passed to list them too")
+            + "."
+        ),
+        "passed": _passed(report) if options.show_passed else iter(()),
+        "passed_count": passed if options.show_passed else 0,
+        "filter_severities": [s for s in reversed(SEVERITIES) if s in finding_severities],
+        "filter_rules": [
+            (row["id"], row["title"])
+            for row in sorted(rules, key=lambda row: row["id"])
+            if row["problems"]
+        ],
+        "filter_statuses": [s.value for s in _STATUS_ORDER if s.is_finding and counts.count(s)],
+    }
 
 
 def render_html(report: Report, options: RenderOptions) -> str:

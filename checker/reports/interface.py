@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TextIO, TypeVar
 
-from checker.model import Report
+from checker.results import Report
 
 DEFAULT_WIDTH = 120
 """Terminal columns a table fits when the width is unknown (not a terminal, COLUMNS unset)."""

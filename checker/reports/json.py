@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import ErrorEntry, Report, Resource, RuleInfo, UnitStatus, Verdict, summarize
+from checker.model import ErrorEntry, Resource, RuleInfo, UnitStatus, Verdict
 from checker.reports.escape import json_text
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report, summarize
 
 SCHEMA_VERSION = 2
 
@@ -166,7 +167,7 @@ class JsonWriter(ReportWriter):
         tool = {"name": "wfcheck", "version": report.tool_version}
         stream.write(f'  "tool": {dumps(tool)},\n')
         stream.write(f'  "generated_at": {dumps(format_timestamp(report.generated_at))},\n')
-        stream.write(f'  "summary": {dumps(summarize(report))},\n')
+        stream.write(f'  "summary": {dumps(summarize(report).as_dict())},\n')
         rules = report.all_rules()
         stream.write('  "rules": {')
         stream.write(

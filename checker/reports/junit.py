@@ -26,10 +26,11 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Report, Resource, RuleInfo, Status, Verdict
+from checker.model import Resource, RuleInfo, Status, Verdict
 from checker.reports.acceptance import acceptance_details, acceptance_text
 from checker.reports.escape import xml_attr, xml_text
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report
 
 SKIP_REASON = {
     Status.SKIP: "not applicable",

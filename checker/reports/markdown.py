@@ -24,15 +24,13 @@ from checker.model import (
     SEVERITIES,
     SEVERITY_RANK,
     ErrorEntry,
-    Report,
     Result,
     Status,
-    rule_tally,
-    summarize,
 )
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import markdown_inline
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report, Summary, rule_tally, summarize
 
 MAX_BYTES = 1024 * 1024 - 16 * 1024
 """Stay well under GitHub's 1 MiB step-summary limit (room for other steps' summaries)."""
@@ -179,57 +177,10 @@ def write_markdown(
     report: Report, stream: TextIO, options: RenderOptions, max_bytes: int = MAX_BYTES
 ) -> None:
     counts = summarize(report)
-    store = report.results
-    tallies = rule_tally(report)
-    failing = sum(n for _, t in tallies for s, n in t.items() if s in FAILING_STATUSES)
-    accepted = sum(n for _, t in tallies for s, n in t.items() if s in ACCEPTED_STATUSES)
-    accounts = {res.account for res in store.resources if res.account}
-    regions = {res.region for res in store.resources if res.region}
-
     out = _Budget(stream, max_bytes)
-    verdict = f"{failing} failing result(s)" if failing else "no failing results"
-    out.add(f"## wfcheck: {verdict}", "")
-    out.add(
-        f"{counts['records']} workforce(s) in {len(accounts)} account(s) and {len(regions)} "
-        f"region(s), {counts['rules']} rule(s); generated {format_timestamp(report.generated_at)}"
-        f" by wfcheck {md_cell(report.tool_version)}.",
-        "",
-    )
-    status_line = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
-    out.add(f"Results: {status_line or 'none'}.", "")
-    if report.errors:
-        out.add(
-            f"**{len(report.errors)} collection error(s)**: some workforces could not be "
-            "read, so this report is incomplete.",
-            "",
-        )
-
-    out.add("| Severity | Fail | Error |", "|---|---:|---:|")
-    for severity in reversed(SEVERITIES):
-        bucket = counts["by_severity"][severity]
-        out.add(f"| {severity} | {bucket['fail']} | {bucket['error']} |")
-    out.add("")
-
-    if failing:
-        out.add("### Failures", "")
-        rows = (r for r in store.findings(_failing_first) if r.status in FAILING_STATUSES)
-        _add_table(out, RESULT_HEADERS, rows, failing, _result_row, "failing result(s)")
-        out.add("")
-        failing_rules = [info for info, t in tallies if any(s in FAILING_STATUSES for s in t)]
-        failing_rules.sort(key=lambda info: -SEVERITY_RANK[info.severity])
-        remediations = [
-            f"- **{md_cell(info.id)}** {md_cell(info.title)}: {md_cell(info.remediation, 0)}"
-            for info in failing_rules
-            if info.remediation
-        ]
-        if remediations:
-            _details(out, f"How to fix ({len(remediations)} rule(s))")
-            for line in remediations:
-                if not out.fits(line, _CLOSING):
-                    break
-                out.add(line)
-            out.add("", "</details>", "")
-
+    _add_heading(out, report, counts)
+    if counts.failing:
+        _add_failures(out, report, counts.failing)
     if report.errors:
         _details(out, f"Collection errors ({len(report.errors)})")
         _add_table(
@@ -241,48 +192,100 @@ def write_markdown(
             "error(s)",
         )
         out.add("", "</details>", "")
-
-    if accepted:
-        _details(out, f"Accepted: waived or in the baseline ({accepted})")
-        rows = (r for r in store.findings() if r.status in ACCEPTED_STATUSES)
-        _add_table(out, ACCEPTED_HEADERS, rows, accepted, _accepted_row, "accepted result(s)")
-        out.add("", "</details>", "")
-
-    passed = counts["pass"] + counts["skip"]
-    if passed:
-        _details(out, f"Results by rule ({counts['pass']} passed, {counts['skip']} skipped)")
-        out.add(
-            "| Rule | Severity | Fail | Error | Unknown | Accepted | Pass | Skip |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
+    if counts.accepted:
+        _details(out, f"Accepted: waived or in the baseline ({counts.accepted})")
+        rows = (r for r in report.results.findings() if r.status in ACCEPTED_STATUSES)
+        _add_table(
+            out, ACCEPTED_HEADERS, rows, counts.accepted, _accepted_row, "accepted result(s)"
         )
-        for info, tally in tallies:
-            row = [
-                f"{md_cell(info.id)} {md_cell(info.title)}",
-                info.severity,
-                *(
-                    str(tally.get(status, 0))
-                    for status in (Status.FAIL, Status.ERROR, Status.UNKNOWN)
-                ),
-                str(tally.get(Status.WAIVED, 0) + tally.get(Status.BASELINE, 0)),
-                str(tally.get(Status.PASS, 0)),
-                str(tally.get(Status.SKIP, 0)),
-            ]
-            line = "| " + " | ".join(row) + " |"
-            if not out.fits(line, _RESERVE):
-                break
-            out.add(line)
         out.add("", "</details>", "")
-
+    passed = counts.count(Status.PASS, Status.SKIP)
+    if passed:
+        _add_rule_counts(out, report, counts)
     if options.show_passed and passed:
         _details(out, f"Passed and skipped ({passed})")
-        rows = (r for r in store if not r.status.is_finding)
+        rows = (r for r in report.results if not r.status.is_finding)
         _add_table(out, RESULT_HEADERS, rows, passed, _result_row, "result(s)")
         out.add("", "</details>", "")
-
     for note in report.notes:
         line = f"> {md_cell(note, 0)}"
         if out.fits(line, _CLOSING):
             out.add(line, "")
+
+
+def _add_heading(out: _Budget, report: Report, counts: Summary) -> None:
+    """The verdict, the scope, the counts by status and the failures by severity."""
+    failing = counts.failing
+    verdict = f"{failing} failing result(s)" if failing else "no failing results"
+    out.add(f"## wfcheck: {verdict}", "")
+    out.add(
+        f"{counts.records} workforce(s) in {len(counts.accounts)} account(s) and "
+        f"{len(counts.regions)} region(s), {counts.rules} rule(s); generated "
+        f"{format_timestamp(report.generated_at)} by wfcheck {md_cell(report.tool_version)}.",
+        "",
+    )
+    status_line = ", ".join(f"{counts.count(s)} {s.value}" for s in Status if counts.count(s))
+    out.add(f"Results: {status_line or 'none'}.", "")
+    if report.errors:
+        out.add(
+            f"**{len(report.errors)} collection error(s)**: some workforces could not be "
+            "read, so this report is incomplete.",
+            "",
+        )
+    out.add("| Severity | Fail | Error |", "|---|---:|---:|")
+    for severity in reversed(SEVERITIES):
+        bucket = counts.gate_by_severity[severity]
+        out.add(f"| {severity} | {bucket['fail']} | {bucket['error']} |")
+    out.add("")
+
+
+def _add_failures(out: _Budget, report: Report, failing: int) -> None:
+    """The failing results, most severe first, then how to fix each failing rule."""
+    store = report.results
+    out.add("### Failures", "")
+    rows = (r for r in store.findings(_failing_first) if r.status in FAILING_STATUSES)
+    _add_table(out, RESULT_HEADERS, rows, failing, _result_row, "failing result(s)")
+    out.add("")
+    failing_rules = [
+        info for info, t in rule_tally(report) if any(s in FAILING_STATUSES for s in t)
+    ]
+    failing_rules.sort(key=lambda info: -SEVERITY_RANK[info.severity])
+    remediations = [
+        f"- **{md_cell(info.id)}** {md_cell(info.title)}: {md_cell(info.remediation, 0)}"
+        for info in failing_rules
+        if info.remediation
+    ]
+    if remediations:
+        _details(out, f"How to fix ({len(remediations)} rule(s))")
+        for line in remediations:
+            if not out.fits(line, _CLOSING):
+                break
+            out.add(line)
+        out.add("", "</details>", "")
+
+
+def _add_rule_counts(out: _Budget, report: Report, counts: Summary) -> None:
+    """Per rule: how many results of each status."""
+    passed, skipped = counts.count(Status.PASS), counts.count(Status.SKIP)
+    _details(out, f"Results by rule ({passed} passed, {skipped} skipped)")
+    out.add(
+        "| Rule | Severity | Fail | Error | Unknown | Accepted | Pass | Skip |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    )
+    for info, tally in rule_tally(report):
+        row = [
+            f"{md_cell(info.id)} {md_cell(info.title)}",
+            info.severity,
+            *(str(tally.get(status, 0)) for status in (Status.FAIL, Status.ERROR, Status.UNKNOWN)),
+            str(tally.get(Status.WAIVED, 0) + tally.get(Status.BASELINE, 0)),
+            str(tally.get(Status.PASS, 0)),
+            str(tally.get(Status.SKIP, 0)),
+        ]
+        line = "| " + " | ".join(row) + " |"
+        if not out.fits(line, _RESERVE):
+            break
+        out.add(line)
+    out.add("", "</details>", "")
 
 
 class MarkdownWriter(ReportWriter):

@@ -33,10 +33,11 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Report, Resource, Result, RuleInfo, Status
+from checker.model import Resource, Result, RuleInfo, Status
 from checker.reports.asff import finding_id
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
+from checker.results import Report
 
 OCSF_VERSION = "1.5.0"
 CLASS_UID = 2003

@@ -21,10 +21,11 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker.files.timestamps import format_timestamp
-from checker.model import SEVERITY_RANK, ErrorEntry, Report, Result, RuleInfo, Status
+from checker.model import SEVERITY_RANK, ErrorEntry, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
+from checker.results import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DEFAULT_AUTOMATION_ID = "wfcheck/"

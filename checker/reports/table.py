@@ -27,14 +27,13 @@ from checker.model import (
     FAILING_STATUSES,
     SEVERITIES,
     SEVERITY_RANK,
-    Report,
     Result,
     Status,
-    summarize,
 )
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import clip, display_width, terminal_line
 from checker.reports.interface import RenderOptions, ReportWriter
+from checker.results import Report, summarize
 
 _COLORS = {
     "critical": "\x1b[1;31m",
@@ -65,11 +64,11 @@ HEADERS = ("status", "workforce", "account", "region", "message")
 def summary_line(report: Report) -> str:
     counts = summarize(report)
     shown = ", ".join(
-        f"{counts[status.value]} {status.value}"
+        f"{counts.count(status)} {status.value}"
         for status in Status
-        if counts[status.value] or status in (Status.PASS, Status.FAIL, Status.SKIP, Status.ERROR)
+        if counts.count(status) or status in (Status.PASS, Status.FAIL, Status.SKIP, Status.ERROR)
     )
-    line = f"{counts['records']} workforce(s), {counts['rules']} rule(s): {shown}"
+    line = f"{counts.records} workforce(s), {counts.rules} rule(s): {shown}"
     if report.errors:
         line += f"; {len(report.errors)} collection error(s)"
     return line
@@ -302,9 +301,10 @@ class TableWriter(ReportWriter):
     @staticmethod
     def _rest(report: Report, stream: TextIO, options: RenderOptions, width: int) -> None:
         counts = summarize(report)
-        if not options.show_passed and (counts["pass"] or counts["skip"]):
+        if not options.show_passed and counts.count(Status.PASS, Status.SKIP):
             line = (
-                f"not listed: {counts['pass']} passed and {counts['skip']} skipped result(s) "
+                f"not listed: {counts.count(Status.PASS)} passed and "
+                f"{counts.count(Status.SKIP)} skipped result(s) "
                 "(--show-passed lists them)"
             )
             stream.write("\n".join(wrap(line, width, 2)) + "\n")

@@ -11,9 +11,10 @@ import pytest
 
 from checker import engine
 from checker.engine import evaluate, evaluate_all
-from checker.model import ResultStore, Status
+from checker.model import Status
 from checker.policy.loader import BUILTIN, load_policies
 from checker.policy.operators import OPERATORS, Operator
+from checker.results import ResultStore
 from checker.sources.base import make_record
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checker.model import Report
+from checker.results import Report
 from tests.conftest import EXAMPLES
 from tests.helpers import report_for
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from checker.model import Report
 from checker.reports.acceptance import acceptance_reason
+from checker.results import Report
 
 
 @pytest.mark.parametrize(

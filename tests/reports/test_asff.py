@@ -11,10 +11,11 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from checker.model import Report, Status
+from checker.model import Status
 from checker.reports import get_writer
 from checker.reports.asff import finding_id, findings, unplaced
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
 

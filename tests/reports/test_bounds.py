@@ -23,12 +23,13 @@ from typing import Any
 
 import pytest
 
-from checker.model import Report, Status
+from checker.model import Status
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.escape import display_width
 from checker.reports.interface import RenderOptions
 from checker.reports.markdown import MAX_CELL
 from checker.reports.table import MESSAGE_LINES
+from checker.results import Report
 from tests.conftest import NOW, ROOT
 from tests.helpers import report_for, run_cli
 

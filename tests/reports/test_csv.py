@@ -8,11 +8,11 @@ import io
 
 import pytest
 
-from checker.model import Report
 from checker.reports import get_writer
 from checker.reports.csv import COLUMNS
 from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import ErrorEntry, Report, Status
+from checker.model import ErrorEntry, Status
 from checker.reports.escape import terminal_safe
 from checker.reports.github import (
     LEVEL_BY_SEVERITY,
@@ -20,6 +20,7 @@ from checker.reports.github import (
     level_for,
 )
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.golden_files import assert_golden, scan_examples
 
 COMMAND = re.compile(r"^::(?P<name>[a-z-]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")

@@ -10,9 +10,10 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from checker.model import ErrorEntry, Report, Status, UnitStatus
+from checker.model import ErrorEntry, Status, UnitStatus
 from checker.reports.html import render_html
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.golden_files import assert_golden, scan_examples
 from tests.reports.conftest import INJECTIONS
 

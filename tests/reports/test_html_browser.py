@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import ErrorEntry, Report, Status
+from checker.model import ErrorEntry, Status
 from checker.reports.html import render_html
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.helpers import report_for
 from tests.reports.cdp import Browser, Page, chromium_path
 from tests.reports.conftest import hostile_workforces

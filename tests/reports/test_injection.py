@@ -23,10 +23,11 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from checker.model import ErrorEntry, Location, Report, Result, Status, UnitStatus
+from checker.model import ErrorEntry, Location, Result, Status, UnitStatus
 from checker.reports import WRITER_BY_NAME, get_writer
 from checker.reports.escape import terminal_line
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.reports.conftest import INJECTIONS
 
 # C0 (but line feed), DEL, C1, bidi controls and isolates, zero-width, line separators, BOM.

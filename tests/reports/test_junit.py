@@ -10,10 +10,11 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 from lxml import etree
 
-from checker.model import ErrorEntry, Report, Status
+from checker.model import ErrorEntry, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.junit import xml_attr
+from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
 

@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from checker.model import ErrorEntry, Report, Resource, Result, RuleInfo, Status, summarize
+from checker.model import ErrorEntry, Resource, Result, RuleInfo, Status
 from checker.reports.interface import RenderOptions
 from checker.reports.markdown import MAX_BYTES, md_cell, render_markdown
+from checker.results import Report, summarize
 from tests.golden_files import assert_golden, scan_examples
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -63,7 +64,7 @@ def test_examples_match_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_totals_by_severity_match_the_summary(example_report: Report) -> None:
     text = render_markdown(example_report, RenderOptions())
-    by_severity = summarize(example_report)["by_severity"]
+    by_severity = summarize(example_report).gate_by_severity
     for severity, counts in by_severity.items():
         assert f"| {severity} | {counts['fail']} | {counts['error']} |" in text
     failing = sum(1 for r in example_report.results if r.status is Status.FAIL)

@@ -12,9 +12,10 @@ from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 from py_ocsf_models.objects.cloud import Cloud
 from pydantic import BaseModel
 
-from checker.model import Report, Status
+from checker.model import Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
+from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 
 # Members of the OCSF 1.5 schema that the models leave out: the cloud profile's object (checked

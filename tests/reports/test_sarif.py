@@ -11,10 +11,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from checker.model import Report, Result, RuleInfo, Status
+from checker.model import Result, RuleInfo, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.sarif import artifact_uri, fingerprint, message_text, pseudo_path
+from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from checker.model import SEVERITIES, Report, Resource, ResultStore, RuleInfo, Status
+from checker.model import SEVERITIES, Resource, RuleInfo, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
 from checker.reports.sarif import SarifWriter
+from checker.results import Report, ResultStore
 from tests.reports.test_sarif import VALIDATOR
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

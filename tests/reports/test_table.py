@@ -11,11 +11,12 @@ from dataclasses import replace
 
 import pytest
 
-from checker.model import ErrorEntry, Report
+from checker.model import ErrorEntry
 from checker.output.destinations import want_color
 from checker.reports.escape import terminal_safe
 from checker.reports.interface import RenderOptions
 from checker.reports.table import WRITER
+from checker.results import Report
 from tests.conftest import EXAMPLES, NOW, ROOT
 from tests.golden_files import assert_golden, scan_examples
 from tests.helpers import report_for

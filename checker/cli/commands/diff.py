@@ -11,7 +11,7 @@ from checker.gate import EXIT_FINDINGS
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
-    from checker.model import Report
+    from checker.results import Report
 
 
 def run(settings: Settings) -> int:

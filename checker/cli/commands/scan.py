@@ -23,10 +23,11 @@ from checker.cli.options import (
 )
 from checker.cli.provenance import configuration_record
 from checker.gate import GatePolicy, exit_code
-from checker.model import ErrorEntry, Report
+from checker.model import ErrorEntry
 from checker.output.destinations import STEP_SUMMARY_VAR
 from checker.policy.loader import not_evaluated_note
 from checker.policy.loader import unevaluated as rules_not_evaluated
+from checker.results import Report
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings

@@ -69,7 +69,7 @@ def _validate_baseline(path: str) -> None:
 def _validate_report(path: str) -> None:
     """A ``--format json`` report (schema 1 or 2) reads as ``diff`` would read it."""
     from checker.findings.diff import load_side
-    from checker.model import Report
+    from checker.results import Report
 
     def not_a_report(name: str) -> Report:
         raise InputError("not a wfcheck JSON report (no results list)", file=name)
