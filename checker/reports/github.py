@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from checker.model import Result, Status
-from checker.reports.escape import workflow_data, workflow_escape, workflow_property
+from checker.reports.escape import workflow_data, workflow_property
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.table import summary_line
 from checker.results import Report
@@ -30,16 +30,6 @@ LEVEL_BY_SEVERITY = {
 }
 ANNOTATED = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 NOT_A_FILE = ("aws", "stdin", "-")
-
-
-def escape_data(text: str) -> str:
-    """``escapeData`` of @actions/core: the message after ``::``."""
-    return workflow_escape(text)
-
-
-def escape_property(text: str) -> str:
-    """``escapeProperty`` of @actions/core: a ``key=value`` before ``::``."""
-    return workflow_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(name: str, message: str, /, **properties: str) -> str:

@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 
 from checker.model import ErrorEntry, Status
-from checker.reports.escape import terminal_safe
+from checker.reports.escape import terminal_safe, workflow_data, workflow_property
 from checker.reports.github import (
     LEVEL_BY_SEVERITY,
     WRITER,
     command,
-    escape_data,
-    escape_property,
     level_for,
 )
 from checker.reports.interface import RenderOptions
@@ -94,9 +92,11 @@ def test_commands_are_built_as_the_toolkit_builds_them(
         ("%0A", "%250A", "%250A"),
     ],
 )
-def test_escape_data_and_property(raw: str, data: str, prop: str) -> None:
-    assert escape_data(raw) == data
-    assert escape_property(raw) == prop
+def test_messages_and_properties_are_escaped_as_the_toolkit_does(
+    raw: str, data: str, prop: str
+) -> None:
+    assert workflow_data(raw) == data
+    assert workflow_property(raw) == prop
 
 
 def test_control_characters_are_dropped_but_line_breaks_are_encoded() -> None:
