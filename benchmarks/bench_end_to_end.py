@@ -2,7 +2,11 @@
 Cloud Custodian on the same records.
 
     python benchmarks/bench_end_to_end.py [--records 10000 100000 1000000] [--formats json table]
-        [--repeat 3] [--c7n auto|off] [--setup-c7n] [--data DIR]
+        [--repeat 3] [--c7n auto|off] [--setup-c7n] [--data DIR] [--corpus clean|findings]
+
+``--corpus findings`` draws the records from the bundled policy tests (every rule's failing
+cases among them) with ``examples/vars.yaml`` set, so most results fail: the per-finding work of
+each writer is what it measures (a clean estate hides it).
 
 For each record count it writes a synthetic snapshot (cached in ``--data``), then for each
 format runs ``python -m checker scan --input SNAPSHOT --format FORMAT --output FILE`` (the CLI
@@ -43,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import BAD_CIDRS, GOOD_CIDRS, ISSUERS, REGIONS  # noqa: E402
 
-FORMATS = ("json", "table", "sarif", "junit", "csv", "asff", "markdown", "html", "github")
+FORMATS = ("json", "table", "sarif", "junit", "csv", "asff", "ocsf", "markdown", "html", "github")
 C7N_VENV = ROOT / ".venv-c7n"
 C7N_VERSION = "0.9.53"
 NOW = "2026-11-25T00:00:00Z"
@@ -109,13 +113,41 @@ def workforce(index: int, rng: random.Random) -> tuple[str, str, dict[str, Any]]
     return account, region, item
 
 
-def write_snapshot(path: Path, count: int, seed: int = 7) -> None:
+def policy_test_workforces() -> list[dict[str, Any]]:
+    """The workforces of the bundled pack's policy tests (policies/tests): every rule's passing
+    and failing cases, so an estate drawn from them fails most rules somewhere."""
+    from checker.cli.policytests import find_test_files, load_test_file
+
+    found: dict[str, dict[str, Any]] = {}
+    for name in find_test_files([str(ROOT / "policies" / "tests")]):
+        for case in load_test_file(name):
+            item = dict(case.record.workforce)
+            found.setdefault(json.dumps(item, sort_keys=True, default=str), item)
+    return [found[key] for key in sorted(found)]
+
+
+def findings_workforce(index: int, cases: list[dict[str, Any]]) -> tuple[str, str, dict[str, Any]]:
+    """Workforce ``index`` of the findings-heavy estate: a policy-test record, made its own."""
+    account = f"{100000000000 + index // len(REGIONS):012d}"
+    region = REGIONS[index % len(REGIONS)]
+    item = json.loads(json.dumps(cases[index % len(cases)], default=str))
+    name = f"wf-{index:07d}"
+    item["WorkforceName"] = name
+    item["WorkforceArn"] = f"arn:aws:sagemaker:{region}:{account}:workforce/{name}"
+    return account, region, item
+
+
+def write_snapshot(path: Path, count: int, seed: int = 7, corpus: str = "clean") -> None:
     """A wfcheck snapshot of ``count`` workforces, written a record at a time."""
     rng = random.Random(seed)
+    cases = policy_test_workforces() if corpus == "findings" else []
     with path.open("w", encoding="utf-8") as handle:
         handle.write('{"schema_version": 1, "tool": {"name": "bench"}, "records": [\n')
         for index in range(count):
-            account, region, item = workforce(index, rng)
+            if cases:
+                account, region, item = findings_workforce(index, cases)
+            else:
+                account, region, item = workforce(index, rng)
             entry = {"account": account, "region": region, "workforce": item}
             handle.write(("" if index == 0 else ",\n") + json.dumps(entry))
         handle.write('\n], "units": [], "errors": []}\n')
@@ -164,7 +196,9 @@ def measure(argv: list[str], cwd: Path) -> dict[str, Any]:
     return result
 
 
-def wfcheck_argv(snapshot: Path, fmt: str, output: Path, limit_mb: int) -> list[str]:
+def wfcheck_argv(
+    snapshot: Path, fmt: str, output: Path, limit_mb: int, var_file: Path | None = None
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -182,6 +216,7 @@ def wfcheck_argv(snapshot: Path, fmt: str, output: Path, limit_mb: int) -> list[
         "--quiet",
         "--max-input-mb",
         str(limit_mb),
+        *(["--var-file", str(var_file)] if var_file else []),
         "--var",
         "allowed_oidc_issuers=" + ",".join(ALLOWED_ISSUERS),
     ]
@@ -339,6 +374,13 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "wfcheck-bench")
     parser.add_argument("--amplification", action="store_true", help="also the 300 KB file")
     parser.add_argument("--keep", action="store_true", help="keep the reports in --data")
+    parser.add_argument(
+        "--corpus",
+        choices=("clean", "findings"),
+        default="clean",
+        help="clean: an estate like synthetic.py (5-15%% non-compliant); findings: records drawn "
+        "from the bundled policy tests with examples/vars.yaml set (most results fail)",
+    )
     args = parser.parse_args()
     if args.setup_c7n:
         setup_c7n()
@@ -348,9 +390,11 @@ def main() -> int:
     print(f"c7n: {'custodian ' + C7N_VERSION if use_c7n else 'not installed (--setup-c7n)'}")
     rows = []
     for count in args.records:
-        snapshot = args.data / f"snapshot-{count}.json"
+        suffix = "" if args.corpus == "clean" else f"-{args.corpus}"
+        snapshot = args.data / f"snapshot-{count}{suffix}.json"
         if not snapshot.exists():
-            write_snapshot(snapshot, count)
+            write_snapshot(snapshot, count, corpus=args.corpus)
+        var_file = ROOT / "examples" / "vars.yaml" if args.corpus == "findings" else None
         size_mb = snapshot.stat().st_size / 1e6
         limit = max(256, int(size_mb * 1.1) + 1)
         policy = args.data / f"c7n-{count}.json"
@@ -361,7 +405,7 @@ def main() -> int:
             runs = []
             for attempt in range(args.repeat):
                 output = args.data / f"report-{count}.{fmt}"
-                run = measure(wfcheck_argv(snapshot, fmt, output, limit), ROOT)
+                run = measure(wfcheck_argv(snapshot, fmt, output, limit, var_file), ROOT)
                 if run["code"] not in (0, 1):
                     print(f"  {fmt}: exit {run['code']}: {run['err']}")
                     break
