@@ -9,13 +9,6 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "checker"
 
-# Known offenders, each to be split by the work that owns its module; remove an entry with the
-# split (the test fails on an entry that is no longer needed, so the list only shrinks).
-ALLOWED: dict[str, str] = {
-    "checker/sources/terraform/plan.py:PlanReader._change": "static Terraform (issue 20)",
-    "checker/sources/terraform/locations.py:_read_file": "static Terraform (issue 20)",
-}
-
 
 def complex_blocks() -> dict[str, int]:
     found = {}
@@ -28,13 +21,7 @@ def complex_blocks() -> dict[str, int]:
 
 
 def test_no_block_is_worse_than_rank_c() -> None:
-    worse = {name: score for name, score in complex_blocks().items() if name not in ALLOWED}
-    assert worse == {}, f"split these (complexity above 20): {worse}"
-
-
-def test_the_allowed_list_only_names_blocks_still_too_complex() -> None:
-    stale = set(ALLOWED) - set(complex_blocks())
-    assert not stale, f"no longer needed in ALLOWED: {sorted(stale)}"
+    assert complex_blocks() == {}, "split these (complexity above 20)"
 
 
 def test_the_ranking_finds_a_complex_function() -> None:

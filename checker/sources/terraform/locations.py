@@ -170,51 +170,67 @@ class SourceTree:
 
 def _read_file(path: Path, files: ModuleFiles, shown: str) -> None:
     """Add one file's top-level ``resource`` and ``module`` blocks to ``files``."""
-    import hcl2
-    from hcl2.rules.base import AttributeRule, BlockRule
+    from hcl2.rules.base import BlockRule
 
-    try:
-        if path.stat().st_size > MAX_TF_BYTES:
-            files.unreadable.append(f"{shown}: larger than {MAX_TF_BYTES // (1024 * 1024)} MiB")
-            return
-        text = path.read_text(encoding="utf-8-sig")
-        tree = hcl2.parses(text, discard_comments=True)
-    except OSError as exc:
-        files.unreadable.append(f"{shown}: {exc.strerror or 'unreadable'}")
-        return
-    except UnicodeDecodeError:
-        files.unreadable.append(f"{shown}: not UTF-8")
-        return
-    except Exception as exc:  # lark's syntax errors, and anything the parser trips on
-        line = getattr(exc, "line", None)
-        files.unreadable.append(f"{shown}:{line}" if isinstance(line, int) else shown)
+    tree = _parse(path, files, shown)
+    if tree is None:
         return
     for node in tree.body.children:
         if not isinstance(node, BlockRule):
             continue
         labels = [_label(label) for label in node.labels]
         if len(labels) == 3 and labels[0] == "resource":
-            if (labels[1], labels[2]) in files.resources:
-                continue  # Terraform refuses a duplicate; the first stays the one located
-            line, column = _position(node)
-            nested = [child for child in node.body.children if isinstance(child, BlockRule)]
-            names = [[_label(label) for label in block.labels] for block in nested]
-            files.resources[(labels[1], labels[2])] = ResourceBlock(
-                file=path,
-                line=line,
-                column=column,
-                blocks=frozenset(n[0] for n in names if n and n[0] != "dynamic"),
-                dynamic=frozenset(n[1] for n in names if len(n) == 2 and n[0] == "dynamic"),
-            )
+            if (labels[1], labels[2]) not in files.resources:  # Terraform refuses a duplicate
+                files.resources[(labels[1], labels[2])] = _resource_block(path, node)
         elif len(labels) == 2 and labels[0] == "module":
-            source = None
-            for attribute in node.body.children:
-                if (
-                    isinstance(attribute, AttributeRule)
-                    and _label(attribute.identifier) == "source"
-                ):
-                    source = _string_literal(attribute.expression.serialize())
-            files.module_sources.setdefault(labels[1], source)
+            files.module_sources.setdefault(labels[1], _module_source(node))
+
+
+def _parse(path: Path, files: ModuleFiles, shown: str) -> Any:
+    """The file's python-hcl2 tree, or None with the reason in ``files.unreadable``."""
+    import hcl2
+
+    try:
+        if path.stat().st_size > MAX_TF_BYTES:
+            files.unreadable.append(f"{shown}: larger than {MAX_TF_BYTES // (1024 * 1024)} MiB")
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+        return hcl2.parses(text, discard_comments=True)
+    except OSError as exc:
+        files.unreadable.append(f"{shown}: {exc.strerror or 'unreadable'}")
+    except UnicodeDecodeError:
+        files.unreadable.append(f"{shown}: not UTF-8")
+    except Exception as exc:  # lark's syntax errors, and anything the parser trips on
+        line = getattr(exc, "line", None)
+        files.unreadable.append(f"{shown}:{line}" if isinstance(line, int) else shown)
+    return None
+
+
+def _resource_block(path: Path, node: Any) -> ResourceBlock:
+    """Where a resource block is written, and which nested blocks (plain and dynamic) it has."""
+    from hcl2.rules.base import BlockRule
+
+    line, column = _position(node)
+    nested = [child for child in node.body.children if isinstance(child, BlockRule)]
+    names = [[_label(label) for label in block.labels] for block in nested]
+    return ResourceBlock(
+        file=path,
+        line=line,
+        column=column,
+        blocks=frozenset(n[0] for n in names if n and n[0] != "dynamic"),
+        dynamic=frozenset(n[1] for n in names if len(n) == 2 and n[0] == "dynamic"),
+    )
+
+
+def _module_source(node: Any) -> str | None:
+    """A module block's ``source``, when it is a plain string literal."""
+    from hcl2.rules.base import AttributeRule
+
+    source = None
+    for attribute in node.body.children:
+        if isinstance(attribute, AttributeRule) and _label(attribute.identifier) == "source":
+            source = _string_literal(attribute.expression.serialize())
+    return source
 
 
 def _label(label: Any) -> str:

@@ -39,7 +39,7 @@ from checker.sources.terraform.build import (
     entry_name,
     workforce_address,
 )
-from checker.sources.terraform.document import check_marker, merge
+from checker.sources.terraform.document import Document, check_marker, merge
 
 ACTIONS: Mapping[tuple[str, ...], str | None] = {
     ("create",): "create",
@@ -115,44 +115,11 @@ class PlanReader:
             raise doc.error(
                 f"{where}.change ({address}): expected an object, got {type_name(body)}", address
             )
-        actions = body.get("actions")
-        if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
-            raise doc.error(
-                f"{where}.change.actions ({address}): expected a list of strings", address
-            )
-        key = tuple(actions)
-        if key == ("read",):
-            raise doc.error(
-                f"{where}.change.actions ({address}): read is an action for data sources; a "
-                "managed resource cannot have it",
-                address,
-            )
-        if key not in ACTIONS:
-            known = "; ".join(",".join(k) for k in ACTIONS)
-            raise doc.error(
-                f"{where}.change.actions ({address}): an action list Terraform does not write "
-                f"(known: {known}, read for data sources): what exists after apply cannot be told",
-                address,
-            )
-        deposed = change.get("deposed")
-        if deposed is not None:
-            if not isinstance(deposed, str):
-                raise doc.error(f"{where}.deposed ({address}): expected a string", address)
-            notes.add(
-                "{what}: deposed object(s) left by an interrupted create_before_destroy "
-                "replacement; only current objects are evaluated",
-                address,
-            )
+        key = _action_key(doc, body, where, address)
+        if self._left_out(change, key, where, address):
             return []
         action = ACTIONS[key]
-        if action is None:
-            if "forget" in key:
-                notes.add(
-                    "{what}: forgotten by this plan (removed from the state, kept in AWS): no "
-                    "longer checked here; scan them live",
-                    address,
-                )
-            return []
+        assert action is not None  # _left_out answered for the actions that leave nothing
         importing = body.get("importing")
         if importing is not None and not isinstance(importing, dict):
             raise doc.error(
@@ -201,3 +168,50 @@ class PlanReader:
             ),
         )
         return [build_record(reading, entry)]
+
+    def _left_out(self, change: Any, key: tuple[str, ...], where: str, address: str) -> bool:
+        """Whether the change leaves no current object to evaluate (a deposed object, a
+        delete or a forget), saying so in a note."""
+        doc, notes = self.reading.doc, self.reading.notes
+        deposed = change.get("deposed")
+        if deposed is not None:
+            if not isinstance(deposed, str):
+                raise doc.error(f"{where}.deposed ({address}): expected a string", address)
+            notes.add(
+                "{what}: deposed object(s) left by an interrupted create_before_destroy "
+                "replacement; only current objects are evaluated",
+                address,
+            )
+            return True
+        if ACTIONS[key] is not None:
+            return False
+        if "forget" in key:
+            notes.add(
+                "{what}: forgotten by this plan (removed from the state, kept in AWS): no "
+                "longer checked here; scan them live",
+                address,
+            )
+        return True
+
+
+def _action_key(doc: Document, body: dict[str, Any], where: str, address: str) -> tuple[str, ...]:
+    """The change's actions, refused when they are not a list Terraform writes for a managed
+    resource (what exists after apply could not be told)."""
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise doc.error(f"{where}.change.actions ({address}): expected a list of strings", address)
+    key = tuple(actions)
+    if key == ("read",):
+        raise doc.error(
+            f"{where}.change.actions ({address}): read is an action for data sources; a "
+            "managed resource cannot have it",
+            address,
+        )
+    if key not in ACTIONS:
+        known = "; ".join(",".join(k) for k in ACTIONS)
+        raise doc.error(
+            f"{where}.change.actions ({address}): an action list Terraform does not write "
+            f"(known: {known}, read for data sources): what exists after apply cannot be told",
+            address,
+        )
+    return key
