@@ -20,7 +20,7 @@ from checker.sources.base import RecordSource
 
 if TYPE_CHECKING:
     from checker.findings.acceptance import Acceptance
-    from checker.policy.loader import Rule
+    from checker.policy.rule import Rule
 
 
 def display_path(path: str) -> str:

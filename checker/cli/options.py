@@ -19,7 +19,8 @@ from checker.sources import SOURCE_BY_NAME
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
-    from checker.policy.loader import PolicySet, Rule
+    from checker.policy.loader import PolicySet
+    from checker.policy.rule import Rule
 
 MIB = 1024 * 1024
 

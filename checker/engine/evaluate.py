@@ -11,9 +11,9 @@ from typing import Any
 
 from checker.engine.memo import RulePlan, group_plans, safe_outcome
 from checker.model import Record, Result, Status
-from checker.policy.loader import Rule
 from checker.policy.operators import Context
 from checker.policy.paths import touches
+from checker.policy.rule import Rule
 from checker.policy.sensitive import masked_error, masked_outcome, reads_sensitive
 from checker.policy.unknowns import known_part, unknown_gap
 from checker.policy.verdicts import Outcome, assert_outcome, skip_outcome

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from checker.model import Status
-from checker.policy.loader import Rule
 from checker.policy.operators import Context
 from checker.policy.paths import top_level_names
+from checker.policy.rule import Rule
 from checker.policy.verdicts import Outcome, assert_outcome, first_path, skip_outcome
 
 PROBE = 4096  # lookups before deciding whether memoizing a condition pays off

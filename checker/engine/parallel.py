@@ -26,7 +26,7 @@ from checker.engine.evaluate import record_outcomes
 from checker.engine.memo import RulePlan
 from checker.forking import can_fork
 from checker.model import Record
-from checker.policy.loader import Rule
+from checker.policy.rule import Rule
 from checker.policy.verdicts import Outcome
 from checker.results import ResultStore
 

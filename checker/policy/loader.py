@@ -26,6 +26,7 @@ from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.messages import Message, compile_message
 from checker.policy.operators import OPERATORS, Context, Operator
 from checker.policy.paths import Path, PathError, compile_path
+from checker.policy.rule import Rule
 from checker.text import suggest
 
 BUILTIN = "builtin"
@@ -49,40 +50,6 @@ def policy_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(text)
     schema["$defs"]["leaf"]["properties"]["op"]["enum"] = sorted(OPERATORS)
     return schema
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A compiled rule. ``missing_vars`` lists unset vars: such a rule evaluates to skip.
-
-    ``fields`` are the dotted fields its verdict reads (``when`` and ``assert``). Its messages may
-    read more (templates, evidence): ``when_reads``, ``assert_reads`` and ``reads`` are everything
-    the skip outcome, the pass/fail outcome and both read, which is what a memo must key on.
-    """
-
-    info: RuleInfo
-    when: Condition | None
-    assertion: Condition | None
-    evidence: tuple[Path, ...] = ()
-    missing_vars: tuple[str, ...] = ()
-    fields: frozenset[str] = frozenset()
-
-    @property
-    def when_reads(self) -> frozenset[str]:
-        if self.when is None:
-            return frozenset()
-        return self.when.fields | self.when.message_fields
-
-    @property
-    def assert_reads(self) -> frozenset[str]:
-        reads = frozenset().union(*(path.fields for path in self.evidence))
-        if self.assertion is not None:
-            reads |= self.assertion.fields | self.assertion.message_fields
-        return reads
-
-    @property
-    def reads(self) -> frozenset[str]:
-        return self.fields | self.when_reads | self.assert_reads
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 from checker.model import Status
 from checker.policy.conditions import All, Any_, Condition, Explanation, Leaf, Not
-from checker.policy.loader import Rule
 from checker.policy.operators import Context, show
 from checker.policy.paths import touches
+from checker.policy.rule import Rule
 from checker.policy.verdicts import Outcome, assert_outcome, skip_outcome
 
 SENSITIVE = "(sensitive)"

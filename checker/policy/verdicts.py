@@ -9,8 +9,8 @@ from typing import Any
 from checker.model import Status
 from checker.policy.conditions import All, Condition, Explanation
 from checker.policy.display import join_reasons, show
-from checker.policy.loader import Rule
 from checker.policy.operators import Context
+from checker.policy.rule import Rule
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 

@@ -12,8 +12,9 @@ import pytest
 from checker.engine import evaluate
 from checker.files.timestamps import parse_timestamp
 from checker.model import Result, Status
-from checker.policy.loader import BUILTIN, Rule, load_policies
+from checker.policy.loader import BUILTIN, load_policies
 from checker.policy.paths import _fields
+from checker.policy.rule import Rule
 from checker.sources.base import make_record
 from tests.conftest import NOW
 

@@ -27,7 +27,8 @@ from checker.cli.policytests import (
 )
 from checker.engine import evaluate
 from checker.errors import InputError, PolicyError, UsageError
-from checker.policy.loader import PolicySet, Rule, load_policies
+from checker.policy.loader import PolicySet, load_policies
+from checker.policy.rule import Rule
 from checker.text import suggest
 
 if TYPE_CHECKING:
