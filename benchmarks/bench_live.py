@@ -70,7 +70,7 @@ def client_creation_seconds(accounts: int, regions: int) -> tuple[float, float, 
 import time, botocore.session, boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
-from checker.sources.aws.accounts import fixed_credential_resolver
+from checker.awsapi.credentials import fixed_credential_resolver
 from checker.sources.aws.clients import keep_only_list_workforces, one_operation_loader
 regions = {list(REGIONS[:regions])!r}
 config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,

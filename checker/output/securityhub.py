@@ -57,7 +57,7 @@ def group_by_region(
 
 
 def _client(session: Session, region: str, endpoint_url: str | None) -> Any:
-    from checker.sources.aws.clients import client_config
+    from checker.awsapi.session import client_config
 
     config = client_config(retry_mode="standard", max_attempts=5, timeout=10, read_timeout=60)
     return session.create_client(
@@ -68,7 +68,8 @@ def _client(session: Session, region: str, endpoint_url: str | None) -> Any:
 def _session(profile: str | None) -> Session:
     """The base session with its credentials resolved: missing credentials or an expired login
     are one :class:`CredentialsError`, not one failed call per region."""
-    from checker.sources.aws.clients import base_session, require_credentials
+    from checker.awsapi.credentials import require_credentials
+    from checker.awsapi.session import base_session
 
     session = base_session(profile)
     require_credentials(session, profile)
@@ -126,7 +127,7 @@ def import_findings(
 ) -> ImportOutcome:
     """Send ``findings`` with BatchImportFindings; never raises for AWS-side failures. Missing
     credentials (or an expired login) are one error entry and no call."""
-    from checker.sources.aws.errors import CredentialsError
+    from checker.awsapi.errors import CredentialsError
 
     errors: list[ErrorEntry] = []
     placed: list[tuple[str, list[Mapping[str, Any]]]] = []

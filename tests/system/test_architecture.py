@@ -113,6 +113,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checker.files",),
     ("checker.policy",),
     ("checker.engine",),
+    ("checker.awsapi",),
     ("checker.sources",),
     ("checker.findings",),
     ("checker.reports",),

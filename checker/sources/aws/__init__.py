@@ -4,9 +4,10 @@ The package's input is :class:`LiveOptions` (``options``); its source is
 :class:`checker.sources.aws.collect.AwsSource`. Modules, in dependency order:
 
 - ``options``: LiveOptions and ListOptions, choices and defaults (light: no boto3);
-- ``errors``: error codes of failed units, and the one-line error for missing credentials;
+- ``errors``: error codes and one-line messages of failed units;
 - ``accounts``: the accounts file, Organizations accounts, AssumeRole credentials;
-- ``clients``: the base session, its credentials, the one-operation loader, ClientFactory;
+- ``clients``: the one-operation loader, per-account sessions, ClientFactory (the base
+  session, credentials and client settings come from :mod:`checker.awsapi`);
 - ``plan``: targets, the regions each wants, preparing an account, splitting a large run;
 - ``events``: what reading reports as it goes (picklable: collector processes send them);
 - ``processes``: forked collector processes for large runs;

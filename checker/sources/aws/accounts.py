@@ -259,20 +259,6 @@ def assume_role_credentials(
     )
 
 
-def fixed_credential_resolver(credentials: Any) -> Any:
-    """A botocore credential resolver that always answers ``credentials`` (per-account sessions)."""
-    from botocore.credentials import CredentialProvider, CredentialResolver
-
-    class _Given(CredentialProvider):
-        METHOD = "wfcheck-assume-role"
-        CANONICAL_NAME = "wfcheck"
-
-        def load(self) -> Any:
-            return credentials
-
-    return CredentialResolver([_Given()])
-
-
 def describe_targets(targets: Sequence[AccountTarget]) -> list[dict[str, Any]]:
     """Targets as the snapshot records them (no external ids: they are shared secrets)."""
     return [

@@ -1,86 +1,28 @@
-"""Every boto3 client wfcheck creates: the base session, the credentials it starts from, the
-retry and timeout settings, and the light clients of a live run.
+"""Every client of a live run: the one-operation loader, per-account sessions and the factory
+that creates them all (the base session, credentials and settings come from
+:mod:`checker.awsapi`).
 
 botocore Sessions are not thread-safe and a fresh one reloads the service model (~100 ms). So
 one base session owns the loader (whose SageMaker model lists only the operation we call: see
 :func:`one_operation_loader`); each assumed-role account gets one light session sharing that
 loader (created once, not per unit) whose credentials refresh themselves; every client is
-created under one lock. The Security Hub import builds its clients from the same session and
-settings (:func:`base_session`, :func:`client_config`).
+created under one lock.
 
 boto3/botocore are imported inside functions only: offline commands never load them.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from checker import __version__
-from checker.sources.aws.accounts import fixed_credential_resolver
-from checker.sources.aws.errors import credentials_error, profile_origin
-from checker.sources.aws.options import LiveOptions, RetryMode
+from checker.awsapi.credentials import fixed_credential_resolver, require_credentials
+from checker.awsapi.session import HOME_REGION, base_session, client_config
+from checker.sources.aws.options import LiveOptions
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
-    from botocore.config import Config
     from botocore.session import Session
-
-USER_AGENT = f"wfcheck/{__version__}"
-HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
-
-
-def base_session(profile: str | None) -> Session:
-    """A botocore session for ``profile`` (None: the standard chain), the profile checked now:
-    an unknown one is a :class:`CredentialsError`, not an error per unit later."""
-    import botocore.session
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        session = botocore.session.Session(profile=profile)
-        session.get_scoped_config()
-    except BotoCoreError as exc:  # ProfileNotFound, an unparsable config file
-        name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
-        error = credentials_error(exc, name, profile_origin(profile, dict(os.environ)))
-        if error is None:
-            raise
-        raise error from exc
-    session.user_agent_extra = USER_AGENT
-    return session
-
-
-def require_credentials(session: Session, profile: str | None) -> None:
-    """Resolve ``session``'s credentials now, through botocore's chain (environment and profile
-    keys need no request; SSO and role profiles make the request the first client would), so
-    missing credentials or an expired login are one :class:`CredentialsError` before any unit
-    starts. The session keeps what it found for every client. A transient failure (the
-    network) raises nothing here: each unit then reports it as its own error entry."""
-    failure: BaseException | None = None
-    try:
-        credentials = session.get_credentials()
-        if credentials is not None:
-            credentials.get_frozen_credentials()
-            return
-    except Exception as exc:
-        failure = exc
-    error = credentials_error(failure, session.profile, profile_origin(profile, dict(os.environ)))
-    if error is not None:
-        raise error from failure
-
-
-def client_config(
-    *, retry_mode: RetryMode, max_attempts: int, timeout: float, read_timeout: float | None = None
-) -> Config:
-    """Explicit retries and timeouts (botocore's defaults: 60 s timeouts, legacy retries)."""
-    from botocore.config import Config
-
-    return Config(
-        retries={"mode": retry_mode, "total_max_attempts": max_attempts},
-        connect_timeout=timeout,
-        read_timeout=timeout if read_timeout is None else read_timeout,
-        max_pool_connections=2,
-    )
 
 
 def keep_only_list_workforces(**event: Any) -> None:

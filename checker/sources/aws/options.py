@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 from urllib.parse import urlsplit, urlunsplit
 
+from checker.awsapi.session import RetryMode
 from checker.errors import UsageError
 
-RetryMode = Literal["standard", "adaptive"]
 T = TypeVar("T")
 
 SORT_BY = ("Name", "CreateDate")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from checker.awsapi.session import HOME_REGION
 from checker.errors import UsageError
 from checker.forking import can_fork, usable_cpus
 from checker.model import ErrorEntry, UnitStatus
@@ -24,7 +25,7 @@ from checker.sources.aws.accounts import (
     organization_accounts,
     partition_of_arn,
 )
-from checker.sources.aws.clients import HOME_REGION, ClientFactory
+from checker.sources.aws.clients import ClientFactory
 from checker.sources.aws.errors import describe_failure
 from checker.sources.aws.options import LiveOptions, account_of_role
 

@@ -1,6 +1,7 @@
-"""Clients and the credentials they start from (checker/sources/aws/clients.py), through real
-botocore: its credential chain, real AWS config files and SSO token caches under a temporary
-HOME, and the loopback server for STS and IAM Identity Center (SSO).
+"""Clients and the credentials they start from (checker/sources/aws/clients.py and
+checker/awsapi/), through real botocore: its credential chain, real AWS config files and SSO
+token caches under a temporary HOME, and the loopback server for STS and IAM Identity Center
+(SSO).
 
 A live scan resolves the base credentials once, before any unit: missing credentials, an
 unknown profile or an expired SSO login is one line and exit 2 with no request to SageMaker;
@@ -266,8 +267,9 @@ def test_each_case_is_the_failure_it_claims(
     start: Any, aws_home: AwsHome, monkeypatch: pytest.MonkeyPatch, case: Case
 ) -> None:
     """The same message covers several botocore failures: each case reaches the one named."""
-    from checker.sources.aws.clients import base_session, require_credentials
-    from checker.sources.aws.errors import CredentialsError
+    from checker.awsapi.credentials import require_credentials
+    from checker.awsapi.errors import CredentialsError
+    from checker.awsapi.session import base_session
 
     prepare(case, start(count=1), aws_home, monkeypatch)
     profile = case.argv[1] if case.argv else None
@@ -426,24 +428,3 @@ def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
     assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
     default = botocore.session.Session().get_component("data_loader")
     assert loader.search_paths == default.search_paths
-
-
-@pytest.mark.parametrize(
-    "settings, retries, timeouts",
-    [
-        ({"retry_mode": "standard", "max_attempts": 5, "timeout": 15.0}, ("standard", 5), (15, 15)),
-        (
-            {"retry_mode": "adaptive", "max_attempts": 2, "timeout": 10, "read_timeout": 60},
-            ("adaptive", 2),
-            (10, 60),
-        ),
-    ],
-)
-def test_client_config(
-    settings: dict[str, Any], retries: tuple[str, int], timeouts: tuple[float, float]
-) -> None:
-    from checker.sources.aws.clients import client_config
-
-    config = client_config(**settings)
-    assert (config.retries["mode"], config.retries["total_max_attempts"]) == retries
-    assert (config.connect_timeout, config.read_timeout) == timeouts
