@@ -98,7 +98,8 @@ class Resource:
     (``module.x.aws_sagemaker_workforce.main``) or the CloudFormation ``stack/LogicalId``.
     ``location`` is where that resource is written (file and line), when known; ``action`` is
     what a plan does to it (``create``, ``update``, ``replace``, ``no-op``, ``import``,
-    ``deferred``).
+    ``deferred``). ``related_locations`` are where its related resources are written, keyed by
+    their path in the record (``Related.UserPool``, ``Related.SecurityGroups[0]``).
     """
 
     arn: str | None
@@ -110,6 +111,7 @@ class Resource:
     address: str | None = None
     location: Location | None = None
     action: str | None = None
+    related_locations: tuple[tuple[str, Location], ...] = ()
 
     @property
     def key(self) -> str:
@@ -123,6 +125,16 @@ class Resource:
     @property
     def partition(self) -> str:
         return arn_parts(self.arn)[0] or "aws"
+
+    def location_for(self, path: str) -> Location | None:
+        """Where the value at a result's path is written: the related resource's own block
+        when the path is under one (``Related.SecurityGroups[1]...``), else the workforce's."""
+        best: tuple[int, Location] | None = None
+        for prefix, location in self.related_locations:
+            under = path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))
+            if under and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), location)
+        return best[1] if best else self.location
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +151,11 @@ class Record:
     value the source filled in because the input leaves it to a documented default (a Terraform
     block the configuration does not write, which AWS creates unrestricted), and says so in words:
     failing results on it lead with that reason.
+
+    ``related`` says which related resources (``checker.related``) the source read, by kind:
+    ``None`` when it reads none (a saved ``list-workforces`` output), else kind -> ``None``
+    (read: ``Related`` holds what exists) or kind -> why it could not be read (rules that need
+    it are ``error``). A kind left out was not asked for (``--related``): not evaluated.
     """
 
     workforce: Mapping[str, Any]
@@ -147,6 +164,7 @@ class Record:
     sensitive_paths: frozenset[str] = frozenset()
     unknown_reasons: Mapping[str, str] = field(default_factory=dict)
     default_reasons: Mapping[str, str] = field(default_factory=dict)
+    related: Mapping[str, str | None] | None = None
 
     def unknown_reason(self, path: str) -> str:
         """Why the value at an unknown path is not known: the source's words, or the default."""

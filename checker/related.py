@@ -1,0 +1,70 @@
+"""The resources a workforce depends on, as one reserved member of its record: ``Related``.
+
+A security review judges a workforce with its work teams, its Cognito user pool and app client,
+and its VPC's security groups, subnets and endpoint. Sources put them, in the shapes the AWS APIs
+return, under ``Related`` in the workforce document, so rules address them by path like any
+field (``Related.Workteams[*].WorkerAccessConfiguration...``). Findings stay on the workforce.
+
+:attr:`checker.model.Record.related` says, per kind, whether the source looked: a rule that reads
+a kind the source never read is not evaluated (and said so once), one whose kind could not be
+read is ``error``, never ``pass``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MEMBER = "Related"
+"""The reserved member of a workforce document that holds its related resources."""
+
+KINDS: dict[str, str] = {
+    "workteams": "Workteams",
+    "user-pool": "UserPool",
+    "user-pool-client": "UserPoolClient",
+    "security-groups": "SecurityGroups",
+    "subnets": "Subnets",
+    "vpc-endpoint": "VpcEndpoint",
+}
+"""``--related`` kind -> its member under ``Related`` (lists for the plural ones)."""
+
+MEMBERS: dict[str, str] = {member: kind for kind, member in KINDS.items()}
+
+IAM_ACTIONS: dict[str, tuple[str, ...]] = {
+    "workteams": ("sagemaker:ListWorkteams",),
+    "user-pool": ("cognito-idp:DescribeUserPool", "cognito-idp:GetUserPoolMfaConfig"),
+    "user-pool-client": ("cognito-idp:DescribeUserPoolClient",),
+    "security-groups": ("ec2:DescribeSecurityGroups",),
+    "subnets": ("ec2:DescribeSubnets",),
+    "vpc-endpoint": ("ec2:DescribeVpcEndpoints",),
+}
+"""The read-only actions each kind needs (``wfcheck iam-policy`` lists them)."""
+
+_MEMBER_PATH = re.compile(rf"^{MEMBER}\.(\w+)")
+
+
+def kinds_read(fields: Iterable[str]) -> frozenset[str]:
+    """The kinds a rule reads, from the dotted fields it reads (``Related.UserPool.X``)."""
+    kinds: set[str] = set()
+    for path in fields:
+        match = _MEMBER_PATH.match(path)
+        if match and match[1] in MEMBERS:
+            kinds.add(MEMBERS[match[1]])
+        elif path == MEMBER or path.startswith(f"{MEMBER}["):
+            kinds.update(KINDS)
+    return frozenset(kinds)
+
+
+def parse_kinds(text: str) -> frozenset[str]:
+    """``--related all|none|KIND[,KIND]``; a ValueError names what is wrong."""
+    words = [word.strip() for word in text.split(",") if word.strip()]
+    if words == ["all"]:
+        return frozenset(KINDS)
+    if words == ["none"]:
+        return frozenset()
+    unknown = [word for word in words if word not in KINDS]
+    if unknown or not words:
+        raise ValueError(
+            f"unknown related kind {unknown[0]!r}" if unknown else "no related kind given"
+        )
+    return frozenset(words)
