@@ -71,20 +71,20 @@ import time, botocore.session, boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
 from checker.awsapi.credentials import fixed_credential_resolver
-from checker.sources.aws.clients import keep_only_list_workforces, one_operation_loader
+from checker.sources.aws.clients import called_operations_loader, register_handlers
 regions = {list(REGIONS[:regions])!r}
 config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,
                 read_timeout=15, max_pool_connections=2)
 base = botocore.session.Session()
-base.register("creating-client-class.sagemaker", keep_only_list_workforces)
-loader = one_operation_loader(base.get_component("data_loader"))
+register_handlers(base)
+loader = called_operations_loader(base.get_component("data_loader"))
 base.register_component("data_loader", loader)
 base.create_client("sagemaker", region_name="us-east-1", config=config).close()  # model load
 start, cpu = time.perf_counter(), time.process_time()
 for account in range({accounts}):
     session = botocore.session.Session()
     session.register_component("data_loader", loader)
-    session.register("creating-client-class.sagemaker", keep_only_list_workforces)
+    register_handlers(session)
     session.register_component("credential_provider",
                                fixed_credential_resolver(Credentials("a", "b", "c")))
     for region in regions:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checker import __version__
-from checker.model import Record
-from checker.results import Report, ResultStore
+from checker.model import Record, Status
+from checker.related import NOT_EVALUATED, unevaluated_note
+from checker.results import ABSENT, Report, ResultStore
 from checker.sources.base import RecordSource
 
 if TYPE_CHECKING:
@@ -38,6 +39,26 @@ def _records(sources: Sequence[RecordSource]) -> Iterator[Record]:
         yield from source.records()
 
 
+def related_unevaluated(store: ResultStore) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Rule id -> (workforces, kinds) for each rule that could not be evaluated on some
+    workforce because its source did not read a related kind the rule needs."""
+    found: dict[str, tuple[int, tuple[str, ...]]] = {}
+    verdicts = store.verdicts
+    for info, column in zip(store.rules, store.verdict_tally(), strict=True):
+        records = 0
+        kinds: set[str] = set()
+        for index, count in column.items():
+            if index == ABSENT:
+                continue
+            status, message = verdicts[index][0], verdicts[index][1]
+            if status is Status.SKIP and message.startswith(NOT_EVALUATED):
+                records += count
+                kinds.update(message[len(NOT_EVALUATED) :].split(", "))
+        if records:
+            found[info.id] = (records, tuple(sorted(kinds)))
+    return found
+
+
 def build_report(
     acceptance: Acceptance | None,
     policy_files: Sequence[str],
@@ -55,13 +76,20 @@ def build_report(
     with gc_paused():
         evaluate_all(store, _records(sources), rules, now)
         store.sort()
-    notes: list[str] = []
-    extra_failures = 0
+    unevaluated = related_unevaluated(store)
+    notes = [unevaluated_note(rule, *found) for rule, found in unevaluated.items()]
+    extra: dict[str, Any] = {}
+    if unevaluated:
+        extra["related_unevaluated"] = {
+            rule: list(kinds) for rule, (_, kinds) in unevaluated.items()
+        }
     if acceptance is not None:
         accepted = acceptance.apply(store, now)
         for warning in accepted.warnings:
             warn(warning)
-        notes, extra_failures = accepted.notes, accepted.extra_failures
+        notes += accepted.notes
+        if accepted.extra_failures:
+            extra["gate_failures"] = accepted.extra_failures
     return Report(
         tool_version=__version__,
         generated_at=now,
@@ -73,5 +101,5 @@ def build_report(
         sources=tuple(source.name for source in sources),
         policies=tuple(display_path(path) for path in policy_files),
         notes=tuple(note for source in sources for note in source.notes) + tuple(notes),
-        extra={"gate_failures": extra_failures} if extra_failures else {},
+        extra=extra,
     )

@@ -13,7 +13,7 @@ read is ``error``, never ``pass``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 MEMBER = "Related"
 """The reserved member of a workforce document that holds its related resources."""
@@ -68,3 +68,25 @@ def parse_kinds(text: str) -> frozenset[str]:
             f"unknown related kind {unknown[0]!r}" if unknown else "no related kind given"
         )
     return frozenset(words)
+
+
+def not_read(kinds: Iterable[str], related: Mapping[str, str | None] | None) -> list[str]:
+    """The kinds among ``kinds`` a record's source did not read (sorted)."""
+    return sorted(kind for kind in kinds if related is None or kind not in related)
+
+
+NOT_EVALUATED = "not evaluated: the input has no related "
+"""How the skip message of a rule whose related kind the source did not read begins."""
+
+
+def unevaluated_note(rule_id: str, records: int, kinds: Iterable[str]) -> str:
+    """The one line that says so, in the report's notes and on stderr."""
+    return (
+        f"{rule_id} not evaluated on {records} workforce(s): the input has no related "
+        f"{', '.join(sorted(kinds))} (scan live with --related, or a snapshot fetch wrote)"
+    )
+
+
+def read_all(error: str | None = None) -> dict[str, str | None]:
+    """``Record.related`` for a source that read every kind (with one error for all)."""
+    return dict.fromkeys(KINDS, error)

@@ -285,15 +285,19 @@ class ResultStore:
                 assert found is not None
                 yield found
 
-    def tally(self) -> list[dict[Status, int]]:
-        """Per rule (store order): how many results have each status."""
+    def verdict_tally(self) -> list[dict[int, int]]:
+        """Per rule (store order): how many results have each verdict (by index)."""
         if self._tally is None:
             self._tally = [
                 Counter(self.cells[position :: self.width]) for position in range(self.width)
             ]
+        return self._tally
+
+    def tally(self) -> list[dict[Status, int]]:
+        """Per rule (store order): how many results have each status."""
         verdicts = self.verdicts
         counts: list[dict[Status, int]] = []
-        for column in self._tally:
+        for column in self.verdict_tally():
             by_status: dict[Status, int] = {}
             for index, count in column.items():
                 if index != ABSENT:

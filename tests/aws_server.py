@@ -4,7 +4,14 @@ It speaks just enough of five protocols for wfcheck's live source:
 
 - SageMaker ``ListWorkforces`` (JSON 1.1: ``POST /``, ``X-Amz-Target: SageMaker.ListWorkforces``,
   ``application/x-amz-json-1.1``) with real, opaque ``NextToken`` pagination, NameContains,
-  SortBy, SortOrder and MaxResults (1-100, validated like the service);
+  SortBy, SortOrder and MaxResults (1-100, validated like the service), and ``ListWorkteams``
+  (paginated two teams a page);
+- the related resources of each workforce, taken from its ``Related`` member (which
+  ListWorkforces never returns): Cognito ``DescribeUserPool``, ``GetUserPoolMfaConfig``,
+  ``DescribeUserPoolClient`` (JSON 1.1, ``AWSCognitoIdentityProviderService.*``) and EC2
+  ``DescribeSecurityGroups``, ``DescribeSubnets``, ``DescribeVpcEndpoints`` (EC2 query protocol:
+  ``Filter.N.Name``/``Filter.N.Value.M`` in, XML out, serialized from botocore's own output
+  shapes so every member has the name the real service gives it);
 - STS ``AssumeRole`` (query protocol, XML), issuing keys that name the account;
 - Organizations ``ListAccounts`` (JSON 1.1, paginated);
 - EC2 ``DescribeRegions`` (EC2 query protocol, XML);
@@ -24,6 +31,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import re
 import sys
 import threading
@@ -60,6 +68,7 @@ REGIONS = (
     "me-south-1",
     "af-south-1",
 )
+RELATED_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _ROLE_ACCOUNT = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/")
 
@@ -112,6 +121,9 @@ class Behaviour:
     deny_list_accounts: bool = False
     org_page_size: int = 2
     sso_tokens: set[str] = field(default_factory=lambda: {SSO_TOKEN})  # the tokens it accepts
+    related_faults: dict[str, str] = field(
+        default_factory=dict
+    )  # action -> denied|throttled|malformed
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,7 @@ class FakeAws:
         self._server.request_queue_size = 256
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._saved_environment: dict[str, str | None] = {}
 
     @property
     def url(self) -> str:
@@ -157,11 +170,21 @@ class FakeAws:
         return f"http://{host}:{port}"
 
     def __enter__(self) -> FakeAws:
+        """Serve; while serving, botocore's per-service endpoint variables send the related
+        resources' services (Cognito, EC2) here too, as a user's private endpoints would."""
         self._thread.start()
+        for name in RELATED_ENDPOINT_VARIABLES:
+            self._saved_environment[name] = os.environ.get(name)
+            os.environ.setdefault(name, self.url)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        for name, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     def close(self) -> None:
         self._stop.set()
@@ -260,6 +283,8 @@ class FakeAws:
             time.sleep(self.behaviour.latency)
         if service == "sagemaker" and action == "ListWorkforces":
             return self.list_workforces(account, region, params)
+        if action in RELATED_ACTIONS:
+            return self.related(action, account, region, params)
         if service == "sts" and action == "AssumeRole":
             return self.assume_role(params)
         if service == "organizations" and action == "ListAccounts":
@@ -318,13 +343,88 @@ class FakeAws:
                 return _json_error(400, "ValidationException", "Invalid NextToken")
             if token_query != query:
                 return _json_error(400, "ValidationException", "NextToken does not match")
-        page = items[start : start + size]
+        page = [
+            {k: v for k, v in item.items() if k != "Related"}
+            for item in items[start : start + size]
+        ]
         output: dict[str, Any] = {"Workforces": page}
         if start + size < len(items):
             output["NextToken"] = base64.b64encode(
                 json.dumps({"offset": start + size, "query": query}).encode()
             ).decode()
         return 200, "application/x-amz-json-1.1", json.dumps(output).encode()
+
+    def related_of(self, account: str, region: str) -> list[dict[str, Any]]:
+        """The ``Related`` members of the unit's workforces (generated ones get a full set)."""
+        found = []
+        for item in self.workforces_for(account, region):
+            related = item.get("Related")
+            if related is None and item not in self.behaviour.workforces.get((account, region), ()):
+                related = generated_related(item)
+            if isinstance(related, dict):
+                found.append(related)
+        return found
+
+    def related(
+        self, action: str, account: str, region: str, params: dict[str, Any]
+    ) -> tuple[int, str, bytes]:
+        """One related-resource call, answered from the unit's ``Related`` members."""
+        service, member, output_member, id_field = RELATED_ACTIONS[action]
+        fault = self.behaviour.related_faults.get(action)
+        if fault == "denied":
+            message = f"User is not authorized to perform: {service}:{action}"
+            if service == "ec2":
+                return _ec2_error(403, "UnauthorizedOperation", message)
+            return _json_error(400, "AccessDeniedException", message)
+        if fault == "throttled":
+            if service == "ec2":
+                return _ec2_error(503, "RequestLimitExceeded", "Request limit exceeded.")
+            code = "ThrottlingException" if service == "sagemaker" else "TooManyRequestsException"
+            return _json_error(400, code, "Rate exceeded")
+        if fault == "malformed":
+            if service == "ec2":
+                return 200, "text/xml", b"<DescribeResponse><item>"
+            return 200, "application/x-amz-json-1.1", b'{"UserPool": {'
+        everything = self.related_of(account, region)
+        if action == "ListWorkteams":
+            teams = [team for related in everything for team in related.get("Workteams", [])]
+            start = int(params.get("NextToken") or 0)
+            output: dict[str, Any] = {"Workteams": teams[start : start + 2]}
+            if start + 2 < len(teams):
+                output["NextToken"] = str(start + 2)
+            return 200, "application/x-amz-json-1.1", json.dumps(output).encode()
+        if service == "cognito-idp":
+            return self.cognito(action, everything, params)
+        wanted = set(_filter_values(params))
+        items = {}
+        for related in everything:
+            value = related.get(member)
+            for item in value if isinstance(value, list) else [value] if value else []:
+                key = item.get(id_field)
+                if key in wanted:
+                    items[key] = item
+        listed = [items[key] for key in sorted(items)]
+        return 200, "text/xml", ec2_xml(action, {output_member: listed})
+
+    def cognito(
+        self, action: str, everything: list[dict[str, Any]], params: dict[str, Any]
+    ) -> tuple[int, str, bytes]:
+        pool_id = params.get("UserPoolId")
+        for related in everything:
+            pool = related.get("UserPool") or {}
+            if pool.get("Id") != pool_id:
+                continue
+            if action == "DescribeUserPool":
+                body = {"UserPool": {k: v for k, v in pool.items() if k != "MfaConfig"}}
+            elif action == "GetUserPoolMfaConfig":
+                body = dict(pool.get("MfaConfig") or {"MfaConfiguration": "OFF"})
+            else:
+                client = related.get("UserPoolClient") or {}
+                if client.get("ClientId") != params.get("ClientId"):
+                    break
+                body = {"UserPoolClient": {**client, "ClientSecret": CLIENT_SECRET}}
+            return 200, "application/x-amz-json-1.1", json.dumps(body).encode()
+        return _json_error(400, "ResourceNotFoundException", f"User pool {pool_id} does not exist.")
 
     def assume_role(self, params: dict[str, Any]) -> tuple[int, str, bytes]:
         role = str(params.get("RoleArn", ""))
@@ -392,6 +492,113 @@ class FakeAws:
             "</DescribeRegionsResponse>"
         )
         return 200, "text/xml", body.encode()
+
+
+CLIENT_SECRET = "wfcheck-test-client-secret-must-never-appear"
+"""What DescribeUserPoolClient answers as ``ClientSecret``: no output may ever contain it."""
+
+RELATED_ACTIONS: dict[str, tuple[str, str, str, str]] = {
+    "ListWorkteams": ("sagemaker", "Workteams", "Workteams", "WorkteamName"),
+    "DescribeUserPool": ("cognito-idp", "UserPool", "UserPool", "Id"),
+    "GetUserPoolMfaConfig": ("cognito-idp", "UserPool", "", "Id"),
+    "DescribeUserPoolClient": ("cognito-idp", "UserPoolClient", "UserPoolClient", "ClientId"),
+    "DescribeSecurityGroups": ("ec2", "SecurityGroups", "SecurityGroups", "GroupId"),
+    "DescribeSubnets": ("ec2", "Subnets", "Subnets", "SubnetId"),
+    "DescribeVpcEndpoints": ("ec2", "VpcEndpoint", "VpcEndpoints", "VpcEndpointId"),
+}
+"""action -> (service, member of Related, output member, id field)."""
+
+
+def _filter_values(params: dict[str, Any]) -> list[str]:
+    """The values of every ``Filter.N.Value.M`` of an EC2 query request."""
+    return [value for key, value in params.items() if re.match(r"^Filter\.\d+\.Value\.\d+$", key)]
+
+
+def ec2_xml(action: str, output: dict[str, Any]) -> bytes:
+    """An EC2 response body for ``output`` (API member names), serialized by the operation's
+    output shape the way the service does: ``locationName`` elements, lists of ``item``."""
+    import botocore.session
+
+    model = _ec2_model(botocore.session)
+    shape = model.operation_model(action).output_shape
+    name = f"{action}Response"
+    return (
+        f'<{name} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId>'
+        f"{_xml_members(shape, output)}</{name}>"
+    ).encode()
+
+
+_MODELS: dict[str, Any] = {}
+
+
+def _ec2_model(session_module: Any) -> Any:
+    if "ec2" not in _MODELS:
+        _MODELS["ec2"] = session_module.get_session().get_service_model("ec2")
+    return _MODELS["ec2"]
+
+
+def _xml_members(shape: Any, value: dict[str, Any]) -> str:
+    out = []
+    for member, member_shape in shape.members.items():
+        if member not in value or value[member] is None:
+            continue
+        tag = member_shape.serialization.get("name") or member[0].lower() + member[1:]
+        out.append(f"<{tag}>{_xml_value(member_shape, value[member])}</{tag}>")
+    return "".join(out)
+
+
+def _xml_value(shape: Any, value: Any) -> str:
+    if shape.type_name == "structure":
+        return _xml_members(shape, value)
+    if shape.type_name == "list":
+        tag = shape.member.serialization.get("name", "item")
+        return "".join(f"<{tag}>{_xml_value(shape.member, item)}</{tag}>" for item in value)
+    if shape.type_name == "boolean":
+        return "true" if value else "false"
+    if shape.type_name == "timestamp" and isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return escape(str(value))
+
+
+def generated_related(item: dict[str, Any]) -> dict[str, Any]:
+    """A full set of related resources for a generated workforce (the benchmark's estate)."""
+    name, arn = item["WorkforceName"], item["WorkforceArn"]
+    teams = [
+        {
+            "WorkteamName": f"{name}-team-{index}",
+            "WorkteamArn": arn.replace(":workforce/", ":workteam/private-crowd/") + f"-{index}",
+            "WorkforceArn": arn,
+            "MemberDefinitions": [{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
+            "Description": "labelers",
+            "CreateDate": 1761000000.0,
+        }
+        for index in range(2)
+    ]
+    vpc = item.get("WorkforceVpcConfig") or {}
+    groups = [
+        {"GroupId": gid, "GroupName": gid, "Description": "workforce", "VpcId": vpc.get("VpcId"),
+         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                            "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]}
+        for gid in vpc.get("SecurityGroupIds", [])
+    ]  # fmt: skip
+    subnets = [
+        {"SubnetId": sid, "VpcId": vpc.get("VpcId"), "AvailabilityZone": f"az-{index}",
+         "CidrBlock": f"10.0.{index}.0/24", "State": "available"}
+        for index, sid in enumerate(vpc.get("Subnets", []))
+    ]  # fmt: skip
+    endpoint = vpc.get("VpcEndpointId")
+    related: dict[str, Any] = {"Workteams": teams, "SecurityGroups": groups, "Subnets": subnets}
+    if endpoint:
+        related["VpcEndpoint"] = {"VpcEndpointId": endpoint, "State": "available"}
+    return related
+
+
+def _ec2_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:
+    body = (
+        f"<Response><Errors><Error><Code>{code}</Code><Message>{escape(message)}</Message>"
+        "</Error></Errors><RequestID>r-1</RequestID></Response>"
+    )
+    return status, "text/xml", body.encode()
 
 
 def _json_error(status: int, code: str, message: str) -> tuple[int, str, bytes]:

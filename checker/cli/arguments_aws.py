@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from checker.cli.arguments import Group
 from checker.cli.option import Option, OptionValueError, http_url, seconds, whole_number
+from checker.related import KINDS, parse_kinds
 from checker.sources.aws import options as live
 
 
@@ -27,6 +28,15 @@ def _sarif_max_results(text: str) -> str:
     from checker.reports.sarif import MAX_RESULTS_PER_RUN
 
     return str(whole_number(1, MAX_RESULTS_PER_RUN)(text))
+
+
+def _related_kinds(text: str) -> str:
+    """``all``, ``none`` or a comma-separated list of kinds (kept as text; checked here)."""
+    try:
+        parse_kinds(text)
+    except ValueError as exc:
+        raise OptionValueError(f"{exc}: all, none, or KIND[,KIND] of {', '.join(KINDS)}") from None
+    return text
 
 
 def _live_options() -> tuple[Option, ...]:
@@ -132,6 +142,14 @@ def _live_options() -> tuple[Option, ...]:
             metavar="SECONDS",
             convert=seconds,
             default=live.DEFAULT_TIMEOUT,
+        ),
+        Option(
+            ("--related",),
+            "related resources read with each workforce: all (default), none, or KIND[,KIND] "
+            f"of {', '.join(KINDS)}",
+            metavar="KINDS",
+            convert=_related_kinds,
+            default="all",
         ),
     )
 

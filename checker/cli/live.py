@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from checker.cli.console import say
 from checker.model import ErrorEntry
+from checker.related import parse_kinds
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
@@ -41,6 +42,7 @@ def live_options(settings: Settings) -> LiveOptions:
         retry_mode=settings["retry_mode"],
         max_attempts=settings["max_attempts"],
         timeout=settings["timeout"],
+        related=parse_kinds(settings.get("related") or "all"),
     )
 
 

@@ -108,6 +108,7 @@ class GateOptions:
     soft_fail: bool = False
     fail_on_unknown: bool = False
     require_vars: bool = False
+    require_related: bool = False
 
     @classmethod
     def of(cls, settings: Settings) -> GateOptions:
@@ -116,6 +117,7 @@ class GateOptions:
             soft_fail=bool(settings.get("soft_fail")),
             fail_on_unknown=bool(settings.get("fail_on_unknown")),
             require_vars=bool(settings.get("require_vars")),
+            require_related=bool(settings.get("require_related")),
         )
 
 

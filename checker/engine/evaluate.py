@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from checker.engine.memo import RulePlan, group_plans, safe_outcome
+from checker.engine.memo import Group, RulePlan, group_plans, safe_outcome
 from checker.model import Record, Result, Status
 from checker.policy.operators import Context
 from checker.policy.paths import touches
@@ -17,6 +17,7 @@ from checker.policy.rule import Rule
 from checker.policy.sensitive import masked_error, masked_outcome, reads_sensitive
 from checker.policy.unknowns import known_part, unknown_gap
 from checker.policy.verdicts import Outcome, assert_outcome, skip_outcome
+from checker.related import KINDS, MEMBER, NOT_EVALUATED, kinds_read, not_read
 
 
 def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Context) -> Outcome:
@@ -70,29 +71,84 @@ def qualified_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: 
         return plan.error_outcome(exc)
 
 
+class RelatedNeed:
+    """The related kinds one rule reads, and whether its ``when`` reads any: a rule whose
+    ``when`` alone does not apply still skips as not applicable when related data is missing."""
+
+    __slots__ = ("kinds", "position", "when_reads_related")
+
+    def __init__(self, position: int, plan: RulePlan) -> None:
+        self.position = position
+        self.kinds = kinds_read(plan.rule.reads)
+        self.when_reads_related = bool(kinds_read(plan.rule.when_reads))
+
+
+def related_outcome(need: RelatedNeed, record: Record, outcome: Outcome) -> Outcome:
+    """``outcome``, unless the record lacks a related kind the rule reads: then ``error`` when
+    the source could not read it (never a pass), else ``skip`` as not evaluated."""
+    related = record.related or {}
+    failed = [(kind, related[kind]) for kind in sorted(need.kinds) if related.get(kind)]
+    if failed:
+        kind, why = failed[0]
+        return (Status.ERROR, f"related {kind} could not be read: {why}", _member(kind), ())
+    missing = not_read(need.kinds, record.related)
+    if not missing:
+        return outcome
+    if outcome[0] is Status.SKIP and not need.when_reads_related:
+        return outcome  # not applicable whatever the related resources say
+    message = f"{NOT_EVALUATED}{', '.join(missing)}"
+    return (Status.SKIP, message, _member(missing[0]), ())
+
+
+def _member(kind: str) -> str:
+    return f"{MEMBER}.{KINDS[kind]}"
+
+
 def record_outcomes(
     records: Iterable[Record], plans: list[RulePlan], now: datetime
 ) -> Iterator[tuple[Record, list[Outcome]]]:
     """Each record with its outcomes, in rule order."""
     groups = group_plans(plans)
     template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
+    needs = [RelatedNeed(position, plan) for position, plan in enumerate(plans)]
+    needs = [need for need in needs if need.kinds and plans[need.position].constant is None]
     for record in records:
-        doc = record.document()
-        ctx = Context(now)
-        if record.unknown_paths or record.sensitive_paths or record.default_reasons:
-            yield record, [qualified_outcome(plan, record, doc, ctx) for plan in plans]
-            continue
-        reprs: dict[str, str] = {}
-        outcomes = template.copy()
-        for group in groups:
-            if group.enabled:
-                found = group.outcomes(doc, ctx, reprs)
-                for position, outcome in zip(group.positions, found, strict=True):
-                    outcomes[position] = outcome
-            else:  # no memo: skip building a tuple
-                for position, plan in zip(group.positions, group.plans, strict=True):
-                    outcomes[position] = safe_outcome(plan, doc, ctx, reprs)
+        outcomes = _outcomes(record, plans, groups, template, now)
+        if needs and not record_reads_all(record):
+            for need in needs:
+                outcomes[need.position] = related_outcome(need, record, outcomes[need.position])
         yield record, outcomes
+
+
+def record_reads_all(record: Record) -> bool:
+    """Whether the source read every related kind, and read each without error."""
+    related = record.related
+    return related is not None and len(related) == len(KINDS) and not any(related.values())
+
+
+def _outcomes(
+    record: Record,
+    plans: list[RulePlan],
+    groups: list[Group],
+    template: list[Outcome],
+    now: datetime,
+) -> list[Outcome]:
+    """One record's outcomes, memoized unless its source qualifies some values."""
+    doc = record.document()
+    ctx = Context(now)
+    if record.unknown_paths or record.sensitive_paths or record.default_reasons:
+        return [qualified_outcome(plan, record, doc, ctx) for plan in plans]
+    reprs: dict[str, str] = {}
+    outcomes = template.copy()
+    for group in groups:
+        if group.enabled:
+            found = group.outcomes(doc, ctx, reprs)
+            for position, outcome in zip(group.positions, found, strict=True):
+                outcomes[position] = outcome
+        else:  # no memo: skip building a tuple
+            for position, plan in zip(group.positions, group.plans, strict=True):
+                outcomes[position] = safe_outcome(plan, doc, ctx, reprs)
+    return outcomes
 
 
 def make_results(

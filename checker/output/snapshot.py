@@ -60,6 +60,8 @@ def write_snapshot(
             "region": record.resource.region,
             "workforce": _plain(dict(record.workforce)),
         }
+        if record.related is not None:
+            entry["related"] = dict(sorted(record.related.items()))
         stream.write(("\n    " if not count else ",\n    ") + dumps(entry))
         count += 1
     stream.write("\n  ],\n" if count else "],\n")

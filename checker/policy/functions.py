@@ -43,6 +43,17 @@ def _url_host(value: str | None) -> str | None:
     return url_host(value)
 
 
+def _distinct(values: list[Any] | None) -> list[Any] | None:
+    """Items in first-seen order, each once (how many Availability Zones, not subnets)."""
+    if values is None:
+        return None
+    seen: list[Any] = []
+    for item in values:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
 PATH_FUNCTIONS: dict[str, PathFunction] = {
     function.name: function
     for function in (
@@ -58,6 +69,12 @@ PATH_FUNCTIONS: dict[str, PathFunction] = {
             (("string", "null"),),
             _url_host,
             "the lower-case host of an absolute URL (null if the value is not one)",
+        ),
+        PathFunction(
+            "distinct",
+            (("array", "null"),),
+            _distinct,
+            "the items of a list each once, in first-seen order (null for null)",
         ),
     )
 }

@@ -151,9 +151,15 @@ def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
     if kind == "literal":
         constant = node["value"]
         return lambda doc: constant
-    if kind == "subexpression":
-        left, right = children
-        return lambda doc: right(left(doc))  # type: ignore[misc]
+    if kind == "subexpression":  # jmespath may chain more than two parts in one node
+        steps = tuple(children)
+
+        def chain(doc: Any) -> Any:
+            for step in steps:
+                doc = step(doc)  # type: ignore[misc]
+            return doc
+
+        return chain if len(steps) != 2 else _pair(*steps)  # type: ignore[arg-type]
     if kind == "index_expression" and len(children) == 1:
         left = children[0]
         position = node["children"][1]["value"]
@@ -174,6 +180,10 @@ def _compile_node(node: dict[str, Any]) -> Callable[[Any], Any] | None:
         name = node["value"]
         return lambda doc: call(name, [arg(doc) for arg in children])  # type: ignore[misc]
     return None
+
+
+def _pair(left: Callable[[Any], Any], right: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda doc: right(left(doc))
 
 
 _SEQUENCES = frozenset({"subexpression", "pipe"})

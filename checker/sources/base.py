@@ -8,6 +8,7 @@ from typing import Any
 
 from checker.files.timestamps import parse_timestamp
 from checker.model import ErrorEntry, Record, Resource, UnitStatus, arn_parts
+from checker.related import MEMBER, read_all
 
 TIMESTAMP_FIELDS = ("CreateDate", "LastUpdatedDate")
 
@@ -62,8 +63,13 @@ def make_record(
     region: str | None = None,
     address: str | None = None,
     unknown_paths: frozenset[str] = frozenset(),
+    related: Mapping[str, str | None] | None = None,
 ) -> Record:
-    """A record whose account and region come from the source, else from the WorkforceArn."""
+    """A record whose account and region come from the source, else from the WorkforceArn.
+
+    ``related`` says which related kinds the source read (``Record.related``); when it does not
+    say, a workforce written with a ``Related`` member (a hand-made input, a policy test
+    record) counts as having every kind read."""
     clean = normalize_workforce(workforce)
     arn = clean.get("WorkforceArn") if isinstance(clean.get("WorkforceArn"), str) else None
     _, arn_region, arn_account = arn_parts(arn)
@@ -77,4 +83,6 @@ def make_record(
         source_kind=source_kind,
         address=address,
     )
-    return Record(clean, resource, unknown_paths)
+    if related is None and isinstance(clean.get(MEMBER), Mapping):
+        related = read_all()
+    return Record(clean, resource, unknown_paths, related=related)

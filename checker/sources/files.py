@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import InputError
 from checker.files.loading import MAX_JSON_BYTES, JsonStream
 from checker.model import UNIT_STATES, ErrorEntry, Record, UnitState, UnitStatus
+from checker.related import KINDS
 from checker.sources.base import RecordSource, make_record
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class InputFileSource(RecordSource):
                 source_kind="snapshot",
                 account=_shared(entry.get("account")),
                 region=_shared(entry.get("region")),
+                related=_related(entry.get("related"), f"records[{index}].related", self),
             )
             self._snapshot_count += 1
 
@@ -193,6 +195,20 @@ class InputFileSource(RecordSource):
             )
         if not self.units:
             self.units.append(UnitStatus(self.source_name, "ok", self._snapshot_count))
+
+
+def _related(value: Any, where: str, source: InputFileSource) -> dict[str, str | None] | None:
+    """A snapshot record's ``related``: kind -> null (read) or why it could not be read."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        kind in KINDS and (why is None or isinstance(why, str)) for kind, why in value.items()
+    ):
+        raise source._fail(
+            f"{where}: expected an object of related kinds ({', '.join(KINDS)}) to null or a "
+            "message"
+        )
+    return dict(value)
 
 
 def _check_version(source: InputFileSource, top: dict[str, Any]) -> None:

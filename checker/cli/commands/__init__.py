@@ -66,6 +66,12 @@ SCAN = Command(
             kind="flag",
         ),
         Option(
+            ("--require-related",),
+            "fail the run when a rule cannot be evaluated because the input has no related "
+            "resources it needs (a saved list-workforces output, --related none)",
+            kind="flag",
+        ),
+        Option(
             ("--create-output-dirs",),
             "create the folders of --output, --report and --write-baseline paths",
             kind="flag",

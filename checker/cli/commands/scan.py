@@ -62,6 +62,11 @@ def run(settings: Settings) -> int:
         notes.append(f"--require-vars: {len(unevaluated)} rule(s) not evaluated fail the run")
         extra_failures += len(unevaluated)
         extra["gate_failures"] = extra_failures
+    related = extra.get("related_unevaluated") or {}
+    if gate.require_related and related:
+        notes.append(f"--require-related: {len(related)} rule(s) not evaluated fail the run")
+        extra_failures += len(related)
+        extra["gate_failures"] = extra_failures
     report = replace(report, notes=(*notes, *report.notes), extra=extra)
     emit(
         report,
@@ -77,6 +82,12 @@ def run(settings: Settings) -> int:
         named = ", ".join(f"{rule_id} (set {', '.join(names)})" for rule_id, names in
                           unevaluated.items())  # fmt: skip
         warn(f"{len(unevaluated)} rule(s) not evaluated, a var they need is unset: {named}")
+    if related and not reports.quiet:
+        named = ", ".join(f"{rule_id} ({', '.join(kinds)})" for rule_id, kinds in related.items())
+        warn(
+            f"{len(related)} rule(s) not evaluated, the input has no related resources they "
+            f"need: {named}"
+        )
     if not reports.quiet:
         print_collection_errors(report.errors)
     action_errors = send_to_security_hub(SecurityHubOptions.of(settings), reports, report)

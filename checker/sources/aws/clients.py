@@ -3,8 +3,8 @@ that creates them all (the base session, credentials and settings come from
 :mod:`checker.awsapi`).
 
 botocore Sessions are not thread-safe and a fresh one reloads the service model (~100 ms). So
-one base session owns the loader (whose SageMaker model lists only the operation we call: see
-:func:`one_operation_loader`); each assumed-role account gets one light session sharing that
+one base session owns the loader (whose models list only the operations we call: see
+:func:`called_operations_loader`); each assumed-role account gets one light session sharing that
 loader (created once, not per unit) whose credentials refresh themselves; every client is
 created under one lock.
 
@@ -25,51 +25,68 @@ if TYPE_CHECKING:
     from botocore.session import Session
 
 
-def keep_only_list_workforces(**event: Any) -> None:
-    """``creating-client-class.sagemaker`` handler: drop the generated API methods we never
-    call before botocore builds the class. Dropped now, they are freed by reference counting;
-    kept, each client's class would hand them all to the cyclic GC (a third of its work)."""
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "sagemaker": ("ListWorkforces", "ListWorkteams"),
+    "cognito-idp": ("DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolClient"),
+    "ec2": ("DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcEndpoints"),
+}
+"""The only operations a live run calls, per service; clients are built with these alone."""
+
+
+def keep_only_called_operations(**event: Any) -> None:
+    """``creating-client-class`` handler: drop the generated API methods we never call before
+    botocore builds the class. Dropped now, they are freed by reference counting; kept, each
+    client's class would hand them all to the cyclic GC (a third of its work)."""
     class_attributes: dict[str, Any] = event.get("class_attributes") or {}
-    for name in list(class_attributes.get("_PY_TO_OP_NAME", ())):
-        if name != "list_workforces":
-            class_attributes.pop(name, None)
+    operations: dict[str, str] = class_attributes.get("_PY_TO_OP_NAME") or {}
+    called = {name for names in OPERATIONS.values() for name in names}
+    for method, operation in list(operations.items()):
+        if operation not in called:
+            class_attributes.pop(method, None)
 
 
-def one_operation_loader(loader: Any) -> Any:
-    """A botocore Loader (same search paths) whose SageMaker model has one operation.
+def register_handlers(session: Any) -> None:
+    for service in OPERATIONS:
+        session.register(f"creating-client-class.{service}", keep_only_called_operations)
 
-    botocore builds a client class per client, creating a method object for each of the ~400
-    SageMaker operations before any ``creating-client-class`` handler can drop them: about a
-    third of a client's creation cost. Giving the client a model that lists only
-    ``ListWorkforces`` (shapes, metadata, paginators and endpoint rules unchanged) skips that.
+
+def called_operations_loader(loader: Any) -> Any:
+    """A botocore Loader (same search paths) whose service models list only the operations we
+    call (:data:`OPERATIONS`).
+
+    botocore builds a client class per client, creating a method object for each of the ~450
+    SageMaker (~860 EC2) operations before any ``creating-client-class`` handler can drop them:
+    about a third of a client's creation cost. Giving the client a model that lists only the
+    operations called (shapes, metadata, paginators and endpoint rules unchanged) skips that.
     Models are loaded through ``Loader.load_service_model``, the documented extension point
     (custom data paths work the same way).
     """
     from botocore.loaders import Loader
 
-    class OneOperationLoader(Loader):
+    class CalledOperationsLoader(Loader):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self.pruned: dict[str, dict[str, Any]] = {}
+            self.pruned: dict[tuple[str, str], dict[str, Any]] = {}
 
         def load_service_model(
             self, service_name: str, type_name: str, api_version: str | None = None
         ) -> Any:
             model = super().load_service_model(service_name, type_name, api_version)
-            if service_name != "sagemaker" or type_name != "service-2":
+            keep = OPERATIONS.get(service_name)
+            if keep is None or type_name != "service-2":
                 return model
-            key = api_version or ""
+            key = (service_name, api_version or "")
             pruned = self.pruned.get(key)
             if pruned is None:
                 operations = model.get("operations") or {}
                 pruned = dict(model)
                 pruned["operations"] = {
-                    name: operations[name] for name in ("ListWorkforces",) if name in operations
+                    name: operations[name] for name in keep if name in operations
                 }
                 self.pruned[key] = pruned
             return pruned
 
-    return OneOperationLoader(
+    return CalledOperationsLoader(
         extra_search_paths=list(loader.search_paths), include_default_search_paths=False
     )
 
@@ -83,8 +100,8 @@ class ClientFactory:
         self.options = options
         self._lock = threading.Lock()
         self.session = base_session(options.profile)
-        self.session.register("creating-client-class.sagemaker", keep_only_list_workforces)
-        self.loader = one_operation_loader(self.session.get_component("data_loader"))
+        register_handlers(self.session)
+        self.loader = called_operations_loader(self.session.get_component("data_loader"))
         self.session.register_component("data_loader", self.loader)
         self.config = client_config(
             retry_mode=options.retry_mode,
@@ -122,7 +139,7 @@ class ClientFactory:
             session = botocore.session.Session(profile=self.options.profile)
             session.user_agent_extra = self.session.user_agent_extra
             session.register_component("data_loader", self.loader)
-            session.register("creating-client-class.sagemaker", keep_only_list_workforces)
+            register_handlers(session)
             session.register_component(
                 "credential_provider", fixed_credential_resolver(credentials)
             )

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from checker.model import ErrorEntry, Record, UnitState, UnitStatus
+from checker.related import MEMBER
 from checker.sources.aws.accounts import AccountTarget, describe_targets, load_accounts_file
 from checker.sources.aws.clients import ClientFactory
 from checker.sources.aws.errors import MalformedResponse, describe_failure
@@ -47,6 +48,7 @@ from checker.sources.aws.plan import (
     split_into_shares,
 )
 from checker.sources.aws.processes import run_in_processes
+from checker.sources.aws.related import RelatedRead, list_workteams, read_related
 from checker.sources.base import RecordSource, make_record
 
 GC_EVERY = 256  # units between garbage collections while collecting (~90 MB of dead clients)
@@ -85,9 +87,17 @@ def read_unit(
     the outcome's error, with whatever was read before it."""
     account_id = account.target.account_id
     workforces: list[dict[str, Any]] = []
-    client = None
+    clients: dict[str, Any] = {}
+
+    def client_for(service: str) -> Any:
+        if service not in clients:
+            endpoint = options.endpoint_url if service == "sagemaker" else None
+            clients[service] = factory.client(service, region, account.session, endpoint)
+        return clients[service]
+
+    related: list[RelatedRead] = []
     try:
-        client = factory.client("sagemaker", region, account.session, options.endpoint_url)
+        client = client_for("sagemaker")
         pages = client.get_paginator("list_workforces").paginate(
             **options.listing.parameters(),
             PaginationConfig=options.listing.pagination_config(),
@@ -110,15 +120,44 @@ def read_unit(
             UnitStatus(SOURCE_NAME, "error", len(workforces), account_id, region, note=note),
             ErrorEntry(SOURCE_NAME, message, code, account_id, region),
         )
+    else:
+        related = read_unit_related(workforces, options.related, client_for, account_id, region)
     finally:
-        if client is not None:
+        for client in clients.values():
             client.close()
     status: UnitState = "partial" if token else "ok"
     note = "stopped at --max-items" if token else account.note
     unit = UnitStatus(
         SOURCE_NAME, status, len(workforces), account_id, region, resume_token=token, note=note
     )
-    return UnitOutcome(account_id, region, workforces, unit)
+    states = [read.state for read in related] if related else None
+    errors = [error for read in related for error in read.errors]
+    return UnitOutcome(account_id, region, workforces, unit, related=states, related_errors=errors)
+
+
+def read_unit_related(
+    workforces: list[dict[str, Any]],
+    kinds: frozenset[str],
+    client_for: Callable[[str], Any],
+    account: str | None,
+    region: str,
+) -> list[RelatedRead]:
+    """Each workforce's related resources, put under its ``Related`` member (none without
+    ``kinds``); ListWorkteams is read once for the unit."""
+    if not kinds or not workforces:
+        return []
+    teams: list[dict[str, Any]] | Exception = []
+    if "workteams" in kinds:
+        try:
+            teams = list_workteams(client_for)
+        except Exception as exc:
+            teams = exc
+    reads = []
+    for workforce in workforces:
+        read = read_related(workforce, kinds, client_for, account, region, teams)
+        workforce[MEMBER] = read.member
+        reads.append(read)
+    return reads
 
 
 def collect_events(
@@ -234,9 +273,11 @@ class Merge:
                     source_kind="aws",
                     account=outcome.account,
                     region=outcome.region,
+                    related=outcome.related[index] if outcome.related else None,
                 )
-                for workforce in outcome.workforces
+                for index, workforce in enumerate(outcome.workforces)
             )
+            self.errors.extend(outcome.related_errors)
         self.units.sort(key=lambda u: (u.account or "", u.region or "", u.status))
         self.errors.sort(key=lambda e: (e.account or "", e.region or "", e.code))
         return records

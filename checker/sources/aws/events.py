@@ -8,7 +8,7 @@ turns them into units, errors and records in an order that never depends on timi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeAlias
 
 from checker.model import ErrorEntry, UnitStatus
@@ -24,6 +24,8 @@ class UnitOutcome:
     workforces: list[dict[str, Any]]
     unit: UnitStatus
     error: ErrorEntry | None = None
+    related: list[dict[str, str | None]] | None = None  # per workforce: Record.related
+    related_errors: list[ErrorEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from checker.awsapi.session import RetryMode
 from checker.errors import UsageError
+from checker.related import KINDS
 
 T = TypeVar("T")
 
@@ -103,6 +104,7 @@ class LiveOptions:
     retry_mode: RetryMode = "standard"
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     timeout: float = DEFAULT_TIMEOUT
+    related: frozenset[str] = frozenset(KINDS)
 
     def check(self) -> None:
         """Raise :class:`UsageError` for the first bad value; nothing has touched AWS yet."""
@@ -132,6 +134,7 @@ class LiveOptions:
             "retry_mode": self.retry_mode,
             "max_attempts": self.max_attempts,
             "timeout": self.timeout,
+            "related": sorted(self.related),
         }
         data.update(self.listing.describe())
         return {key: value for key, value in data.items() if value is not None}
