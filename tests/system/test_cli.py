@@ -30,7 +30,7 @@ def test_examples_json_report_matches_golden(monkeypatch: pytest.MonkeyPatch) ->
     assert report["schema_version"] == 2
     assert report["tool"]["name"] == "wfcheck"
     assert report["summary"]["records"] == 5
-    assert report["summary"]["rules"] == 21
+    assert report["summary"]["rules"] == 32
     assert {r["rule_id"] for r in report["results"] if r["status"] == "fail"} == {
         f"WF0{n:02d}"  # all but WF025, which is opt-in (require_private_cidrs)
         for n in (1, 2, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 24, 30, 31, 32, 33, 34, 35, 36)
@@ -68,7 +68,7 @@ def test_table_output_groups_by_severity_and_ends_with_summary() -> None:
         if line.split(" (")[0] in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
     ]
     assert [h.split(" ")[0] for h in headings] == ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
-    assert lines[-1] == "5 workforce(s), 21 rule(s): 38 pass, 16 fail, 51 skip, 0 error"
+    assert lines[-1] == "5 workforce(s), 32 rule(s): 55 pass, 29 fail, 76 skip, 0 error"
     assert "labeling-prod" not in result.out  # compliant: only listed with --show-passed
     assert "labeling-prod" in run_cli("scan", "--input", EXAMPLE, "--now", NOW, "--show-passed").out
 
@@ -144,7 +144,7 @@ def test_builtin_plus_custom_policy() -> None:
         NOW,
     )
     report = json.loads(result.out)
-    assert report["summary"]["rules"] == 23
+    assert report["summary"]["rules"] == 34
     assert "builtin/network.yaml" in report["policies"]
     assert "examples/policies/tagging.yaml" in report["policies"]
     acme = [r for r in flat_results(report) if r["rule_id"] == "ACME002" and r["status"] == "fail"]

@@ -91,7 +91,7 @@ def read_related(
 def _not_found(exc: Exception) -> bool:
     """Cognito's answer for a pool or client that does not exist (EC2 is read by filter)."""
     code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-    return code == "ResourceNotFoundException"
+    return bool(code == "ResourceNotFoundException")
 
 
 def list_workteams(client_for: ClientFor) -> list[dict[str, Any]]:
