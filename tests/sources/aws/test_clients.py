@@ -413,7 +413,7 @@ def test_clients_keep_only_the_operation_used(start: Any) -> None:
     client.close()
 
 
-def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
+def test_the_loader_keeps_only_the_called_operations(start: Any) -> None:
     import botocore.session
 
     from checker.sources.aws.clients import ClientFactory
@@ -422,9 +422,14 @@ def test_the_loader_prunes_only_the_sagemaker_operations(start: Any) -> None:
     fake = start(count=1)
     loader = ClientFactory(LiveOptions(endpoint_url=fake.url)).loader
     sagemaker = loader.load_service_model("sagemaker", "service-2")
-    assert list(sagemaker["operations"]) == ["ListWorkforces"]
-    assert "Workforce" in sagemaker["shapes"]
-    assert "ListWorkforces" in loader.load_service_model("sagemaker", "paginators-1")["pagination"]
+    assert list(sagemaker["operations"]) == ["ListWorkforces", "ListWorkteams"]
+    assert {"Workforce", "Workteam"} <= set(sagemaker["shapes"])
+    pagination = loader.load_service_model("sagemaker", "paginators-1")["pagination"]
+    assert {"ListWorkforces", "ListWorkteams"} <= set(pagination)
+    cognito = loader.load_service_model("cognito-idp", "service-2")["operations"]
+    assert sorted(cognito) == ["DescribeUserPool", "DescribeUserPoolClient", "GetUserPoolMfaConfig"]
+    ec2 = loader.load_service_model("ec2", "service-2")["operations"]
+    assert "DescribeSecurityGroups" in ec2 and "RunInstances" not in ec2
     assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
     default = botocore.session.Session().get_component("data_loader")
     assert loader.search_paths == default.search_paths

@@ -50,6 +50,7 @@ def test_the_modules_are_the_ones_documented() -> None:
         "options",
         "plan",
         "processes",
+        "related",
     ]
 
 
