@@ -61,8 +61,9 @@ def result_command(result: Result) -> str:
         lines.append(f"Fix: {result.remediation}")
     file = res.source if res.source_kind != "aws" and res.source not in NOT_A_FILE else ""
     line = ""
-    if res.location is not None:
-        file, line = res.location.file, str(res.location.line)
+    location = res.location_for(result.path)
+    if location is not None:
+        file, line = location.file, str(location.line)
     return command(
         level_for(result),
         "\n".join(lines),

@@ -92,8 +92,9 @@ def artifact_uri(result: Result) -> str:
 
 def physical_location(result: Result) -> dict[str, Any]:
     """Where the resource is written (the ``.tf`` block, the template resource) when a source
-    knows it, relative to the repository root (``%SRCROOT%``); else the record's file, line 1."""
-    location = result.resource.location
+    knows it, relative to the repository root (``%SRCROOT%``); else the record's file, line 1.
+    A finding on a related resource (``Related.UserPool...``) points at that resource's block."""
+    location = result.resource.location_for(result.path)
     if location is None:
         return {"artifactLocation": {"uri": artifact_uri(result)}, "region": {"startLine": 1}}
     path = PurePosixPath(location.file.replace("\\", "/"))
