@@ -320,6 +320,17 @@ def test_bundled_pack_has_the_contract_ids_and_severities() -> None:
         "WF034": "low",
         "WF035": "medium",
         "WF036": "low",
+        "WF040": "high",
+        "WF041": "medium",
+        "WF042": "low",
+        "WF050": "high",
+        "WF051": "high",
+        "WF052": "medium",
+        "WF053": "medium",
+        "WF054": "low",
+        "WF060": "high",
+        "WF061": "low",
+        "WF062": "high",
     }
     policies = load_policies([BUILTIN])
     assert {r.info.id: r.info.severity for r in policies.rules} == expected

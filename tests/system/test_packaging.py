@@ -67,7 +67,7 @@ def test_installed_wheel_finds_its_bundled_pack(wheel: Path, tmp_path: Path) -> 
     )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert report["summary"]["rules"] == 21
+    assert report["summary"]["rules"] == 32
     assert "builtin/network.yaml" in report["policies"]
 
 
@@ -118,7 +118,7 @@ def test_python_m_build_makes_a_wheel_and_an_sdist_that_install_and_run(tmp_path
             cwd=tmp_path, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert ran.returncode == 1, ran.stderr
-        assert json.loads(ran.stdout)["summary"]["rules"] == 21
+        assert json.loads(ran.stdout)["summary"]["rules"] == 32
         where = subprocess.run(
             [str(venv / "bin" / "python"), "-c", "import checker; print(checker.__file__)"],
             cwd=tmp_path, capture_output=True, text=True, check=True,
