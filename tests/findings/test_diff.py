@@ -89,7 +89,7 @@ def test_example_snapshots_json() -> None:
     ]
     assert wf011["old"]["status"] == "fail" and wf011["new"]["status"] == "pass"
     assert wf011["severity"] == "critical"
-    assert data["old"] == {"source": BEFORE, "kind": "input", "results": 63, "collection_errors": 0}
+    assert data["old"] == {"source": BEFORE, "kind": "input", "results": 96, "collection_errors": 0}
 
 
 def test_example_snapshots_table() -> None:
@@ -324,7 +324,7 @@ def test_schema_version_1_reports_still_load(tmp_path: Path) -> None:
         "results": 90,
         "collection_errors": 0,
     }
-    assert data["new"]["kind"] == "report" and data["new"]["results"] == 105
+    assert data["new"]["kind"] == "report" and data["new"]["results"] == 160
     assert data["summary"]["unchanged"] > 0
     new_rules = {c["rule_id"] for w in data["workforces"] for c in w["new"]}
     assert {"WF015", "WF024"} <= new_rules
