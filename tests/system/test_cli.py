@@ -34,13 +34,13 @@ def test_examples_json_report_matches_golden(monkeypatch: pytest.MonkeyPatch) ->
     assert {r["rule_id"] for r in report["results"] if r["status"] == "fail"} == {
         f"WF0{n:02d}"  # all but WF025, which is opt-in (require_private_cidrs)
         for n in (1, 2, 10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 24, 30, 31, 32, 33, 34, 35, 36)
-    }
+    } | {f"WF0{n}" for n in (40, 41, 42, 50, 51, 52, 53, 54, 60, 61, 62)}
     keys = [
         (r["resource"]["account"], r["resource"]["region"], r["resource"]["name"], r["rule_id"])
         for r in flat_results(report)
     ]
     assert keys == sorted(keys)
-    assert len(report["results"]) == 5 * 21  # one per (record, rule): passes and skips too
+    assert len(report["results"]) == 5 * 32  # one per (record, rule): passes and skips too
     first = report["results"][0]
     assert list(first) == ["rule_id", "resource", "status", "message", "path"]
     assert list(report["resources"][0]) == ["arn", "name", "account", "region", "source", "key"]

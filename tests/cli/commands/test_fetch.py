@@ -144,7 +144,8 @@ def test_snapshot_contents(fake: FakeAws) -> None:
         }
     ]
     for entry in data["records"]:
-        assert set(entry) == {"account", "region", "workforce"}
+        assert set(entry) == {"account", "region", "workforce", "related"}
+        assert "Related" in entry["workforce"] or entry["related"]
         assert entry["workforce"]["CreateDate"].endswith("Z")
         assert entry["region"] in entry["workforce"]["WorkforceArn"]
 
