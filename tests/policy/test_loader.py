@@ -450,11 +450,20 @@ def test_a_rule_reads_what_its_messages_and_evidence_read(tmp_path: Path) -> Non
 # --- selecting rules and naming those that cannot be evaluated -----------------------------------
 
 
+IDENTITY_RELATED = ("WF050", "WF051", "WF052", "WF053", "WF054")
+
+
 @pytest.mark.parametrize(
     ("include", "exclude", "tags", "expected"),
     [
         ((), (), ("ipv6",), ["WF015"]),
-        ((), (), ("oidc", "cognito"), ["WF031", "WF032", "WF033", "WF034", "WF035", "WF036"]),
+        (
+            (),
+            (),
+            ("oidc", "cognito"),
+            [*("WF031", "WF032", "WF033", "WF034", "WF035", "WF036"), *IDENTITY_RELATED],
+        ),
+        ((), (), ("workteam",), ["WF040", "WF041", "WF042"]),
         (("WF01*",), (), ("vpc",), []),
         (("WF02*",), ("WF022",), ("vpc",), ["WF020", "WF021", "WF023", "WF024", "WF025"]),
         (("WF001",), (), (), ["WF001"]),
