@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "sagemaker": ("ListWorkforces", "ListWorkteams"),
     "cognito-idp": ("DescribeUserPool", "GetUserPoolMfaConfig", "DescribeUserPoolClient"),
-    "ec2": ("DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcEndpoints"),
+    "ec2": ("DescribeRegions", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcEndpoints"),
 }
 """The only operations a live run calls, per service; clients are built with these alone."""
 
