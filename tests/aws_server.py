@@ -121,9 +121,8 @@ class Behaviour:
     deny_list_accounts: bool = False
     org_page_size: int = 2
     sso_tokens: set[str] = field(default_factory=lambda: {SSO_TOKEN})  # the tokens it accepts
-    related_faults: dict[str, str] = field(
-        default_factory=dict
-    )  # action -> denied|throttled|malformed
+    # ``Action``, ``region/Action`` or ``account/region/Action`` -> denied|throttled|malformed
+    related_faults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -370,7 +369,15 @@ class FakeAws:
     ) -> tuple[int, str, bytes]:
         """One related-resource call, answered from the unit's ``Related`` members."""
         service, member, output_member, id_field = RELATED_ACTIONS[action]
-        fault = self.behaviour.related_faults.get(action)
+        faults = self.behaviour.related_faults
+        fault = next(
+            (
+                faults[key]
+                for key in (f"{account}/{region}/{action}", f"{region}/{action}", action)
+                if key in faults
+            ),
+            None,
+        )
         if fault == "denied":
             message = f"User is not authorized to perform: {service}:{action}"
             if service == "ec2":
