@@ -179,16 +179,19 @@ class FakeAws:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        for name, value in self._saved_environment.items():
+
+    def close(self) -> None:
+        """Stop serving and put the endpoint variables back (a fixture that only closes must
+        not leave the next test's Cognito calls pointed at this dead server)."""
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        saved, self._saved_environment = self._saved_environment, {}
+        for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-    def close(self) -> None:
-        self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
 
     def calls_to(self, action: str) -> list[Call]:
         with self._lock:
