@@ -22,7 +22,8 @@ It speaks just enough of five protocols for wfcheck's live source:
 The caller's access key and region come from the SigV4 ``Authorization`` header, so the account
 and region of every request are what boto3 signed. :class:`Behaviour` injects latency,
 throttling, 500s, AccessDenied per region, hangs and malformed bodies. Run it standalone for the
-benchmark: ``python -m tests.aws_server --latency 0.05 --count 2`` prints its URL.
+benchmark: ``python -m tests.aws_server --latency 0.05 --count 2 [--related-estate]`` prints its
+URL, and when stdin closes, the requests it answered.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ class Behaviour:
 
     workforces: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     count: int = 0  # generated workforces per account x region without an explicit list
+    # generated workforces use Cognito and a VPC, with a full set of related resources
+    # (2 teams, a pool and its client, 2 security groups, 2 subnets, an endpoint): the benchmark
+    related_estate: bool = False
     latency: float = 0.0
     throttle: dict[str, int] = field(default_factory=dict)
     server_errors: dict[str, int] = field(default_factory=dict)
@@ -121,9 +125,8 @@ class Behaviour:
     deny_list_accounts: bool = False
     org_page_size: int = 2
     sso_tokens: set[str] = field(default_factory=lambda: {SSO_TOKEN})  # the tokens it accepts
-    related_faults: dict[str, str] = field(
-        default_factory=dict
-    )  # action -> denied|throttled|malformed
+    # ``Action``, ``region/Action`` or ``account/region/Action`` -> denied|throttled|malformed
+    related_faults: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -180,16 +183,19 @@ class FakeAws:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        for name, value in self._saved_environment.items():
+
+    def close(self) -> None:
+        """Stop serving and put the endpoint variables back (a fixture that only closes must
+        not leave the next test's Cognito calls pointed at this dead server)."""
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        saved, self._saved_environment = self._saved_environment, {}
+        for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-    def close(self) -> None:
-        self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
 
     def calls_to(self, action: str) -> list[Call]:
         with self._lock:
@@ -227,8 +233,9 @@ class FakeAws:
         explicit = self.behaviour.workforces.get((account, region))
         if explicit is not None:
             return explicit
+        make = related_workforce if self.behaviour.related_estate else workforce
         return [
-            workforce(f"wf-{index:03d}", account, region, 1761000000.0 + index * 86400)
+            make(f"wf-{index:03d}", account, region, 1761000000.0 + index * 86400)
             for index in range(self.behaviour.count)
         ]
 
@@ -370,7 +377,15 @@ class FakeAws:
     ) -> tuple[int, str, bytes]:
         """One related-resource call, answered from the unit's ``Related`` members."""
         service, member, output_member, id_field = RELATED_ACTIONS[action]
-        fault = self.behaviour.related_faults.get(action)
+        faults = self.behaviour.related_faults
+        fault = next(
+            (
+                faults[key]
+                for key in (f"{account}/{region}/{action}", f"{region}/{action}", action)
+                if key in faults
+            ),
+            None,
+        )
         if fault == "denied":
             message = f"User is not authorized to perform: {service}:{action}"
             if service == "ec2":
@@ -560,17 +575,47 @@ def _xml_value(shape: Any, value: Any) -> str:
     return escape(str(value))
 
 
+def related_workforce(
+    name: str, account: str, region: str, created: float = 1761000000.0
+) -> dict[str, Any]:
+    """A generated Cognito workforce in a VPC (two security groups, two subnets, an endpoint):
+    every related kind has something to read (see :func:`generated_related`)."""
+    item = workforce(name, account, region, created)
+    del item["OidcConfig"]
+    digest = hashlib.sha256(f"{account}/{region}/{name}".encode()).hexdigest()
+    item["CognitoConfig"] = {"UserPool": f"{region}_{digest[:9]}", "ClientId": digest[:26]}
+    item["WorkforceVpcConfig"] = {
+        "VpcId": f"vpc-{digest[:17]}",
+        "SecurityGroupIds": [f"sg-{digest[:16]}{index}" for index in range(2)],
+        "Subnets": [f"subnet-{digest[:16]}{index}" for index in range(2)],
+        "VpcEndpointId": f"vpce-{digest[:17]}",
+    }
+    return item
+
+
 def generated_related(item: dict[str, Any]) -> dict[str, Any]:
     """A full set of related resources for a generated workforce (the benchmark's estate)."""
     name, arn = item["WorkforceName"], item["WorkforceArn"]
+    cognito = item.get("CognitoConfig")
+    members = (
+        [{"CognitoMemberDefinition": {**cognito, "UserGroup": "labelers"}}]
+        if cognito
+        else [{"OidcMemberDefinition": {"Groups": ["labelers"]}}]
+    )
     teams = [
         {
             "WorkteamName": f"{name}-team-{index}",
             "WorkteamArn": arn.replace(":workforce/", ":workteam/private-crowd/") + f"-{index}",
             "WorkforceArn": arn,
-            "MemberDefinitions": [{"OidcMemberDefinition": {"Groups": ["labelers"]}}],
+            "MemberDefinitions": members,
             "Description": "labelers",
             "CreateDate": 1761000000.0,
+            "NotificationConfiguration": {"NotificationTopicArn": f"{arn}-tasks"},
+            "WorkerAccessConfiguration": {
+                "S3Presign": {
+                    "IamPolicyConstraints": {"SourceIp": "Enabled", "VpcSourceIp": "Enabled"}
+                }
+            },
         }
         for index in range(2)
     ]
@@ -590,6 +635,27 @@ def generated_related(item: dict[str, Any]) -> dict[str, Any]:
     related: dict[str, Any] = {"Workteams": teams, "SecurityGroups": groups, "Subnets": subnets}
     if endpoint:
         related["VpcEndpoint"] = {"VpcEndpointId": endpoint, "State": "available"}
+    if cognito:
+        related["UserPool"] = {
+            "Id": cognito["UserPool"],
+            "Name": f"{name}-pool",
+            "MfaConfiguration": "ON",
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "Policies": {"PasswordPolicy": {"MinimumLength": 14, "RequireUppercase": True,
+                                            "RequireLowercase": True, "RequireNumbers": True,
+                                            "RequireSymbols": True}},
+            "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED"},
+            "CreationDate": 1761000000.0,
+            "MfaConfig": {"MfaConfiguration": "ON",
+                          "SoftwareTokenMfaConfiguration": {"Enabled": True}},
+        }  # fmt: skip
+        related["UserPoolClient"] = {
+            "UserPoolId": cognito["UserPool"],
+            "ClientId": cognito["ClientId"],
+            "ClientName": f"{name}-client",
+            "PreventUserExistenceErrors": "ENABLED",
+            "EnableTokenRevocation": True,
+        }
     return related
 
 
@@ -676,15 +742,27 @@ def accounts(n: int) -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve until stdin closes (the benchmark's way to stop it)."""
+    """Serve until stdin closes (the benchmark's way to stop it), then print the requests it
+    answered, per action, as one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--count", type=int, default=2)
+    parser.add_argument(
+        "--related-estate",
+        action="store_true",
+        help="generated workforces use Cognito and a VPC, with every related resource",
+    )
     args = parser.parse_args(argv)
-    fake = FakeAws(Behaviour(count=args.count, latency=args.latency))
+    fake = FakeAws(
+        Behaviour(count=args.count, latency=args.latency, related_estate=args.related_estate)
+    )
     with fake:
         print(fake.url, flush=True)
         sys.stdin.read()
+    by_action: dict[str, int] = {}
+    for call in fake.calls:
+        by_action[call.action] = by_action.get(call.action, 0) + 1
+    print(json.dumps({"calls": len(fake.calls), "by_action": by_action}), flush=True)
     return 0
 
 

@@ -141,6 +141,10 @@ IAM_POLICY = Command(
             "limit sts:AssumeRole to this role",
             metavar="NAME",
         ),
+        _by_dest(LIVE)["related"].with_(
+            help="the related resources the scan reads (its --related): all (default), none, "
+            "or KIND[,KIND]; only their read actions are listed"
+        ),
     ),
 )
 

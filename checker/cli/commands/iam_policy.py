@@ -10,7 +10,9 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
+    from checker.related import parse_kinds
     from checker.sources.aws.iam import render_policy
 
-    sys.stdout.write(render_policy(settings["scope"], settings.get("role_name")))
+    related = parse_kinds(settings.get("related") or "all")
+    sys.stdout.write(render_policy(settings["scope"], settings.get("role_name"), related))
     return 0

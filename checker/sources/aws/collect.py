@@ -48,7 +48,12 @@ from checker.sources.aws.plan import (
     split_into_shares,
 )
 from checker.sources.aws.processes import run_in_processes
-from checker.sources.aws.related import RelatedRead, list_workteams, read_related
+from checker.sources.aws.related import (
+    RelatedCallFailed,
+    RelatedRead,
+    list_workteams,
+    read_related,
+)
 from checker.sources.base import RecordSource, make_record
 
 GC_EVERY = 256  # units between garbage collections while collecting (~90 MB of dead clients)
@@ -131,7 +136,8 @@ def read_unit(
         SOURCE_NAME, status, len(workforces), account_id, region, resume_token=token, note=note
     )
     states = [read.state for read in related] if related else None
-    errors = [error for read in related for error in read.errors]
+    # one entry per failure: a failed ListWorkteams (one call for the unit) is named once
+    errors = list(dict.fromkeys(error for read in related for error in read.errors))
     return UnitOutcome(account_id, region, workforces, unit, related=states, related_errors=errors)
 
 
@@ -146,12 +152,12 @@ def read_unit_related(
     ``kinds``); ListWorkteams is read once for the unit."""
     if not kinds or not workforces:
         return []
-    teams: list[dict[str, Any]] | Exception = []
+    teams: list[dict[str, Any]] | RelatedCallFailed = []
     if "workteams" in kinds:
         try:
             teams = list_workteams(client_for)
-        except Exception as exc:
-            teams = exc
+        except RelatedCallFailed as failed:
+            teams = failed
     reads = []
     for workforce in workforces:
         read = read_related(workforce, kinds, client_for, account, region, teams)

@@ -7,7 +7,10 @@ every action listed here is one the live source calls, and nothing else.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
+
+from checker.related import IAM_ACTIONS, KINDS
 
 #: (Sid, actions, why) for the permissions in each account that is read.
 READ_STATEMENTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -18,6 +21,12 @@ READ_STATEMENTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "optional: --region all skips regions not enabled in the account",
     ),
 )
+#: Sid and why per service of the related resources' read actions (``--related``).
+RELATED_STATEMENTS: dict[str, tuple[str, str]] = {
+    "sagemaker": ("WfcheckRelatedWorkteams", "--related workteams"),
+    "cognito-idp": ("WfcheckRelatedUserPools", "--related user-pool, user-pool-client"),
+    "ec2": ("WfcheckRelatedNetwork", "--related security-groups, subnets, vpc-endpoint"),
+}
 #: For the identity that runs wfcheck when it assumes roles / lists an organization.
 CALLER_STATEMENTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("WfcheckAssumeRole", ("sts:AssumeRole",), "--role-arn, --accounts, --org"),
@@ -25,15 +34,32 @@ CALLER_STATEMENTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
-def policy_document(scope: str = "all", role_name: str | None = None) -> dict[str, Any]:
+def related_statements(
+    kinds: Iterable[str] = KINDS,
+) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """The statements for the related kinds read (``--related``), one per service, actions in
+    :data:`checker.related.IAM_ACTIONS` order; none for ``--related none``."""
+    wanted = set(kinds)
+    by_service: dict[str, list[str]] = {}
+    for kind in KINDS:
+        if kind in wanted:
+            for action in IAM_ACTIONS[kind]:
+                by_service.setdefault(action.split(":", 1)[0], []).append(action)
+    return tuple(
+        (RELATED_STATEMENTS[service][0], tuple(actions), RELATED_STATEMENTS[service][1])
+        for service, actions in by_service.items()
+    )
+
+
+def policy_document(
+    scope: str = "all", role_name: str | None = None, related: Iterable[str] = KINDS
+) -> dict[str, Any]:
     """``scope``: ``read`` (the role in each scanned account), ``caller`` (who runs wfcheck), or
-    ``all`` (both in one document, for a single-account setup)."""
+    ``all`` (both in one document, for a single-account setup). ``related``: the related kinds
+    the scan reads (``--related``; default all)."""
     statements = []
-    chosen = {
-        "read": READ_STATEMENTS,
-        "caller": CALLER_STATEMENTS,
-        "all": READ_STATEMENTS + CALLER_STATEMENTS,
-    }[scope]
+    read = READ_STATEMENTS + related_statements(related)
+    chosen = {"read": read, "caller": CALLER_STATEMENTS, "all": read + CALLER_STATEMENTS}[scope]
     for sid, actions, _why in chosen:
         resource = "*"
         if actions == ("sts:AssumeRole",) and role_name:
@@ -44,5 +70,7 @@ def policy_document(scope: str = "all", role_name: str | None = None) -> dict[st
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def render_policy(scope: str = "all", role_name: str | None = None) -> str:
-    return json.dumps(policy_document(scope, role_name), indent=2) + "\n"
+def render_policy(
+    scope: str = "all", role_name: str | None = None, related: Iterable[str] = KINDS
+) -> str:
+    return json.dumps(policy_document(scope, role_name, related), indent=2) + "\n"

@@ -4,10 +4,11 @@ Within the unit that listed the workforce, on the same thread, clients, retries 
 one call per kind, ids batched (EC2 by filter, so an id that no longer exists is simply not
 returned rather than failing the whole call), and nothing for a kind the workforce does not
 use (no EC2 calls without a VPC config, no Cognito calls for an OIDC workforce). A kind whose
-call fails is recorded with the IAM action and the error: the rules that need it are
-``error``, and the unit gets an error entry (exit 3). Values are kept as JSON values (timestamps
-as ISO-8601 text) so a snapshot reads back exactly what the live scan saw; app client secrets
-are never kept.
+call fails (denied, throttled after botocore's retries, a body that is not the operation's
+shape) is recorded with the IAM action that failed and the error: the rules that need it are
+``error``, and the unit gets one error entry per failure (exit 3). Values are kept as JSON
+values (timestamps as ISO-8601 text) so a snapshot reads back exactly what the live scan saw;
+app client secrets are never kept.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 
 from checker.files.timestamps import format_timestamp
 from checker.model import ErrorEntry
-from checker.related import IAM_ACTIONS, KINDS
-from checker.sources.aws.errors import describe_failure
+from checker.related import KINDS
+from checker.sources.aws.errors import MalformedResponse, describe_failure
 from checker.sources.aws.plan import SOURCE_NAME
 
 SECRET_FIELDS = frozenset({"ClientSecret"})
@@ -27,6 +28,26 @@ SECRET_FIELDS = frozenset({"ClientSecret"})
 
 ClientFor = Callable[[str], Any]
 """``client_for(service)``: the unit's client of a service (created on first use)."""
+
+
+class RelatedCallFailed(Exception):
+    """One related-resource call failed: ``action`` is its IAM action
+    (``cognito-idp:DescribeUserPool``), ``cause`` what botocore raised."""
+
+    def __init__(self, action: str, cause: Exception) -> None:
+        super().__init__(f"{action}: {cause}")
+        self.action = action
+        self.cause = cause
+
+
+def _call(action: str, call: Callable[[], Any]) -> Any:
+    """``call()``, any failure named by its IAM action."""
+    try:
+        return call()
+    except RelatedCallFailed:
+        raise
+    except Exception as exc:
+        raise RelatedCallFailed(action, exc) from exc
 
 
 class RelatedRead:
@@ -45,7 +66,7 @@ def read_related(
     client_for: ClientFor,
     account: str | None,
     region: str,
-    workteams: list[dict[str, Any]] | Exception,
+    workteams: list[dict[str, Any]] | RelatedCallFailed,
 ) -> RelatedRead:
     """The related resources of ``kinds`` of one workforce. ``workteams`` is the unit's
     ListWorkteams result (one listing serves the unit), or how reading it failed."""
@@ -71,16 +92,16 @@ def read_related(
             continue
         try:
             value = readers[kind]()
-        except Exception as exc:
-            if _not_found(exc):  # a deleted pool or client: read, and absent
+        except RelatedCallFailed as failed:
+            if _not_found(failed.cause):  # a deleted pool or client: read, and absent
                 read.state[kind] = None
                 continue
-            code, message = describe_failure(exc)
-            action = " and ".join(IAM_ACTIONS[kind])
-            read.state[kind] = f"{action} failed: {code}: {message}"
-            read.errors.append(
-                ErrorEntry(SOURCE_NAME, f"{action} ({kind}): {message}", code, account, region)
-            )
+            code, message = describe_failure(failed.cause)
+            read.state[kind] = f"{failed.action} failed: {code}: {message}"
+            # ListWorkteams is one call for the unit: its entry is the same for every workforce
+            subject = kind if kind == "workteams" else f"{kind} of {workforce.get('WorkforceName')}"
+            text = f"{failed.action} ({subject}): {message}"
+            read.errors.append(ErrorEntry(SOURCE_NAME, text, code, account, region))
             continue
         read.state[kind] = None
         if value is not None:
@@ -95,22 +116,27 @@ def _not_found(exc: Exception) -> bool:
 
 
 def list_workteams(client_for: ClientFor) -> list[dict[str, Any]]:
-    """Every work team of the account x region (ListWorkteams, every page)."""
+    """Every work team of the account x region (ListWorkteams, every page); a failure is a
+    :class:`RelatedCallFailed`."""
+    return list(_call("sagemaker:ListWorkteams", lambda: _every_workteam(client_for)))
+
+
+def _every_workteam(client_for: ClientFor) -> list[dict[str, Any]]:
     teams: list[dict[str, Any]] = []
     for page in client_for("sagemaker").get_paginator("list_workteams").paginate():
         batch = page.get("Workteams")
         if not isinstance(batch, list):
-            raise TypeError("ListWorkteams response has no Workteams list")
+            raise MalformedResponse("ListWorkteams response has no Workteams list")
         teams.extend(item for item in batch if isinstance(item, dict))
     return teams
 
 
 def _own_teams(
-    workteams: list[dict[str, Any]] | Exception, workforce: Mapping[str, Any]
+    workteams: list[dict[str, Any]] | RelatedCallFailed, workforce: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """The work teams of this workforce: those naming its ARN (a team without a WorkforceArn
     can only be the region's one private workforce's)."""
-    if isinstance(workteams, Exception):
+    if isinstance(workteams, RelatedCallFailed):
         raise workteams
     arn = workforce.get("WorkforceArn")
     return [team for team in workteams if team.get("WorkforceArn") in (None, arn)]
@@ -121,21 +147,50 @@ def _user_pool(client_for: ClientFor, cognito: Mapping[str, Any]) -> dict[str, A
     if not isinstance(pool_id, str) or not pool_id:
         return None
     client = client_for("cognito-idp")
-    pool = dict(client.describe_user_pool(UserPoolId=pool_id).get("UserPool") or {})
-    mfa = dict(client.get_user_pool_mfa_config(UserPoolId=pool_id))
+    answer = _call(
+        "cognito-idp:DescribeUserPool", lambda: client.describe_user_pool(UserPoolId=pool_id)
+    )
+    pool = _member(answer, "UserPool", "cognito-idp:DescribeUserPool")
+    mfa = dict(
+        _call(
+            "cognito-idp:GetUserPoolMfaConfig",
+            lambda: client.get_user_pool_mfa_config(UserPoolId=pool_id),
+        )
+    )
     mfa.pop("ResponseMetadata", None)
+    if "MfaConfiguration" not in mfa:  # always answered (OFF, ON, OPTIONAL): the body was not
+        raise RelatedCallFailed(
+            "cognito-idp:GetUserPoolMfaConfig",
+            MalformedResponse("GetUserPoolMfaConfig response has no MfaConfiguration"),
+        )
     pool["MfaConfig"] = mfa
     return pool
+
+
+def _member(answer: Any, member: str, action: str) -> dict[str, Any]:
+    """The object ``member`` of a Cognito answer. botocore turns a 200 whose body is not JSON
+    into an empty answer, which must not read as a pool without settings."""
+    found = answer.get(member) if isinstance(answer, Mapping) else None
+    if not isinstance(found, Mapping):
+        operation = action.split(":", 1)[1]
+        raise RelatedCallFailed(
+            action, MalformedResponse(f"{operation} response has no {member} object")
+        )
+    return dict(found)
 
 
 def _user_pool_client(client_for: ClientFor, cognito: Mapping[str, Any]) -> dict[str, Any] | None:
     pool_id, client_id = cognito.get("UserPool"), cognito.get("ClientId")
     if not isinstance(pool_id, str) or not isinstance(client_id, str) or not pool_id:
         return None
-    answer = client_for("cognito-idp").describe_user_pool_client(
-        UserPoolId=pool_id, ClientId=client_id
+    action = "cognito-idp:DescribeUserPoolClient"
+    answer = _call(
+        action,
+        lambda: client_for("cognito-idp").describe_user_pool_client(
+            UserPoolId=pool_id, ClientId=client_id
+        ),
     )
-    found = answer.get("UserPoolClient") or {}
+    found = _member(answer, "UserPoolClient", action)
     return {key: value for key, value in found.items() if key not in SECRET_FIELDS}
 
 
@@ -146,27 +201,39 @@ def _ec2_list(
     wanted = [item for item in ids or () if isinstance(item, str)]
     if not wanted:
         return []
-    found: dict[str, dict[str, Any]] = {}
-    paginator = client_for("ec2").get_paginator(operation)
-    key = {"describe_security_groups": ("SecurityGroups", "GroupId"),
-           "describe_subnets": ("Subnets", "SubnetId")}[operation]  # fmt: skip
-    for page in paginator.paginate(Filters=[{"Name": filter_name, "Values": wanted}]):
-        for item in page.get(key[0]) or ():
-            if isinstance(item, dict):
-                found[str(item.get(key[1]))] = item
+    key = {
+        "describe_security_groups": ("SecurityGroups", "GroupId", "ec2:DescribeSecurityGroups"),
+        "describe_subnets": ("Subnets", "SubnetId", "ec2:DescribeSubnets"),
+    }[operation]
+
+    def every_page() -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        paginator = client_for("ec2").get_paginator(operation)
+        for page in paginator.paginate(Filters=[{"Name": filter_name, "Values": wanted}]):
+            for item in page.get(key[0]) or ():
+                if isinstance(item, dict):
+                    found[str(item.get(key[1]))] = item
+        return found
+
+    found = _call(key[2], every_page)
     return [found[item] for item in dict.fromkeys(wanted) if item in found]
 
 
 def _vpc_endpoint(client_for: ClientFor, endpoint_id: Any) -> dict[str, Any] | None:
     if not isinstance(endpoint_id, str) or not endpoint_id:
         return None
-    paginator = client_for("ec2").get_paginator("describe_vpc_endpoints")
-    filters = [{"Name": "vpc-endpoint-id", "Values": [endpoint_id]}]
-    for page in paginator.paginate(Filters=filters):
-        for item in page.get("VpcEndpoints") or ():
-            if isinstance(item, dict) and item.get("VpcEndpointId") == endpoint_id:
-                return item
-    return None  # not found: the rules that need it fail on its absence
+
+    def every_page() -> dict[str, Any] | None:
+        paginator = client_for("ec2").get_paginator("describe_vpc_endpoints")
+        filters = [{"Name": "vpc-endpoint-id", "Values": [endpoint_id]}]
+        for page in paginator.paginate(Filters=filters):
+            for item in page.get("VpcEndpoints") or ():
+                if isinstance(item, dict) and item.get("VpcEndpointId") == endpoint_id:
+                    return item
+        return None  # not found: the rules that need it fail on its absence
+
+    found: dict[str, Any] | None = _call("ec2:DescribeVpcEndpoints", every_page)
+    return found
 
 
 def _plain(value: Any) -> Any:

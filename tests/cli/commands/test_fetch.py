@@ -202,30 +202,81 @@ def test_fetch_bad_output_path_is_one_line(fake: FakeAws, tmp_path: Path) -> Non
 
 
 def test_iam_policy_lists_exactly_the_actions_used() -> None:
+    from checker.sources.aws.clients import OPERATIONS
+
     result = run_cli("iam-policy")
     assert result.code == 0
     policy = json.loads(result.out)
     assert policy["Version"] == "2012-10-17"
     actions = sorted(a for s in policy["Statement"] for a in s["Action"])
     assert actions == [
+        "cognito-idp:DescribeUserPool",
+        "cognito-idp:DescribeUserPoolClient",
+        "cognito-idp:GetUserPoolMfaConfig",
         "ec2:DescribeRegions",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcEndpoints",
         "organizations:ListAccounts",
         "sagemaker:ListWorkforces",
+        "sagemaker:ListWorkteams",
         "sts:AssumeRole",
     ]
+    # every operation the live clients are built with is allowed (DescribeRegions, AssumeRole
+    # and ListAccounts come from their own clients)
+    called = {f"{service}:{name}" for service, names in OPERATIONS.items() for name in names}
+    assert called <= set(actions)
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])
+
+
+RELATED_READ = [
+    "sagemaker:ListWorkteams",
+    "cognito-idp:DescribeUserPool",
+    "cognito-idp:GetUserPoolMfaConfig",
+    "cognito-idp:DescribeUserPoolClient",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcEndpoints",
+]
+READ = ["sagemaker:ListWorkforces", "ec2:DescribeRegions"]
+CALLER = ["sts:AssumeRole", "organizations:ListAccounts"]
 
 
 @pytest.mark.parametrize(
     "argv, actions",
     [
-        (["--scope", "read"], ["sagemaker:ListWorkforces", "ec2:DescribeRegions"]),
-        (["--scope", "caller"], ["sts:AssumeRole", "organizations:ListAccounts"]),
+        (["--scope", "read"], [*READ, *RELATED_READ]),
+        (["--scope", "caller"], CALLER),
+        (["--scope", "caller", "--related", "none"], CALLER),
+        (["--scope", "read", "--related", "none"], READ),
+        (["--scope", "all", "--related", "none"], [*READ, *CALLER]),
+        (["--scope", "read", "--related", "all"], [*READ, *RELATED_READ]),
+        (["--scope", "read", "--related", "user-pool,workteams"],
+         [*READ, "sagemaker:ListWorkteams", "cognito-idp:DescribeUserPool",
+          "cognito-idp:GetUserPoolMfaConfig"]),
+        (["--scope", "read", "--related", "subnets"], [*READ, "ec2:DescribeSubnets"]),
     ],
-)
+)  # fmt: skip
 def test_iam_policy_scopes(argv: list[str], actions: list[str]) -> None:
     policy = json.loads(run_cli("iam-policy", *argv).out)
     assert [a for s in policy["Statement"] for a in s["Action"]] == actions
+
+
+def test_iam_policy_groups_related_actions_by_service() -> None:
+    policy = json.loads(run_cli("iam-policy", "--scope", "read").out)
+    sids = {s["Sid"]: s["Action"] for s in policy["Statement"]}
+    assert sids["WfcheckRelatedWorkteams"] == ["sagemaker:ListWorkteams"]
+    assert all(a.startswith("cognito-idp:") for a in sids["WfcheckRelatedUserPools"])
+    assert all(a.startswith("ec2:Describe") for a in sids["WfcheckRelatedNetwork"])
+    assert all(s["Resource"] == "*" for s in policy["Statement"])
+
+
+def test_iam_policy_bad_related_kind_is_a_usage_error() -> None:
+    result = run_cli("iam-policy", "--related", "user-pools")
+    assert result.code == 2
+    assert result.out == ""
+    assert "unknown related kind 'user-pools'" in result.err
+    assert "user-pool-client" in result.err  # the valid kinds are listed
 
 
 def test_iam_policy_role_name_limits_assume_role() -> None:
