@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -165,7 +165,10 @@ class FakeAws:
         self._server.request_queue_size = 256
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._saved_environment: dict[str, str | None] = {}
+
+    _serving: ClassVar[list[FakeAws]] = []
+    """Servers entered and not yet closed, oldest first (they may close in any order)."""
+    _environment_before: ClassVar[dict[str, str | None]] = {}
 
     @property
     def url(self) -> str:
@@ -176,10 +179,25 @@ class FakeAws:
         """Serve; while serving, botocore's per-service endpoint variables send the related
         resources' services (Cognito, EC2) here too, as a user's private endpoints would."""
         self._thread.start()
-        for name in RELATED_ENDPOINT_VARIABLES:
-            self._saved_environment[name] = os.environ.get(name)
-            os.environ.setdefault(name, self.url)
+        if not FakeAws._serving:
+            FakeAws._environment_before = {
+                name: os.environ.get(name) for name in RELATED_ENDPOINT_VARIABLES
+            }
+        FakeAws._serving.append(self)
+        self._point_endpoints()
         return self
+
+    @staticmethod
+    def _point_endpoints() -> None:
+        """The variables name the newest server still serving, else what they were before any
+        (servers of nested fixtures close in any order; none may leave a dead server named)."""
+        newest = FakeAws._serving[-1].url if FakeAws._serving else None
+        for name in RELATED_ENDPOINT_VARIABLES:
+            value = FakeAws._environment_before.get(name) or newest  # a caller's value wins
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -190,12 +208,9 @@ class FakeAws:
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
-        saved, self._saved_environment = self._saved_environment, {}
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if self in FakeAws._serving:
+            FakeAws._serving.remove(self)
+            self._point_endpoints()
 
     def calls_to(self, action: str) -> list[Call]:
         with self._lock:
