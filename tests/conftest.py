@@ -72,6 +72,8 @@ def _dummy_aws_environment(
         "AWS_ROLE_ARN",
         "AWS_WEB_IDENTITY_TOKEN_FILE",
         "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_EC2",
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
         "GITHUB_STEP_SUMMARY",
         "NO_COLOR",
     ):

@@ -22,15 +22,14 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-south-1"]
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAws]:
+def fake() -> Iterator[FakeAws]:
     behaviour = Behaviour(
         count=2,
         latency=0.005,
         access_denied={f"{ACCOUNTS[1]}/eu-west-1"},
         deny_assume_role={ACCOUNTS[3]},
     )
-    with FakeAws(behaviour) as server:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", server.url)
+    with FakeAws(behaviour) as server:  # FakeAws points the EC2 endpoint at itself
         yield server
 
 
