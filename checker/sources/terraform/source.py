@@ -180,15 +180,35 @@ def validate_terraform_file(path: str) -> None:
     TerraformSource(path, locate=False)
 
 
+OWN_OPTIONS = ("tf_var", "tf_var_file")
+"""Options that mean nothing without Terraform inputs (``checker.sources`` checks them)."""
+
+
 def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
-    """``checker.sources`` registry interface: ``--terraform`` files (and positional plans)."""
-    return terraform_sources(
-        paths,
+    """``checker.sources`` registry interface: ``--terraform`` files (and positional plans);
+    a directory of ``.tf`` files is read without a plan (:mod:`.static`)."""
+    from checker.sources.terraform.static import is_configuration_dir, static_sources
+
+    directories = [path for path in paths if path != "-" and is_configuration_dir(path)]
+    documents = [path for path in paths if path not in directories]
+    sources = terraform_sources(
+        documents,
         changed_only=bool(request.options.get("changed_only")),
         source_dir=request.options.get("terraform_source"),
+        regions=request.regions,
+    )
+    return sources + static_sources(
+        directories,
+        var_files=request.options.get("tf_var_file") or (),
+        cli_vars=request.options.get("tf_var") or (),
         regions=request.regions,
     )
 
 
 def recognizes(path: str) -> bool:
+    """A plan or state document, or a directory of ``.tf`` files (a root module)."""
+    if Path(path).is_dir():
+        from checker.sources.terraform.static import is_configuration_dir
+
+        return is_configuration_dir(path)
     return looks_like_terraform(path)
