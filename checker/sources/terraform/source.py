@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.errors import UsageError
+from checker.errors import InputError, UsageError
 from checker.files.loading import MAX_JSON_BYTES, parse_json, read_text, type_name
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource
@@ -88,6 +88,8 @@ class TerraformSource(RecordSource):
                 configuration = data.get("configuration")
                 reading.configuration = Configuration(configuration)
                 reading.regions = ProviderRegions(configuration)
+                if tree is not None:
+                    reading.evaluated = _evaluated(tree.root, data.get("variables"))
                 records = PlanReader(reading, data, self.changed_only).records()
             else:
                 records = StateReader(reading, data, self.changed_only).records()
@@ -104,6 +106,33 @@ class TerraformSource(RecordSource):
             UnitStatus(self.source_name, "ok", len(records), note=f"terraform {self.document_kind}")
         )
         return records
+
+
+def _evaluated(root: Path, variables: Any) -> Callable[[str], Record | None]:
+    """The plan's own ``.tf`` files evaluated with the plan's variable values, by address,
+    read once and only when a ``dynamic`` block must be decided."""
+    found: dict[str, Record] = {}
+    read = False
+
+    def record(address: str) -> Record | None:
+        nonlocal read
+        if not read:
+            read = True
+            from checker.sources.terraform.static import StaticTerraformSource
+
+            values = {
+                name: entry["value"]
+                for name, entry in (variables if isinstance(variables, dict) else {}).items()
+                if isinstance(entry, dict) and "value" in entry
+            }
+            try:
+                source = StaticTerraformSource(str(root), plan_values=values, environ={})
+            except (InputError, UsageError):
+                return None  # the block stays unknown, as without the sources
+            found.update((r.resource.address, r) for r in source.records() if r.resource.address)
+        return found.get(address)
+
+    return record
 
 
 def _check_version(doc: Document, data: Mapping[str, Any]) -> None:

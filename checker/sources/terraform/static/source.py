@@ -39,7 +39,12 @@ from checker.sources.terraform.static.modules import (
 from checker.sources.terraform.static.resource import API_BLOCK, Shaped, shape
 from checker.sources.terraform.static.types import convert
 from checker.sources.terraform.static.values import EvalError, Unknown, first_unknown, iterate
-from checker.sources.terraform.static.variables import declared_type, resolve, root_values
+from checker.sources.terraform.static.variables import (
+    Given,
+    declared_type,
+    resolve,
+    root_values,
+)
 
 MAX_MODULE_DEPTH = 32
 MAX_INSTANCES = 10_000
@@ -64,6 +69,7 @@ class StaticTerraformSource(RecordSource):
         cli_vars: Sequence[str] = (),
         environ: Mapping[str, str] | None = None,
         default_region: str | None = None,
+        plan_values: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.directory = directory
@@ -73,6 +79,7 @@ class StaticTerraformSource(RecordSource):
         self.cli_vars = tuple(cli_vars)
         self.environ = dict(os.environ if environ is None else environ)
         self.default_region = default_region
+        self.plan_values = plan_values
         self._notes = Notes(directory)
         self._installed = installed_modules(self.root)
         self._imports: set[str] = set()
@@ -101,7 +108,12 @@ class StaticTerraformSource(RecordSource):
 
     def _load(self) -> list[Record]:
         decls = read_module(self.root, self.display)
-        given = root_values(self.root, self.display, self.var_files, self.cli_vars, self.environ)
+        if self.plan_values is not None:  # every value the plan was made with, and only those
+            given = {name: Given(value, None) for name, value in self.plan_values.items()}
+        else:
+            given = root_values(
+                self.root, self.display, self.var_files, self.cli_vars, self.environ
+            )
         variables: dict[str, Variable] = {}
         for name, found in sorted(decls.variables.items()):
             reason = f"var.{name} has no value (no default, tfvars file, --tf-var or TF_VAR_{name})"
