@@ -52,8 +52,9 @@ TERRAFORM = Group(
     (
         Option(
             ("--terraform",),
-            "JSON of terraform show -json PLANFILE, or of terraform show -json (state) "
-            "(repeatable; - is stdin)",
+            "JSON of terraform show -json PLANFILE, or of terraform show -json (state), or a "
+            "root module directory of .tf files, evaluated without a plan (repeatable; - is "
+            "stdin)",
             kind="list",
             metavar="FILE",
             path=True,
@@ -65,6 +66,26 @@ TERRAFORM = Group(
             "each resource's block (default: the plan file's directory when it holds .tf files)",
             metavar="DIR",
             path=True,
+        ),
+        Option(
+            ("--tf-var",),
+            "a root module variable's value when scanning .tf files without a plan "
+            "(repeatable; wins over --tf-var-file, terraform.tfvars and TF_VAR_name)",
+            kind="list",
+            metavar="NAME=VALUE",
+            key="tf_vars",
+            convert=name_equals_value,
+            trusted=True,
+        ),
+        Option(
+            ("--tf-var-file",),
+            "a variable file (.tfvars or .tfvars.json) when scanning .tf files without a plan "
+            "(repeatable; a later file wins)",
+            kind="list",
+            metavar="FILE",
+            key="tf_var_files",
+            path=True,
+            trusted=True,
         ),
         Option(
             ("--changed-only",),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,9 @@ class Reading:
     configuration: Configuration = field(default_factory=lambda: Configuration(None))
     regions: ProviderRegions = field(default_factory=lambda: ProviderRegions(None))
     seen: dict[str, str] = field(default_factory=dict)  # current address -> where it was read
+    evaluated: Callable[[str], Record | None] = lambda address: None
+    """The record the ``.tf`` files give for an address with the plan's variable values
+    (the static evaluation): it decides the ``dynamic`` blocks ``configuration`` leaves out."""
 
     def claim(self, address: str, where: str) -> None:
         """Each current object once: the same address twice would be two records with one
@@ -190,7 +193,8 @@ def _apply_defaults(
                 f"not known: {written}, so wfcheck cannot tell whether {block_name} is set"
             )
             continue
-        if isinstance(block, ResourceBlock) and block_name in block.dynamic:
+        dynamic = isinstance(block, ResourceBlock) and block_name in block.dynamic
+        if dynamic and not _writes_nothing(reading.evaluated(entry.address), field_name, default):
             mapped.reasons[field_name] = (
                 f"known only after apply: a dynamic block writes {block_name}"
             )
@@ -204,13 +208,26 @@ def _apply_defaults(
         mapped.unknown.discard(field_name)
         mapped.workforce[field_name] = copy.deepcopy(dict(default.value))
         reason = f"{block_name} is not set in the configuration, so {default.reason}"
-        if not isinstance(block, ResourceBlock):
+        if dynamic:
+            reason = (
+                f"the dynamic {block_name} block writes no block with the plan's variables, "
+                f"so {default.reason}"
+            )
+        elif not isinstance(block, ResourceBlock):
             reason += (
                 " (a dynamic block would not show in the plan; wfcheck read no .tf file that "
                 "could show one)"
             )
         reasons[field_name] = reason
     return reasons
+
+
+def _writes_nothing(evaluated: Record | None, field_name: str, default: Any) -> bool:
+    """Whether the static evaluation knows the block is not written (it then holds AWS's
+    default, as a plan of a configuration without the block would)."""
+    if evaluated is None or field_name in evaluated.unknown_paths:
+        return False
+    return bool(evaluated.workforce.get(field_name) == default.value)
 
 
 def _region(reading: Reading, entry: Entry, mapped: Mapped) -> str | None:

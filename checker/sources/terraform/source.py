@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.errors import UsageError
+from checker.errors import InputError, UsageError
 from checker.files.loading import MAX_JSON_BYTES, parse_json, read_text, type_name
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource
@@ -88,6 +88,8 @@ class TerraformSource(RecordSource):
                 configuration = data.get("configuration")
                 reading.configuration = Configuration(configuration)
                 reading.regions = ProviderRegions(configuration)
+                if tree is not None:
+                    reading.evaluated = _evaluated(tree.root, data.get("variables"))
                 records = PlanReader(reading, data, self.changed_only).records()
             else:
                 records = StateReader(reading, data, self.changed_only).records()
@@ -104,6 +106,33 @@ class TerraformSource(RecordSource):
             UnitStatus(self.source_name, "ok", len(records), note=f"terraform {self.document_kind}")
         )
         return records
+
+
+def _evaluated(root: Path, variables: Any) -> Callable[[str], Record | None]:
+    """The plan's own ``.tf`` files evaluated with the plan's variable values, by address,
+    read once and only when a ``dynamic`` block must be decided."""
+    found: dict[str, Record] = {}
+    read = False
+
+    def record(address: str) -> Record | None:
+        nonlocal read
+        if not read:
+            read = True
+            from checker.sources.terraform.static import StaticTerraformSource
+
+            values = {
+                name: entry["value"]
+                for name, entry in (variables if isinstance(variables, dict) else {}).items()
+                if isinstance(entry, dict) and "value" in entry
+            }
+            try:
+                source = StaticTerraformSource(str(root), plan_values=values, environ={})
+            except (InputError, UsageError):
+                return None  # the block stays unknown, as without the sources
+            found.update((r.resource.address, r) for r in source.records() if r.resource.address)
+        return found.get(address)
+
+    return record
 
 
 def _check_version(doc: Document, data: Mapping[str, Any]) -> None:
@@ -180,15 +209,35 @@ def validate_terraform_file(path: str) -> None:
     TerraformSource(path, locate=False)
 
 
+OWN_OPTIONS = ("tf_var", "tf_var_file")
+"""Options that mean nothing without Terraform inputs (``checker.sources`` checks them)."""
+
+
 def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
-    """``checker.sources`` registry interface: ``--terraform`` files (and positional plans)."""
-    return terraform_sources(
-        paths,
+    """``checker.sources`` registry interface: ``--terraform`` files (and positional plans);
+    a directory of ``.tf`` files is read without a plan (:mod:`.static`)."""
+    from checker.sources.terraform.static import is_configuration_dir, static_sources
+
+    directories = [path for path in paths if path != "-" and is_configuration_dir(path)]
+    documents = [path for path in paths if path not in directories]
+    sources = terraform_sources(
+        documents,
         changed_only=bool(request.options.get("changed_only")),
         source_dir=request.options.get("terraform_source"),
+        regions=request.regions,
+    )
+    return sources + static_sources(
+        directories,
+        var_files=request.options.get("tf_var_file") or (),
+        cli_vars=request.options.get("tf_var") or (),
         regions=request.regions,
     )
 
 
 def recognizes(path: str) -> bool:
+    """A plan or state document, or a directory of ``.tf`` files (a root module)."""
+    if Path(path).is_dir():
+        from checker.sources.terraform.static import is_configuration_dir
+
+        return is_configuration_dir(path)
     return looks_like_terraform(path)

@@ -102,13 +102,22 @@ def test_unset_source_ip_config_on_create_fails_wf010_and_the_gate() -> None:
             assert results[address][rule]["status"] == "skip", (address, rule)
 
 
+def test_a_dynamic_block_the_plans_values_leave_empty_fails_wf010() -> None:
+    """``for_each = []``: the .tf files, evaluated with the plan's variables, write no block, so
+    AWS's default (every address) applies; unknown here would let a world-open workforce pass."""
+    code, report, _ = scan("--terraform", str(UNSET / "plan.json"))
+    assert code == 1
+    wf010 = by_address(report)["aws_sagemaker_workforce.dynamic_empty"]["WF010"]
+    assert wf010["status"] == "fail"
+    assert wf010["message"].startswith(
+        "the dynamic source_ip_config block writes no block with the plan's variables, so AWS "
+        "creates the workforce with no source IP restriction"
+    ), wf010["message"]
+
+
 @pytest.mark.parametrize(
     ("address", "reason"),
     [
-        (
-            "aws_sagemaker_workforce.dynamic_empty",
-            "which is known only after apply: a dynamic block writes source_ip_config",
-        ),
         (
             "aws_sagemaker_workforce.dynamic_unknown",
             "which is known only after apply: a dynamic block writes source_ip_config",
