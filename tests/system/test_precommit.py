@@ -162,6 +162,7 @@ def test_the_offered_hooks(hooks_repo: Path) -> None:
     assert {hook["id"]: hook["entry"] for hook in manifest} == {
         "wfcheck-validate": "wfcheck validate",
         "wfcheck-test": "wfcheck test",
+        "wfcheck-terraform": "wfcheck scan",
     }
     assert {hook["language"] for hook in manifest} == {"python"}
 
@@ -221,3 +222,43 @@ def test_test_hook_fails_on_a_failing_case(
         "expected pass, got fail"
     ) in done.stdout
     assert "1 passed, 1 failed" in done.stdout
+
+
+CALLER = 'module "wf" {\n  source = "../../modules/wf"\n  cidrs  = %s\n}\n'
+MODULE = """
+variable "cidrs" {}
+resource "aws_sagemaker_workforce" "this" {
+  workforce_name = "labeling"
+  cognito_config {
+    client_id = "client"
+    user_pool = "eu-west-1_Pool"
+  }
+  source_ip_config {
+    cidrs = var.cidrs
+  }
+}
+"""
+
+
+def test_terraform_hook_gates_the_root_modules_of_changed_files(
+    hooks_repo: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    """A change in a local module gates the root module that calls it, with the caller's
+    values; the other root module (no workforce) and non-Terraform files are not in the way."""
+    (tmp_path / "live" / "prod").mkdir(parents=True)
+    (tmp_path / "live" / "tools").mkdir(parents=True)
+    (tmp_path / "modules" / "wf").mkdir(parents=True)
+    (tmp_path / "live" / "prod" / "main.tf").write_text(CALLER % '["0.0.0.0/0"]')
+    (tmp_path / "live" / "tools" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    (tmp_path / "modules" / "wf" / "main.tf").write_text(MODULE)
+    (tmp_path / "notes.yaml").write_text("not: terraform\n")
+    git_repo(tmp_path, env)
+    failed = try_repo(hooks_repo, tmp_path, env, "wfcheck-terraform")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"^wfcheck terraform\.+Failed$", failed.stdout, re.MULTILINE)
+    assert "WF011" in failed.stdout
+    assert "module.wf.aws_sagemaker_workforce.this" in failed.stdout
+    (tmp_path / "live" / "prod" / "main.tf").write_text(CALLER % '"not a list"')
+    broken = try_repo(hooks_repo, tmp_path, env, "wfcheck-terraform")
+    assert broken.returncode != 0
+    assert "Traceback" not in broken.stdout + broken.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -215,11 +216,18 @@ OWN_OPTIONS = ("tf_var", "tf_var_file")
 
 def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
     """``checker.sources`` registry interface: ``--terraform`` files (and positional plans);
-    a directory of ``.tf`` files is read without a plan (:mod:`.static`)."""
+    a directory of ``.tf`` files is read without a plan (:mod:`.static`), and a ``.tf`` or
+    ``.tfvars`` file (as pre-commit passes them) stands for the root modules it belongs to."""
     from checker.sources.terraform.static import is_configuration_dir, static_sources
+    from checker.sources.terraform.static.roots import is_terraform_file, root_modules
 
+    changed = [path for path in paths if is_terraform_file(path)]
     directories = [path for path in paths if path != "-" and is_configuration_dir(path)]
-    documents = [path for path in paths if path not in directories]
+    documents = [path for path in paths if path not in directories and path not in changed]
+    for root in root_modules(changed):
+        shown = os.path.relpath(root)
+        if shown not in directories and is_configuration_dir(shown):
+            directories.append(shown)
     sources = terraform_sources(
         documents,
         changed_only=bool(request.options.get("changed_only")),
@@ -235,7 +243,12 @@ def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSou
 
 
 def recognizes(path: str) -> bool:
-    """A plan or state document, or a directory of ``.tf`` files (a root module)."""
+    """A plan or state document, a directory of ``.tf`` files (a root module), or a ``.tf`` or
+    ``.tfvars`` file of one."""
+    from checker.sources.terraform.static.roots import is_terraform_file
+
+    if is_terraform_file(path):
+        return True
     if Path(path).is_dir():
         from checker.sources.terraform.static import is_configuration_dir
 

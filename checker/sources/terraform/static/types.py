@@ -3,6 +3,7 @@ conversion Terraform applies to a variable's value before any expression reads i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,29 +90,35 @@ def convert(value: Any, wanted: Type) -> Any:
     Terraform refuses); unknown values stay unknown."""
     if isinstance(value, Unknown) or value is None or wanted.kind == "any":
         return value
-    kind = wanted.kind
-    if kind == "string":
-        if isinstance(value, (list, dict)):
-            raise EvalError(f"a string is required, got a {type_of(value)}")
-        return to_string(value)
-    if kind == "number":
-        return to_number(value)
-    if kind == "bool":
-        return to_bool(value)
-    element = wanted.element or ANY
-    if kind in ("list", "set"):
-        if not isinstance(value, list):
-            raise EvalError(f"a {kind} is required, got a {type_of(value)}")
-        items = [convert(item, element) for item in value]
-        return set_of(items) if kind == "set" else items
-    if kind == "map":
-        if not isinstance(value, dict):
-            raise EvalError(f"a map is required, got a {type_of(value)}")
-        return {key: convert(item, element) for key, item in value.items()}
-    if kind == "tuple":
-        if not isinstance(value, list) or len(value) != len(wanted.elements):
-            raise EvalError(f"a tuple of {len(wanted.elements)} elements is required")
-        return [convert(item, t) for item, t in zip(value, wanted.elements, strict=True)]
+    return _CONVERSIONS.get(wanted.kind, _to_object)(value, wanted)
+
+
+def _to_string(value: Any, wanted: Type) -> Any:
+    if isinstance(value, (list, dict)):
+        raise EvalError(f"a string is required, got a {type_of(value)}")
+    return to_string(value)
+
+
+def _to_collection(value: Any, wanted: Type) -> Any:
+    if not isinstance(value, list):
+        raise EvalError(f"a {wanted.kind} is required, got a {type_of(value)}")
+    items = [convert(item, wanted.element or ANY) for item in value]
+    return set_of(items) if wanted.kind == "set" else items
+
+
+def _to_map(value: Any, wanted: Type) -> Any:
+    if not isinstance(value, dict):
+        raise EvalError(f"a map is required, got a {type_of(value)}")
+    return {key: convert(item, wanted.element or ANY) for key, item in value.items()}
+
+
+def _to_tuple(value: Any, wanted: Type) -> Any:
+    if not isinstance(value, list) or len(value) != len(wanted.elements):
+        raise EvalError(f"a tuple of {len(wanted.elements)} elements is required")
+    return [convert(item, t) for item, t in zip(value, wanted.elements, strict=True)]
+
+
+def _to_object(value: Any, wanted: Type) -> Any:
     if not isinstance(value, dict):
         raise EvalError(f"an object is required, got a {type_of(value)}")
     out: dict[str, Any] = {}
@@ -125,3 +132,14 @@ def convert(value: Any, wanted: Type) -> Any:
         else:
             raise EvalError(f"attribute {name!r} is required")
     return out
+
+
+_CONVERSIONS: dict[str, Callable[[Any, Type], Any]] = {
+    "string": _to_string,
+    "number": lambda value, wanted: to_number(value),
+    "bool": lambda value, wanted: to_bool(value),
+    "list": _to_collection,
+    "set": _to_collection,
+    "map": _to_map,
+    "tuple": _to_tuple,
+}
