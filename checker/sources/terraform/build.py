@@ -16,12 +16,12 @@ from checker.sources.terraform.configuration import Configuration, ProviderRegio
 from checker.sources.terraform.document import Document, child
 from checker.sources.terraform.locations import ResourceBlock, SourceTree
 from checker.sources.terraform.mapping import (
-    BLOCK_FIELDS,
-    DEFAULTS,
+    AWS_WORKFORCE,
     REGION_PATH,
-    RESOURCE_TYPE,
+    WORKFORCE_TYPES,
     Mapped,
     Mapper,
+    WorkforceType,
 )
 
 NOTE_ADDRESSES = 5  # a note names this many addresses, then counts the rest
@@ -96,6 +96,7 @@ class Entry:
     action: str | None = None  # None for a state
     creates: bool = False  # apply creates a new object (create, replace): defaults apply
     unknown_reason: str | None = None  # why its unknown values are unknown, when not "apply"
+    kind: WorkforceType = AWS_WORKFORCE
 
 
 _DEFERRED_REASON = re.compile(r"^[a-z_]{1,64}$")
@@ -110,7 +111,9 @@ def deferred_reason_text(reason: Any) -> str:
 
 
 def build_record(reading: Reading, entry: Entry) -> Record:
-    mapped = Mapper(reading.doc, entry.address, entry.unknown, entry.sensitive).map(entry.values)
+    mapped = Mapper(reading.doc, entry.address, entry.unknown, entry.sensitive, entry.kind).map(
+        entry.values
+    )
     calls = module_calls(entry.module_address) if entry.module_address else ()
     block = _locate(reading, entry, calls)
     defaults = _apply_defaults(reading, entry, calls, mapped, block) if entry.creates else {}
@@ -158,7 +161,7 @@ def _locate(reading: Reading, entry: Entry, calls: tuple[str, ...]) -> ResourceB
     if reading.tree is None:
         return None
     found = reading.tree.resource(
-        calls, RESOURCE_TYPE, entry.name, reading.configuration.module_source
+        calls, entry.kind.name, entry.name, reading.configuration.module_source
     )
     if isinstance(found, str):
         reading.notes.add("findings for {what} point at the plan file: " + found, entry.address)
@@ -181,11 +184,11 @@ def _apply_defaults(
     not told by the plan: it stays unknown, and the reason says why.
     """
     reasons: dict[str, str] = {}
-    for block_name, default in DEFAULTS.items():
-        field_name = BLOCK_FIELDS[block_name]
+    for block_name, default in entry.kind.defaults.items():
+        field_name = entry.kind.field(block_name)
         if field_name not in mapped.unknown or child(entry.unknown, block_name) is not True:
             continue
-        written = reading.configuration.writes(calls, entry.name, block_name)
+        written = reading.configuration.writes(calls, entry.kind.name, entry.name, block_name)
         if written is True:
             continue  # written with values known only after apply: truly unknown
         if isinstance(written, str):
@@ -206,7 +209,9 @@ def _apply_defaults(
             )
             continue
         mapped.unknown.discard(field_name)
-        mapped.workforce[field_name] = copy.deepcopy(dict(default.value))
+        if default.value is None:
+            continue  # left out by AWS too: the record leaves it out, as the API would
+        mapped.workforce[field_name] = copy.deepcopy(default.value)
         reason = f"{block_name} is not set in the configuration, so {default.reason}"
         if dynamic:
             reason = (
@@ -239,7 +244,9 @@ def _region(reading: Reading, entry: Entry, mapped: Mapped) -> str | None:
         region = arn_parts(arn)[1]
         if region is not None:
             return region
-    provider = reading.regions.region(entry.module_address, entry.name, entry.provider_name)
+    provider = reading.regions.region(
+        entry.module_address, entry.kind.name, entry.name, entry.provider_name
+    )
     region = provider or reading.default_region
     if region is None:
         mapped.unknown.add(REGION_PATH)  # nothing says where it will live
@@ -251,9 +258,10 @@ def _region(reading: Reading, entry: Entry, mapped: Mapped) -> str | None:
     return region
 
 
-def workforce_address(doc: Document, item: Any, where: str) -> str | None:
-    """The address of a managed ``aws_sagemaker_workforce`` entry (plan change or state
-    resource); None for any other resource and for data sources.
+def workforce_address(doc: Document, item: Any, where: str) -> tuple[str, WorkforceType] | None:
+    """The address and type of a managed workforce entry (plan change or state resource); None
+    for any other resource, for data sources and for OpenTofu's ephemeral resources (they are
+    never stored, so never a workforce that exists).
 
     An entry whose type or mode cannot be read might be a workforce: that is an error, not a
     silent skip.
@@ -267,21 +275,22 @@ def workforce_address(doc: Document, item: Any, where: str) -> str | None:
         raise doc.error(
             f"{where}.type: expected a resource type string, got {type_name(kind)}", near
         )
-    if kind != RESOURCE_TYPE:
+    workforce = WORKFORCE_TYPES.get(kind)
+    if workforce is None:
         return None
     mode = item.get("mode", "managed")
-    if mode == "data":
+    if mode in ("data", "ephemeral"):
         return None
     if mode != "managed":
         shown = f" ({near})" if near else ""
         raise doc.error(
-            f'{where}.mode{shown}: expected "managed" or "data" for an {RESOURCE_TYPE}, '
+            f'{where}.mode{shown}: expected "managed", "data" or "ephemeral" for an {kind}, '
             f"got {type_name(mode) if not isinstance(mode, str) else 'another mode'}",
             near,
         )
     if not isinstance(address, str) or not address:
         raise doc.error(f"{where}.address: expected a non-empty string")
-    return address
+    return address, workforce
 
 
 def entry_name(doc: Document, item: Mapping[str, Any], where: str, address: str) -> str:

@@ -11,8 +11,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from checker.sources.terraform.mapping import RESOURCE_TYPE
-
 _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.?')
 
 
@@ -68,14 +66,14 @@ class Configuration:
         source = entry.get("source") if isinstance(entry, dict) else None
         return source if isinstance(source, str) else None
 
-    def writes(self, calls: tuple[str, ...], name: str, block: str) -> bool | str:
+    def writes(self, calls: tuple[str, ...], kind: str, name: str, block: str) -> bool | str:
         """Whether the resource's configuration writes ``block`` (not counting ``dynamic``
         blocks, which Terraform leaves out of this section), or why that cannot be told."""
         module = self.module(calls)
         if isinstance(module, str):
             return module
         resources = module.get("resources")
-        wanted = f"{RESOURCE_TYPE}.{name}"
+        wanted = f"{kind}.{name}"
         for resource in resources if isinstance(resources, list) else ():
             if (
                 isinstance(resource, dict)
@@ -110,19 +108,21 @@ class ProviderRegions:
             self.configs = configs if isinstance(configs, dict) else {}
             self.root = root if isinstance(root, dict) else {}
 
-    def region(self, module_address: str, name: str, provider_name: Any) -> str | None:
+    def region(self, module_address: str, kind: str, name: str, provider_name: Any) -> str | None:
         """Memoized: a plan repeats the same module and resource for every instance."""
-        key = (module_address, name, provider_name if isinstance(provider_name, str) else None)
+        shown = provider_name if isinstance(provider_name, str) else None
+        key = (module_address, f"{kind}.{name}", shown)
         if key not in self.cache:
-            self.cache[key] = self._region(module_address, name, provider_name)
+            self.cache[key] = self._region(module_address, kind, name, provider_name)
         return self.cache[key]
 
-    def _region(self, module_address: str, name: str, provider_name: Any) -> str | None:
+    def _region(self, module_address: str, kind: str, name: str, provider_name: Any) -> str | None:
         calls = module_calls(module_address) if module_address else ()
-        key = self._config_key(calls, name)
+        key = self._config_key(calls, kind, name)
         if key is None:
+            local = kind.split("_", 1)[0]  # the provider's default local name: aws, awscc
             prefix = ".".join(f"module.{call}" for call in calls)
-            key = f"{prefix}:aws" if prefix else "aws"
+            key = f"{prefix}:{local}" if prefix else local
         while True:
             config = self.configs.get(key)
             if isinstance(config, dict):
@@ -140,7 +140,7 @@ class ProviderRegions:
                 return None
             key = parent
 
-    def _config_key(self, calls: tuple[str, ...], name: str) -> str | None:
+    def _config_key(self, calls: tuple[str, ...], kind: str, name: str) -> str | None:
         module: Any = self.root
         for call in calls:
             calls_map = module.get("module_calls") if isinstance(module, dict) else None
@@ -148,7 +148,7 @@ class ProviderRegions:
             module = entry.get("module") if isinstance(entry, dict) else None
         if not isinstance(module, dict) or not isinstance(module.get("resources"), list):
             return None
-        wanted = f"{RESOURCE_TYPE}.{name}"
+        wanted = f"{kind}.{name}"
         for resource in module["resources"]:
             if (
                 isinstance(resource, dict)

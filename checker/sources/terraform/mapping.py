@@ -17,6 +17,7 @@ from checker.files.loading import type_name
 from checker.sources.terraform.document import Document, child, marked
 
 RESOURCE_TYPE = "aws_sagemaker_workforce"
+AWSCC_TYPE = "awscc_sagemaker_workforce"
 
 # Terraform attribute -> API field, for the top level and for each block (the provider allows
 # each block once: MaxItems 1). The OIDC client_secret is deliberately missing: it is never read.
@@ -63,9 +64,10 @@ REGION_PATH = "_region"
 @dataclass(frozen=True, slots=True)
 class BlockDefault:
     """What AWS does when a configuration does not write an Optional+Computed block: the
-    provider plans the whole block unknown on create, and the service fills in this value."""
+    provider plans the whole block unknown on create, and the service fills in this value
+    (None: the service leaves the field out)."""
 
-    value: Mapping[str, Any]
+    value: Any
     reason: str
 
 
@@ -75,6 +77,58 @@ DEFAULTS: Mapping[str, BlockDefault] = {
     "source_ip_config": BlockDefault(
         {"Cidrs": []}, "AWS creates the workforce with no source IP restriction"
     ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WorkforceType:
+    """How one provider's workforce resource writes the API's fields.
+
+    The AWS provider writes each part as a block (a list of one object in a plan); the AWS
+    Cloud Control provider (``awscc``) writes CloudFormation's properties in snake_case as
+    nested attributes (``source_ip_config = { cidrs = [...] }``: one object), and names two
+    top-level attributes differently.
+    """
+
+    name: str
+    top_level: tuple[tuple[str, str], ...]
+    nested_objects: bool
+    computed: tuple[str, ...]  # attributes the provider knows only after apply
+    defaults: Mapping[str, BlockDefault]  # attribute -> what AWS creates when it is left out
+
+    def label(self, block: str, attribute: str) -> str:
+        return f"{block}.{attribute}" if self.nested_objects else f"{block}[0].{attribute}"
+
+    def field(self, attribute: str) -> str:
+        """The API field an attribute or block maps to."""
+        return BLOCK_FIELDS.get(attribute) or dict(self.top_level)[attribute]
+
+
+AWS_WORKFORCE = WorkforceType(RESOURCE_TYPE, TOP_LEVEL, False, ("arn", "subdomain"), DEFAULTS)
+AWSCC_WORKFORCE = WorkforceType(
+    AWSCC_TYPE,
+    (
+        ("workforce_name", "WorkforceName"),
+        ("workforce_arn", "WorkforceArn"),
+        ("sub_domain", "SubDomain"),
+        ("ip_address_type", "IpAddressType"),
+    ),
+    True,
+    ("workforce_arn", "sub_domain"),
+    {
+        # terraform-provider-awscc internal/aws/sagemaker/workforce_resource_gen.go: every
+        # property Optional + Computed, so a create plans what is left out as unknown
+        **DEFAULTS,
+        "ip_address_type": BlockDefault(
+            "ipv4", "AWS creates an IPv4-only workforce (IpAddressType ipv4)"
+        ),
+        "cognito_config": BlockDefault(None, "the workforce has no Cognito configuration"),
+        "oidc_config": BlockDefault(None, "the workforce has no OIDC configuration"),
+        "workforce_vpc_config": BlockDefault(None, "the workforce is not connected to a VPC"),
+    },
+)
+WORKFORCE_TYPES: Mapping[str, WorkforceType] = {
+    kind.name: kind for kind in (AWS_WORKFORCE, AWSCC_WORKFORCE)
 }
 
 
@@ -92,11 +146,19 @@ class Mapped:
 class Mapper:
     """Terraform attributes of one resource -> the API shape, its unknown and sensitive paths."""
 
-    def __init__(self, doc: Document, address: str, unknown: Any, sensitive: Any) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        address: str,
+        unknown: Any,
+        sensitive: Any,
+        kind: WorkforceType = AWS_WORKFORCE,
+    ) -> None:
         self.doc = doc
         self.address = address
         self.unknown = unknown
         self.sensitive = sensitive
+        self.kind = kind
 
     def fail(self, attribute: str, expected: str, value: Any) -> InputError:
         return self.doc.error(
@@ -106,7 +168,7 @@ class Mapper:
 
     def map(self, values: Mapping[str, Any]) -> Mapped:
         out = Mapped({})
-        for attribute, name in TOP_LEVEL:
+        for attribute, name in self.kind.top_level:
             value = self._leaf(
                 out, values, attribute, name, attribute, self.unknown, self.sensitive
             )
@@ -153,6 +215,30 @@ class Mapper:
             if marked(unknown):
                 out.unknown.add(name)
             return None  # an empty block list means the block is absent
+        item: Mapping[str, Any]
+        if self.kind.nested_objects:
+            if not isinstance(items, dict):
+                raise self.fail(block, "an object", items)
+            item = items
+        else:
+            item = self._one_block(block, items)
+            unknown, sensitive = child(unknown, 0), child(sensitive, 0)
+        result: dict[str, Any] = {}
+        for attribute, leaf in leaves:
+            value = self._leaf(
+                out,
+                item,
+                attribute,
+                f"{name}.{leaf}",
+                self.kind.label(block, attribute),
+                unknown,
+                sensitive,
+            )
+            if value is not None:
+                result[leaf] = value
+        return result
+
+    def _one_block(self, block: str, items: Any) -> Mapping[str, Any]:
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise self.fail(block, "a list of one object", items)
         if len(items) > 1:
@@ -161,21 +247,8 @@ class Mapper:
                 "(which one AWS would apply cannot be told)",
                 self.address,
             )
-        item, unknown, sensitive = items[0], child(unknown, 0), child(sensitive, 0)
-        result: dict[str, Any] = {}
-        for attribute, leaf in leaves:
-            value = self._leaf(
-                out,
-                item,
-                attribute,
-                f"{name}.{leaf}",
-                f"{block}[0].{attribute}",
-                unknown,
-                sensitive,
-            )
-            if value is not None:
-                result[leaf] = value
-        return result
+        item: Mapping[str, Any] = items[0]
+        return item
 
     def _leaf(
         self,

@@ -107,9 +107,10 @@ class PlanReader:
     def _change(self, change: Any, where: str, deferred: str | None) -> list[Record]:
         reading = self.reading
         doc, notes = reading.doc, reading.notes
-        address = workforce_address(doc, change, where)
-        if address is None:
+        found = workforce_address(doc, change, where)
+        if found is None:
             return []
+        address, kind = found
         body = change.get("change")
         if not isinstance(body, dict):
             raise doc.error(
@@ -166,6 +167,7 @@ class PlanReader:
                 else f"known only after a later plan and apply (Terraform deferred this change: "
                 f"{deferred})"
             ),
+            kind=kind,
         )
         return [build_record(reading, entry)]
 

@@ -138,6 +138,12 @@ def _evaluated(root: Path, variables: Any) -> Callable[[str], Record | None]:
 
 def _check_version(doc: Document, data: Mapping[str, Any]) -> None:
     version = data.get("format_version")
+    if version is None and "encrypted_data" in data:
+        raise doc.error(
+            "an encrypted OpenTofu plan or state: show it with its key (tofu show -json) "
+            "and scan that output",
+            None,
+        )
     if version is None:
         raise doc.error("no format_version: not the output of terraform show -json", None)
     if not isinstance(version, str):

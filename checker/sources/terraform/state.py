@@ -65,9 +65,10 @@ class StateReader:
             raise doc.error(f"{where}.resources: expected a list, got {type_name(resources)}")
         for index, resource in enumerate(resources):
             label = f"{where}.resources[{index}]"
-            address = workforce_address(doc, resource, label)
-            if address is None:
+            found = workforce_address(doc, resource, label)
+            if found is None:
                 continue
+            address, kind = found
             attributes = resource.get("values")
             if not isinstance(attributes, dict):
                 raise doc.error(
@@ -94,6 +95,7 @@ class StateReader:
                 provider_name=resource.get("provider_name"),
                 values=attributes,
                 sensitive=sensitive,
+                kind=kind,
             )
             out.append(build_record(reading, entry))
         children = module.get("child_modules")

@@ -201,8 +201,10 @@ def test_other_types_and_data_sources_are_ignored(tmp_path: Path) -> None:
     data_source["mode"] = "data"
     other = workforce_change("aws_sagemaker_workteam.x", ["create"], {"workteam_name": "t"})
     other["type"] = "aws_sagemaker_workteam"
-    other["mode"] = "ephemeral"  # the mode of another type is none of wfcheck's business
-    path = write(tmp_path, plan_of(data_source, other))
+    other["mode"] = "imaginary"  # the mode of another type is none of wfcheck's business
+    ephemeral = workforce_change("ephemeral.aws_sagemaker_workforce.x", ["open"], COGNITO)
+    ephemeral["mode"] = "ephemeral"  # OpenTofu: never stored, so never a workforce that exists
+    path = write(tmp_path, plan_of(data_source, other, ephemeral))
     assert records(path) == {}
 
 
@@ -212,7 +214,7 @@ def test_other_types_and_data_sources_are_ignored(tmp_path: Path) -> None:
         ({"type": 7}, "resource_changes[0].type: expected a resource type string, got a number"),
         ({"type": None}, "resource_changes[0].type: expected a resource type string, got null"),
         ({"mode": ["managed"]}, "resource_changes[0].mode (aws_sagemaker_workforce.x): expected"),
-        ({"mode": "ephemeral"}, 'expected "managed" or "data"'),
+        ({"mode": "imaginary"}, 'expected "managed", "data" or "ephemeral"'),
         ({"address": 3}, "resource_changes[0].address: expected a non-empty string"),
         ({"name": None}, "resource_changes[0].name (aws_sagemaker_workforce.x)"),
     ],
@@ -225,6 +227,22 @@ def test_a_mode_or_type_that_cannot_be_read_is_an_error(
     with pytest.raises(InputError) as caught:
         TerraformSource(write(tmp_path, plan_of(entry)))
     assert message in str(caught.value)
+
+
+def test_an_opentofu_plan_reads_like_terraforms(tmp_path: Path) -> None:
+    """``tofu show -json`` writes Terraform's format with OpenTofu's registry in provider
+    addresses and may list ephemeral resources; derived here from the real example plan."""
+    text = PLAN.read_text().replace("registry.terraform.io/", "registry.opentofu.org/")
+    data = json.loads(text)
+    ephemeral = workforce_change("ephemeral.aws_sagemaker_workforce.x", ["open"], COGNITO)
+    ephemeral["mode"] = "ephemeral"
+    data["resource_changes"].append(ephemeral)
+    tofu = records(write(tmp_path, data))
+    terraform = records(PLAN)
+    assert tofu.keys() == terraform.keys()
+    for address, record in terraform.items():
+        assert tofu[address].workforce == record.workforce
+        assert tofu[address].resource.region == record.resource.region
 
 
 def test_the_same_address_twice_is_an_error(tmp_path: Path) -> None:
@@ -999,6 +1017,11 @@ MALFORMED: list[tuple[str, Any, str]] = [
     ("truncated", PLAN.read_text()[:500], "invalid JSON"),
     ("not-an-object", "[1, 2]", "expected the JSON object terraform show -json writes"),
     ("no-format-version", {"resource_changes": []}, "no format_version"),
+    (
+        "opentofu-encrypted",
+        {"serial": 1, "meta": {"key_provider.pbkdf2.k": "e30="}, "encrypted_data": "AAAA"},
+        "an encrypted OpenTofu plan or state: show it with its key",
+    ),
     ("format-version-number", {"format_version": 1.2}, "format_version: expected a string"),
     (
         "format-version-major",

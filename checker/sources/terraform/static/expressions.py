@@ -378,6 +378,24 @@ def _object(self: Evaluator, node: Any) -> Any:
     return out
 
 
+def object_elements(evaluator: Evaluator, node: Any) -> list[tuple[str, Any]] | None:
+    """An object literal's (key, value expression) pairs, so each value is evaluated alone
+    (one sensitive or never-read element taints nothing else); None for any other expression
+    or a key that is not known."""
+    while type(node).__name__ == "ExprTermRule" and len(rules(node)) == 1:
+        node = rules(node)[0]
+    if type(node).__name__ != "ObjectRule":
+        return None
+    pairs = []
+    for element in rules(node):
+        key_node, value_node = rules(element)[:2]
+        key = _object_key(evaluator, key_node)
+        if not isinstance(key, str):
+            return None
+        pairs.append((key, value_node))
+    return pairs
+
+
 def _object_key(self: Evaluator, node: Any) -> Any:
     from hcl2.rules.literal_rules import IdentifierRule
 

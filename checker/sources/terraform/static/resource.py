@@ -1,4 +1,4 @@
-"""One ``aws_sagemaker_workforce`` instance's body -> the values a plan's ``after`` would hold,
+"""One workforce instance's body -> the values a plan's ``after`` would hold,
 with Terraform's markers beside them, so :class:`checker.sources.terraform.mapping.Mapper` maps
 it to the API shape exactly as it maps a plan.
 
@@ -13,8 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.model import Location
-from checker.sources.terraform.mapping import BLOCKS, LIST_ATTRIBUTES, MAP_ATTRIBUTES, TOP_LEVEL
-from checker.sources.terraform.static.expressions import Evaluator, Trace, rules, text_of
+from checker.sources.terraform.mapping import (
+    AWS_WORKFORCE,
+    BLOCKS,
+    LIST_ATTRIBUTES,
+    MAP_ATTRIBUTES,
+    WorkforceType,
+)
+from checker.sources.terraform.static.expressions import (
+    Evaluator,
+    Trace,
+    object_elements,
+    rules,
+    text_of,
+)
 from checker.sources.terraform.static.modules import Declared
 from checker.sources.terraform.static.values import (
     EvalError,
@@ -26,8 +38,6 @@ from checker.sources.terraform.static.values import (
 
 BLOCK_LEAVES = {block: dict(leaves) for block, _, leaves in BLOCKS}
 API_BLOCK = {block: name for block, name, _ in BLOCKS}
-API_TOP = dict(TOP_LEVEL)
-COMPUTED = ("arn", "subdomain")  # the provider knows these only after apply
 
 
 @dataclass
@@ -42,25 +52,72 @@ class Shaped:
     written: set[str] = field(default_factory=set)  # blocks the configuration writes
 
 
-def shape(resource: Declared, evaluator: Evaluator) -> Shaped:
+def shape(resource: Declared, evaluator: Evaluator, kind: WorkforceType = AWS_WORKFORCE) -> Shaped:
     out = Shaped()
-    for attribute in COMPUTED:
+    top = dict(kind.top_level)
+    for attribute in kind.computed:
         out.unknown[attribute] = True
     for attribute, node in resource.attributes.items():
-        if attribute in API_TOP or attribute == "region":
+        if attribute in top or (attribute == "region" and not kind.nested_objects):
             trace = Trace()
             value = Evaluator(evaluator.module, trace, evaluator.names).evaluate(node)
-            path = API_TOP.get(attribute, "_region")
+            path = top.get(attribute, "_region")
             _leaf(out, out.values, out.unknown, out.sensitive, attribute, path, value, trace)
             _locate(out, path, trace, resource, node)
-    for kind, labels, body, where in resource.blocks:
-        if kind in BLOCK_LEAVES:
-            out.written.add(kind)
-            _block(out, kind, body, evaluator, where)
-        elif kind == "dynamic" and labels and labels[0] in BLOCK_LEAVES:
+        elif attribute in BLOCK_LEAVES and kind.nested_objects:
+            _nested(out, attribute, node, evaluator, resource)
+    if kind.nested_objects:
+        return out
+    for kind_name, labels, body, where in resource.blocks:
+        if kind_name in BLOCK_LEAVES:
+            out.written.add(kind_name)
+            _block(out, kind_name, body, evaluator, where)
+        elif kind_name == "dynamic" and labels and labels[0] in BLOCK_LEAVES:
             out.written.add(labels[0])
             _dynamic(out, labels[0], body, evaluator, where)
     return out
+
+
+def _nested(out: Shaped, block: str, node: Any, evaluator: Evaluator, resource: Declared) -> None:
+    """An ``awscc`` nested attribute (``source_ip_config = { cidrs = [...] }``): one object.
+
+    An object literal's elements are evaluated one by one (``client_secret`` never); any other
+    expression is evaluated whole, and what it reads taints every element.
+    """
+    leaves, name = BLOCK_LEAVES[block], API_BLOCK[block]
+    item: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    sensitive: dict[str, Any] = {}
+    elements = object_elements(evaluator, node)
+    if elements is None:
+        trace = Trace()
+        value = Evaluator(evaluator.module, trace, evaluator.names).evaluate(node)
+        if value is None:
+            return  # null: the attribute is not set
+        if isinstance(value, Unknown) or not isinstance(value, dict):
+            out.written.add(block)
+            out.unknown[block] = True
+            why = value.reason if isinstance(value, Unknown) else f"{block}: an object is required"
+            out.reasons[name] = f"not known from the .tf sources: {why}"
+            return
+        for attribute, element in value.items():
+            if attribute in leaves:
+                path = f"{name}.{leaves[attribute]}"
+                _leaf(out, item, unknown, sensitive, attribute, path, element, trace)
+                _locate(out, path, trace, resource, node)
+    else:
+        for attribute, element in elements:
+            if attribute not in leaves:
+                continue  # client_secret and unmapped attributes: never evaluated
+            trace = Trace()
+            value = Evaluator(evaluator.module, trace, evaluator.names).evaluate(element)
+            path = f"{name}.{leaves[attribute]}"
+            _leaf(out, item, unknown, sensitive, attribute, path, value, trace)
+            _locate(out, path, trace, resource, element)
+    out.written.add(block)
+    out.values[block] = item
+    out.unknown[block] = unknown
+    out.sensitive[block] = sensitive
 
 
 def _block(

@@ -22,7 +22,7 @@ from checker.sources.base import RecordSource, normalize_workforce
 from checker.sources.terraform.build import Notes
 from checker.sources.terraform.document import Document
 from checker.sources.terraform.locations import is_local_source, repository_root
-from checker.sources.terraform.mapping import DEFAULTS, REGION_PATH, RESOURCE_TYPE, Mapper
+from checker.sources.terraform.mapping import REGION_PATH, WORKFORCE_TYPES, Mapper, WorkforceType
 from checker.sources.terraform.static.expressions import (
     Evaluator,
     Module,
@@ -36,7 +36,7 @@ from checker.sources.terraform.static.modules import (
     installed_modules,
     read_module,
 )
-from checker.sources.terraform.static.resource import API_BLOCK, Shaped, shape
+from checker.sources.terraform.static.resource import shape
 from checker.sources.terraform.static.types import convert
 from checker.sources.terraform.static.values import EvalError, Unknown, first_unknown, iterate
 from checker.sources.terraform.static.variables import (
@@ -48,7 +48,6 @@ from checker.sources.terraform.static.variables import (
 
 MAX_MODULE_DEPTH = 32
 MAX_INSTANCES = 10_000
-AWSCC_TYPE = "awscc_sagemaker_workforce"
 
 
 class StaticTerraformSource(RecordSource):
@@ -83,7 +82,7 @@ class StaticTerraformSource(RecordSource):
         self._notes = Notes(directory)
         self._installed = installed_modules(self.root)
         self._imports: set[str] = set()
-        self._region: Any = None
+        self._regions: dict[str, Any] = {}  # the root's default provider -> its region
         try:
             self._records = self._load()
         except RecursionError:
@@ -129,10 +128,12 @@ class StaticTerraformSource(RecordSource):
             target = import_target(found)
             if target:
                 self._imports.add(target)
-        provider = decls.providers.get("aws")
-        self._region = None
-        if provider is not None and "region" in provider.attributes:
-            self._region = Evaluator(module).evaluate(provider.attributes["region"])
+        self._regions = {
+            local: Evaluator(module).evaluate(provider.attributes["region"])
+            for local in ("aws", "awscc")
+            if (provider := decls.providers.get(local)) is not None
+            and "region" in provider.attributes
+        }
         return list(self._walk(decls, module, "", (), (self.root,)))
 
     def _module(
@@ -191,17 +192,14 @@ class StaticTerraformSource(RecordSource):
                 shown,
             )
         for (kind, name), found in sorted(decls.resources.items()):
-            if kind == AWSCC_TYPE:
-                self._notes.add(
-                    "{what}: awscc_sagemaker_workforce is not evaluated without a plan yet",
-                    f"{prefix}{kind}.{name}",
-                )
-            if kind != RESOURCE_TYPE:
+            workforce = WORKFORCE_TYPES.get(kind)
+            if workforce is None:
                 continue
             base = f"{prefix}{kind}.{name}"
             instances = self._instances(found, evaluator, base)
             for key, names in instances:
-                yield self._record(found, evaluator.with_names(names), base + key, calls)
+                scope = evaluator.with_names(names)
+                yield self._record(found, scope, base + key, calls, workforce)
         for name, call in sorted(decls.modules.items()):
             child = self._child_dir(decls, name, call, calls)
             label = f"{prefix}module.{name}"
@@ -345,19 +343,24 @@ class StaticTerraformSource(RecordSource):
     # records ----------------------------------------------------------------------------
 
     def _record(
-        self, found: Declared, evaluator: Evaluator, address: str, calls: tuple[str, ...]
+        self,
+        found: Declared,
+        evaluator: Evaluator,
+        address: str,
+        calls: tuple[str, ...],
+        kind: WorkforceType,
     ) -> Record:
-        shaped = shape(found, evaluator)
+        shaped = shape(found, evaluator, kind)
         doc = Document(found.location.file, "")
-        mapped = Mapper(doc, address, shaped.unknown, shaped.sensitive).map(shaped.values)
+        mapped = Mapper(doc, address, shaped.unknown, shaped.sensitive, kind).map(shaped.values)
         for path in mapped.unknown:
             reason = shaped.reasons.get(path) or shaped.reasons.get(path.split(".", 1)[0])
             if reason:
                 mapped.reasons[path] = reason
-        defaults = self._defaults(shaped, mapped.workforce, mapped.unknown, mapped.reasons, address)
+        defaults = self._defaults(kind, mapped.workforce, mapped.unknown, mapped.reasons, address)
         region = mapped.region
         if region is None and REGION_PATH not in mapped.unknown:
-            region = self._provider_region(found, mapped.unknown, mapped.reasons)
+            region = self._provider_region(found, kind, mapped.unknown, mapped.reasons)
         workforce = normalize_workforce(mapped.workforce)
         name = workforce.get("WorkforceName") if "WorkforceName" not in mapped.sensitive else None
         locations = tuple(sorted(shaped.locations.items()))
@@ -383,7 +386,7 @@ class StaticTerraformSource(RecordSource):
 
     def _defaults(
         self,
-        shaped: Shaped,
+        kind: WorkforceType,
         workforce: dict[str, Any],
         unknown: set[str],
         reasons: dict[str, str],
@@ -392,8 +395,8 @@ class StaticTerraformSource(RecordSource):
         """Blocks the configuration leaves out, as AWS creates them (the plan source does the
         same); an ``import`` block adopts an existing workforce, whose value only AWS knows."""
         found: dict[str, str] = {}
-        for block, default in DEFAULTS.items():
-            field_name = API_BLOCK[block]
+        for block, default in kind.defaults.items():
+            field_name = kind.field(block)
             if field_name in workforce or field_name in unknown:
                 continue
             if address in self._imports:
@@ -403,7 +406,9 @@ class StaticTerraformSource(RecordSource):
                     f"leaves {block} out, so it keeps its current value (a plan shows it)"
                 )
                 continue
-            workforce[field_name] = copy.deepcopy(dict(default.value))
+            if default.value is None:
+                continue  # left out by AWS too
+            workforce[field_name] = copy.deepcopy(default.value)
             found[field_name] = (
                 f"{block} is not set in the configuration, so {default.reason} (an existing "
                 "workforce keeps its current value: a plan decides)"
@@ -416,10 +421,11 @@ class StaticTerraformSource(RecordSource):
         return found
 
     def _provider_region(
-        self, found: Declared, unknown: set[str], reasons: dict[str, str]
+        self, found: Declared, kind: WorkforceType, unknown: set[str], reasons: dict[str, str]
     ) -> str | None:
-        if "provider" not in found.attributes and isinstance(self._region, str):
-            return self._region
+        region = self._regions.get(kind.name.split("_", 1)[0])
+        if "provider" not in found.attributes and isinstance(region, str):
+            return region
         if self.default_region is not None:
             return self.default_region
         unknown.add(REGION_PATH)
