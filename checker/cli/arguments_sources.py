@@ -139,5 +139,13 @@ CLOUDFORMATION = Group(
             path=True,
             trusted=True,
         ),
+        Option(
+            ("--templates-only",),
+            "read every file given as a CloudFormation template and skip those that are not "
+            "one (the wfcheck-cloudformation pre-commit hook passes every changed YAML/JSON "
+            "file); a file that looks like a template but does not parse is still exit 2",
+            kind="flag",
+            key=None,
+        ),
     ),
 )

@@ -163,6 +163,7 @@ def test_the_offered_hooks(hooks_repo: Path) -> None:
         "wfcheck-validate": "wfcheck validate",
         "wfcheck-test": "wfcheck test",
         "wfcheck-terraform": "wfcheck scan",
+        "wfcheck-cloudformation": "wfcheck scan --templates-only",
     }
     assert {hook["language"] for hook in manifest} == {"python"}
 
@@ -261,4 +262,41 @@ def test_terraform_hook_gates_the_root_modules_of_changed_files(
     (tmp_path / "live" / "prod" / "main.tf").write_text(CALLER % '"not a list"')
     broken = try_repo(hooks_repo, tmp_path, env, "wfcheck-terraform")
     assert broken.returncode != 0
+    assert "Traceback" not in broken.stdout + broken.stderr
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Workforce:
+    Type: AWS::SageMaker::Workforce
+    Properties:
+      WorkforceName: labeling
+      CognitoConfig: {ClientId: client, UserPool: eu-west-1_Pool}
+      SourceIpConfig:
+        Cidrs: [%s]
+"""
+
+
+def test_cloudformation_hook_gates_changed_templates_and_skips_other_files(
+    hooks_repo: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "labeling.yaml").write_text(TEMPLATE % "0.0.0.0/0")
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
+    (tmp_path / "package.json").write_text('{"name": "app"}\n')
+    (tmp_path / ".wfcheck.yaml").write_text("fail_on: critical\n")  # WF011, world-open
+    git_repo(tmp_path, env)
+    failed = try_repo(hooks_repo, tmp_path, env, "wfcheck-cloudformation")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"^wfcheck cloudformation\.+Failed$", failed.stdout, re.MULTILINE)
+    assert "WF011" in failed.stdout and "labeling" in failed.stdout
+    (tmp_path / "stacks" / "labeling.yaml").write_text(TEMPLATE % "192.0.2.0/24")
+    passed = try_repo(hooks_repo, tmp_path, env, "wfcheck-cloudformation")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    (tmp_path / "stacks" / "labeling.yaml").write_text(TEMPLATE % "[")
+    broken = try_repo(hooks_repo, tmp_path, env, "wfcheck-cloudformation")
+    assert broken.returncode == 2 or "exit code: 2" in broken.stdout, broken.stdout
+    assert "stacks/labeling.yaml" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr

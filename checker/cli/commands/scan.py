@@ -162,7 +162,8 @@ def open_sources(settings: Settings, inputs: InputOptions, quiet: bool) -> list[
         return [live_source(settings, quiet)]
     paths: dict[str, list[str]] = {kind: list(items) for kind, items in inputs.paths.items()}
     for path in inputs.unsorted:
-        paths.setdefault(recognize(path), []).append(path)
+        kind = "cloudformation" if settings["templates_only"] else recognize(path)
+        paths.setdefault(kind, []).append(path)
     return open_all(paths, request)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,17 +208,7 @@ class CloudFormationSource(RecordSource):
                 yield self._plain(path)
 
     def _is_template_file(self, path: Path) -> bool:
-        """Whether a file in a folder scan is a template. One that does not parse is an error
-        only when it looks like a template, so unrelated files (a Helm chart) do not stop a scan."""
-        try:
-            doc = self._template(path)
-        except InputError:
-            with path.open("rb") as handle:
-                head = handle.read(65536).decode("utf-8", errors="replace")
-            if _LOOKS_LIKE_TEMPLATE.search(head):
-                raise
-            return False
-        return is_template(doc.data)
+        return is_template_file(path, self._template)
 
     def _local_children(self, path: Path) -> list[Path]:
         """Templates a plain template nests through a relative TemplateURL."""
@@ -570,13 +560,34 @@ def validate_assembly_file(path: str) -> None:
     load_json_located(path, kind="CDK assembly file", limit=32 * 1024 * 1024)
 
 
-OWN_OPTIONS = ("parameter", "parameters_file")
+OWN_OPTIONS = ("parameter", "parameters_file", "templates_only")
 """Options that mean nothing without a template (``checker.sources`` checks them)."""
+
+
+def is_template_file(path: Path, load: Callable[[Path], Located] | None = None) -> bool:
+    """Whether a file found in a folder (or passed by a hook) is a template. One that does not
+    parse is an error only when it looks like a template, so unrelated files (a Helm chart, a
+    workflow) do not stop a scan."""
+    try:
+        doc = load(path) if load is not None else load_template(str(path))
+    except InputError:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(65536).decode("utf-8", errors="replace")
+        except OSError:
+            return False
+        if _LOOKS_LIKE_TEMPLATE.search(head):
+            raise
+        return False
+    return is_template(doc.data)
 
 
 def open_sources(paths: Sequence[str], request: SourceRequest) -> list[RecordSource]:
     """``checker.sources`` registry interface: ``--cloudformation`` paths (and positional
-    templates, folders and ``cdk.out`` assemblies)."""
+    templates, folders and ``cdk.out`` assemblies). ``--templates-only`` keeps the files that
+    are templates and folders, as a folder scan would."""
+    if request.options.get("templates_only"):
+        paths = [p for p in paths if not Path(p).is_file() or is_template_file(Path(p))]
     return cloudformation_sources(
         paths,
         parameters=request.options.get("parameter") or (),

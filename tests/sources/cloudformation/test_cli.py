@@ -443,3 +443,30 @@ def test_errors_never_show_a_secret_value(
         assert f"!Ref {CANARY}: no parameter or resource" in result.err
     else:
         assert_clean(result)
+
+
+def test_templates_only_reads_the_templates_among_the_files_given(tmp_path: Path) -> None:
+    """What the wfcheck-cloudformation hook runs: every changed YAML/JSON file is given, the
+    templates among them are scanned, the rest skipped; a broken template still stops."""
+    template = tmp_path / "stack.yaml"
+    template.write_text(
+        WORKFORCE + "    Properties:\n      WorkforceName: open\n"
+        "      SourceIpConfig: {Cidrs: [0.0.0.0/0]}\n"
+    )
+    (tmp_path / "ci.yml").write_text("on: push\n")
+    (tmp_path / "package.json").write_text('{"name": "app"}\n')
+    files = [str(tmp_path / name) for name in ("stack.yaml", "ci.yml", "package.json")]
+    result = run_cli("scan", "--templates-only", "--format", "json", "--now", NOW, *files)
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    assert report["summary"]["records"] == 1
+    assert {r["status"] for r in flat_results(report) if r["rule_id"] == "WF011"} == {"fail"}
+    without = run_cli("scan", "--templates-only", "--now", NOW, *files[1:])
+    assert without.code == 0, without.err  # no template changed: nothing to gate
+    (tmp_path / "broken.yaml").write_text('AWSTemplateFormatVersion: "2010-09-09"\nResources: [\n')
+    broken = run_cli("scan", "--templates-only", str(tmp_path / "broken.yaml"))
+    assert broken.code == 2 and "broken.yaml:3" in broken.err
+    missing = run_cli("scan", "--templates-only", str(tmp_path / "gone.yaml"))
+    assert missing.code == 2 and "gone.yaml" in missing.err
+    alone = run_cli("scan", "--templates-only")
+    assert alone.code == 2 and "--templates-only needs --cloudformation" in alone.err
