@@ -16,8 +16,9 @@ from tests.helpers import report_for
 from tests.sources.terraform.plans import terraform_available
 from tests.sources.terraform.static.corpus import CORPUS_DIR, corpus, main
 
-PLAN_KNOWS = {"data_source"}
-"""Cases where the plan reads something the sources cannot (a data source): unknown allowed."""
+PLAN_KNOWS = {"data_source", "remote_state", "import"}
+"""Cases where the plan reads something the sources cannot (a data source, another state, the
+workforce an import block adopts): unknown allowed."""
 
 CASES = [case.name for case in corpus()]
 
@@ -50,7 +51,7 @@ def test_static_verdicts_equal_the_plans(name: str) -> None:
 
 
 def test_the_corpus_holds_every_kind_of_case() -> None:
-    assert len(CASES) >= 16
+    assert len(CASES) >= 18
     assert all((CORPUS_DIR / name / "plan.json").is_file() for name in CASES)
 
 
@@ -61,6 +62,31 @@ def test_static_scan_is_unknown_where_only_the_plan_knows() -> None:
     assert "WorkforceName" in static.unknown_paths
     assert "WorkforceName" not in planned.unknown_paths
     assert planned.workforce["WorkforceName"] == "data-aws"
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "reason"),
+    [
+        ("remote_state", "SourceIpConfig.Cidrs", "data.terraform_remote_state.network"),
+        ("import", "SourceIpConfig", "an import block adopts this workforce"),
+    ],
+)
+def test_what_only_the_plan_reads_is_unknown_with_the_reason(
+    name: str, path: str, reason: str
+) -> None:
+    (static,) = StaticTerraformSource(str(CORPUS_DIR / name), environ={}).records()
+    (planned,) = TerraformSource(str(CORPUS_DIR / name / "plan.json")).records()
+    assert path in static.unknown_paths
+    assert reason in static.unknown_reasons[path]
+    assert path not in planned.unknown_paths
+
+
+def test_a_moved_block_keeps_the_new_address() -> None:
+    """The plan updates the old object under its new address; the static scan names the same."""
+    (static,) = StaticTerraformSource(str(CORPUS_DIR / "moved"), environ={}).records()
+    (planned,) = TerraformSource(str(CORPUS_DIR / "moved" / "plan.json")).records()
+    assert static.resource.address == planned.resource.address == "aws_sagemaker_workforce.renamed"
+    assert planned.resource.action == "update"
 
 
 @pytest.mark.skipif(terraform_available() is not None, reason="terraform is not installed")
