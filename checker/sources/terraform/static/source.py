@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, UsageError
+from checker.forking import map_in_two
 from checker.model import Record, Resource, UnitStatus
 from checker.sources.base import RecordSource, normalize_workforce
 from checker.sources.terraform.build import Notes
@@ -455,9 +456,10 @@ def static_sources(
     for path in paths:
         if not is_configuration_dir(path):
             raise UsageError(f"{path}: a directory without .tf files")
-    return [
-        StaticTerraformSource(
+
+    def load(path: str) -> RecordSource:
+        return StaticTerraformSource(
             path, var_files=var_files, cli_vars=cli_vars, default_region=default_region
         )
-        for path in paths
-    ]
+
+    return map_in_two(list(paths), load)  # parsing is CPU-bound: the second CPU halves it

@@ -311,3 +311,24 @@ def test_module_sources_outside_the_tree_or_looping_are_notes_not_reads(tmp_path
     notes = " ".join(report["notes"])
     assert "module.escape: its source leaves the scanned tree" in notes
     assert "module.loop: its source leads back to a module that calls it" in notes
+
+
+def test_many_root_modules_read_in_two_processes_give_the_sequential_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.sources.terraform.static import source as static_source
+
+    paths = []
+    for index in range(12):
+        cidrs = '["0.0.0.0/0"]' if index % 3 else '["192.0.2.0/24"]'
+        body = HEADER + workforce(f"wf{index}", f"  source_ip_config {{\n    cidrs = {cidrs}\n  }}")
+        paths.append(str(root(tmp_path / f"stack{index}", {"main.tf": body})))
+
+    def snapshot() -> list[tuple[str, list[Record], list[str]]]:
+        sources = static_source.static_sources(paths)
+        return [(s.name, list(s.records()), s.notes) for s in sources]
+
+    forked = snapshot()
+    monkeypatch.setattr("checker.forking.can_fork", lambda: False)
+    assert forked == snapshot()
+    assert [name for name, _, _ in forked] == paths
