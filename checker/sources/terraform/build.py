@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.files.loading import type_name
-from checker.model import Record, Resource, arn_parts
+from checker.model import Location, Record, Resource, arn_parts
+from checker.related import MEMBER
 from checker.sources.base import normalize_workforce
 from checker.sources.terraform.configuration import Configuration, ProviderRegions, module_calls
 from checker.sources.terraform.document import Document, child
@@ -23,6 +24,7 @@ from checker.sources.terraform.mapping import (
     Mapper,
     WorkforceType,
 )
+from checker.sources.terraform.related import Declared, RelatedIndex
 
 NOTE_ADDRESSES = 5  # a note names this many addresses, then counts the rest
 
@@ -66,6 +68,8 @@ class Reading:
     configuration: Configuration = field(default_factory=lambda: Configuration(None))
     regions: ProviderRegions = field(default_factory=lambda: ProviderRegions(None))
     seen: dict[str, str] = field(default_factory=dict)  # current address -> where it was read
+    related: RelatedIndex | None = None
+    """The related resources the document declares (work teams, pools, ...), when any."""
     evaluated: Callable[[str], Record | None] = lambda address: None
     """The record the ``.tf`` files give for an address with the plan's variable values
     (the static evaluation): it decides the ``dynamic`` blocks ``configuration`` leaves out."""
@@ -122,6 +126,7 @@ def build_record(reading: Reading, entry: Entry) -> Record:
             mapped.reasons.setdefault(path, entry.unknown_reason)
     region = _region(reading, entry, mapped)
     workforce = normalize_workforce(mapped.workforce)
+    related, related_locations = _related(reading, entry, calls, workforce, mapped)
     arn = workforce.get("WorkforceArn") if "WorkforceArn" not in mapped.sensitive else None
     arn = arn if isinstance(arn, str) else None
     name = workforce.get("WorkforceName") if "WorkforceName" not in mapped.sensitive else None
@@ -144,6 +149,7 @@ def build_record(reading: Reading, entry: Entry) -> Record:
         address=entry.address,
         location=location,
         action=entry.action,
+        related_locations=related_locations,
     )
     return Record(
         workforce,
@@ -152,7 +158,42 @@ def build_record(reading: Reading, entry: Entry) -> Record:
         frozenset(mapped.sensitive),
         dict(sorted(mapped.reasons.items())),
         defaults,
+        related=related,
     )
+
+
+def _related(
+    reading: Reading,
+    entry: Entry,
+    calls: tuple[str, ...],
+    workforce: dict[str, Any],
+    mapped: Mapped,
+) -> tuple[dict[str, str | None] | None, tuple[tuple[str, Location], ...]]:
+    """The related resources the document declares for this workforce, under ``Related``;
+    the kinds it declares nothing of stay not read (their rules are not evaluated, noted)."""
+    index = reading.related
+    if index is None:
+        return None, ()
+    declared = index.kinds_declared()
+    if not declared:
+        return None, ()
+    me = Declared(
+        address=entry.address,
+        kind=entry.kind.name,
+        module=f"{entry.module_address}." if entry.module_address else "",
+        values=entry.values,
+        unknown=entry.unknown,
+        expressions=reading.configuration.expressions(calls, entry.kind.name, entry.name),
+        creates=entry.creates,
+    )
+    name = workforce.get("WorkforceName") if "WorkforceName" not in mapped.sensitive else None
+    linked = index.link(me, workforce, name if isinstance(name, str) else None, declared)
+    if linked.member:
+        workforce[MEMBER] = linked.member
+    for path, reason in linked.unknown.items():
+        mapped.unknown.add(path)
+        mapped.reasons[path] = reason
+    return dict.fromkeys(sorted(declared)), tuple(linked.locations)
 
 
 def _locate(reading: Reading, entry: Entry, calls: tuple[str, ...]) -> ResourceBlock | str | None:

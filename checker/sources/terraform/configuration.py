@@ -66,6 +66,22 @@ class Configuration:
         source = entry.get("source") if isinstance(entry, dict) else None
         return source if isinstance(source, str) else None
 
+    def expressions(self, calls: tuple[str, ...], kind: str, name: str) -> Any:
+        """The resource's ``expressions`` as written (``{}`` when it writes nothing), or None
+        when the plan does not show its configuration."""
+        module = self.module(calls)
+        resources = module.get("resources") if not isinstance(module, str) else None
+        wanted = f"{kind}.{name}"
+        for resource in resources if isinstance(resources, list) else ():
+            if (
+                isinstance(resource, dict)
+                and resource.get("address") == wanted
+                and resource.get("mode", "managed") == "managed"
+            ):
+                expressions = resource.get("expressions")
+                return expressions if isinstance(expressions, dict) else {}
+        return None
+
     def writes(self, calls: tuple[str, ...], kind: str, name: str, block: str) -> bool | str:
         """Whether the resource's configuration writes ``block`` (not counting ``dynamic``
         blocks, which Terraform leaves out of this section), or why that cannot be told."""

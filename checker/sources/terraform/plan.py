@@ -39,7 +39,9 @@ from checker.sources.terraform.build import (
     entry_name,
     workforce_address,
 )
+from checker.sources.terraform.configuration import module_calls
 from checker.sources.terraform.document import Document, check_marker, merge
+from checker.sources.terraform.related import RELATED_TYPES, Declared, RelatedIndex
 
 ACTIONS: Mapping[tuple[str, ...], str | None] = {
     ("create",): "create",
@@ -72,6 +74,7 @@ class PlanReader:
         if not isinstance(changes, list):
             raise doc.error(f"resource_changes: expected a list, got {type_name(changes)}")
         doc.start = max(doc.text.find('"resource_changes"'), 0)
+        self.reading.related = self._related(changes)
         records: list[Record] = []
         for index, change in enumerate(changes):
             records.extend(self._change(change, f"resource_changes[{index}]", None))
@@ -170,6 +173,54 @@ class PlanReader:
             kind=kind,
         )
         return [build_record(reading, entry)]
+
+    def _related(self, changes: list[Any]) -> RelatedIndex:
+        """The related objects that exist after apply (work teams, pools, security groups,
+        ...). An entry that cannot be read is left out: it refines, never decides, and what
+        it would have decided stays unknown."""
+        index = RelatedIndex()
+        reading = self.reading
+        for change in changes:
+            if not isinstance(change, dict) or change.get("type") not in RELATED_TYPES:
+                continue
+            body = change.get("change")
+            address, name = change.get("address"), change.get("name")
+            module = change.get("module_address") or ""
+            if (
+                change.get("mode", "managed") != "managed"
+                or change.get("deposed") is not None
+                or not isinstance(body, dict)
+                or not isinstance(body.get("after"), dict)
+                or not isinstance(address, str)
+                or not isinstance(name, str)
+                or not isinstance(module, str)
+            ):
+                continue
+            actions = body.get("actions")
+            key = tuple(actions) if isinstance(actions, list) else ()
+            if ACTIONS.get(key) is None:
+                continue
+            kind = str(change["type"])
+            calls = module_calls(module) if module else ()
+            location = None
+            if reading.tree is not None:
+                block = reading.tree.resource(
+                    calls, kind, name, reading.configuration.module_source
+                )
+                location = reading.tree.location(block) if not isinstance(block, str) else None
+            index.add(
+                Declared(
+                    address=address,
+                    kind=kind,
+                    module=f"{module}." if module else "",
+                    values=body["after"],
+                    unknown=body.get("after_unknown"),
+                    expressions=reading.configuration.expressions(calls, kind, name),
+                    creates=ACTIONS[key] in CREATING,
+                    location=location,
+                )
+            )
+        return index
 
     def _left_out(self, change: Any, key: tuple[str, ...], where: str, address: str) -> bool:
         """Whether the change leaves no current object to evaluate (a deposed object, a

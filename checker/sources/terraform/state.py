@@ -20,6 +20,7 @@ from checker.sources.terraform.build import (
     workforce_address,
 )
 from checker.sources.terraform.document import check_marker
+from checker.sources.terraform.related import RELATED_TYPES, Declared, RelatedIndex
 
 MAX_MODULE_DEPTH = 64
 
@@ -42,6 +43,8 @@ class StateReader:
         if root is None:
             return []
         records: list[Record] = []
+        self.reading.related = RelatedIndex()
+        _collect_related(self.reading.related, root, 0)
         self._module(root, "values.root_module", "", records, 0)
         return records
 
@@ -106,3 +109,31 @@ class StateReader:
             self._module(
                 child_module, f"{where}.child_modules[{index}]", module_address, out, depth + 1
             )
+
+
+def _collect_related(index: RelatedIndex, module: Any, depth: int) -> None:
+    """The state's related objects (work teams, pools, ...), linked by their known ids. An
+    entry that cannot be read is left out: what it would have decided stays unknown."""
+    if not isinstance(module, dict) or depth > MAX_MODULE_DEPTH:
+        return
+    prefix = module.get("address") if depth else ""
+    for resource in module.get("resources") or ():
+        if (
+            isinstance(resource, dict)
+            and resource.get("type") in RELATED_TYPES
+            and resource.get("mode", "managed") == "managed"
+            and resource.get("deposed_key") is None
+            and isinstance(resource.get("address"), str)
+            and isinstance(resource.get("values"), dict)
+        ):
+            index.add(
+                Declared(
+                    address=resource["address"],
+                    kind=str(resource["type"]),
+                    module=f"{prefix}." if isinstance(prefix, str) and prefix else "",
+                    values=resource["values"],
+                )
+            )
+    children = module.get("child_modules")
+    for child_module in children if isinstance(children, list) else ():
+        _collect_related(index, child_module, depth + 1)
