@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.model import Location
 
 MEMBER = "Related"
 """The reserved member of a workforce document that holds its related resources."""
@@ -90,3 +94,31 @@ def unevaluated_note(rule_id: str, records: int, kinds: Iterable[str]) -> str:
 def read_all(error: str | None = None) -> dict[str, str | None]:
     """``Record.related`` for a source that read every kind (with one error for all)."""
     return dict.fromkeys(KINDS, error)
+
+
+@dataclass
+class Linked:
+    """What the related resources an infrastructure-as-code source declares add to one
+    workforce's record: the ``Related`` member, the paths it cannot decide (with the reason),
+    where each related resource is written, and the kinds the source declares at all."""
+
+    member: dict[str, Any] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)
+    locations: list[tuple[str, Location]] = field(default_factory=list)
+    kinds: frozenset[str] = frozenset()
+
+    def undecided(self, kind: str, reason: str) -> None:
+        """The kind cannot be told: what was gathered for it goes, and its path is unknown."""
+        path = f"{MEMBER}.{KINDS[kind]}"
+        self.member.pop(KINDS[kind], None)
+        self.locations = [(p, where) for p, where in self.locations if not p.startswith(path)]
+        self.unknown[path] = f"not known: {reason}"
+
+    def locate(self, path: str, location: Location | None) -> None:
+        if location is not None:
+            self.locations.append((path, location))
+
+
+def present(value: Mapping[str, Any]) -> dict[str, Any]:
+    """Without the fields that are absent (None), as the APIs omit them."""
+    return {key: item for key, item in value.items() if item is not None}

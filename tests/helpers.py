@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 import sys
+from collections.abc import Iterable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +14,10 @@ from typing import Any
 
 from checker.cli import main
 from checker.files.timestamps import parse_timestamp
+from checker.model import Record
 from checker.pipeline import build_report
 from checker.policy.loader import BUILTIN, load_policies
+from checker.related import KINDS as _MEMBERS
 from checker.results import Report
 from checker.sources.base import RecordSource, make_record
 
@@ -96,3 +101,53 @@ def flat_results(report: dict[str, Any]) -> list[dict[str, Any]]:
                      if k in ("title", "severity", "remediation")})  # fmt: skip
         flat.append(item)
     return flat
+
+
+_DEPLOY_TIME_ID = re.compile(r"\$\{[^}]+\}|!Ref [A-Za-z0-9]+")
+
+
+def after_apply(records: Iterable[Record]) -> dict[str, Any]:
+    """A snapshot of what applying a plan or deploying a template creates, from its records:
+    every id only apply decides (``${aws_x.y.id}``, ``!Ref Y``) gets one id, the workforce's
+    Cognito and VPC ids are those of the related resources its record links, and what the
+    source did not declare stays unread (``related`` lists only the kinds it read)."""
+    ids: dict[str, str] = {}
+
+    def applied(value: Any) -> Any:
+        if isinstance(value, str):
+            return _DEPLOY_TIME_ID.sub(lambda m: ids.setdefault(m[0], f"id-{len(ids):04d}"), value)
+        if isinstance(value, list):
+            return [applied(item) for item in value]
+        if isinstance(value, dict):
+            return {key: applied(item) for key, item in value.items()}
+        return value
+
+    entries = []
+    for record in records:
+        workforce = applied(json.loads(json.dumps(record.workforce, default=str)))
+        related = workforce.get("Related", {})
+        if "UserPool" in related and "UserPoolClient" in related:
+            workforce["CognitoConfig"] = {
+                "UserPool": related["UserPool"]["Id"],
+                "ClientId": related["UserPoolClient"]["ClientId"],
+            }
+        if "SecurityGroups" in related and "Subnets" in related:
+            workforce["WorkforceVpcConfig"] = {
+                "VpcId": "vpc-0123456789abcdef0",
+                "SecurityGroupIds": [group["GroupId"] for group in related["SecurityGroups"]],
+                "Subnets": [subnet["SubnetId"] for subnet in related["Subnets"]],
+            }
+        read = [
+            kind
+            for kind in record.related or {}
+            if f"Related.{_MEMBERS[kind]}" not in record.unknown_paths
+        ]
+        entries.append(
+            {
+                "account": "111122223333",
+                "region": "eu-west-1",
+                "workforce": workforce,
+                "related": dict.fromkeys(read),
+            }
+        )
+    return {"schema_version": 1, "records": entries}

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import InputError, UsageError
 from checker.files.loading import Located, PathKey, type_name
 from checker.model import ErrorEntry, Location, Record, UnitStatus
+from checker.related import MEMBER
 from checker.sources.base import RecordSource, make_record
 from checker.sources.cloudformation.cdk import MANIFEST, is_assembly_manifest, read_assembly
 from checker.sources.cloudformation.intrinsics import (
@@ -39,6 +40,7 @@ from checker.sources.cloudformation.parameters import (
     parameter_values,
     parse_assignments,
 )
+from checker.sources.cloudformation.related import TemplateRelated
 from checker.sources.cloudformation.template import (
     TEMPLATE_SUFFIXES,
     is_template,
@@ -243,6 +245,16 @@ class CloudFormationSource(RecordSource):
         resolver = Resolver(doc, parameters=values, pseudo=pseudo_parameters(spec))
         self._check_transforms(doc, spec)
         resources = require_object(doc, ("Resources",), "Resources")
+        related = TemplateRelated(
+            doc,
+            repository_path(spec.template),
+            resolver,
+            lambda logical, resource: (
+                "Condition" not in resource
+                or resolver.condition(resource["Condition"], ("Resources", logical, "Condition"))
+                is not False
+            ),
+        )
         unit_position = len(self.units)  # a parent's unit comes before its nested stacks'
         records: list[Record] = []
         nested: list[Record] = []
@@ -272,7 +284,7 @@ class CloudFormationSource(RecordSource):
                 if isinstance(created, Unresolved):
                     undecided.append(logical_id)
             if kind == RESOURCE_TYPE:
-                records.append(self._workforce(spec, doc, resolver, logical_id, resource))
+                records.append(self._workforce(spec, doc, resolver, logical_id, resource, related))
             else:
                 nested.extend(self._nested(spec, resolver, logical_id, resource))
         notes = [f"cloudformation stack {spec.name}"]
@@ -294,6 +306,7 @@ class CloudFormationSource(RecordSource):
         resolver: Resolver,
         logical_id: str,
         resource: Mapping[str, Any],
+        related: TemplateRelated,
     ) -> Record:
         address = f"{spec.name}/{logical_id}"
         display = repository_path(spec.template)
@@ -304,17 +317,27 @@ class CloudFormationSource(RecordSource):
         reasons = dict(mapped.unknown)
         if spec.region is None:
             reasons[REGION_PATH] = Unresolved(DEPLOY_TIME, "AWS::Region", "give --region").render()
+        linked = related.link(logical_id, mapped.workforce)
+        workforce = dict(mapped.workforce)
+        if linked.member:
+            workforce[MEMBER] = linked.member
+        reasons.update(linked.unknown)
         record = make_record(
-            mapped.workforce,
+            workforce,
             source=str(spec.template),
             source_kind=SOURCE_KIND,
             account=spec.account,
             region=spec.region,
             address=address,
             unknown_paths=frozenset(reasons),
+            related=dict.fromkeys(sorted(linked.kinds)) if linked.kinds else None,
         )
         line, column = resource_position(doc, logical_id)
-        located = replace(record.resource, location=Location(display, line, column))
+        located = replace(
+            record.resource,
+            location=Location(display, line, column),
+            related_locations=tuple(linked.locations),
+        )
         self.property_locations[address] = mapped.locations
         return replace(record, resource=located, unknown_reasons=reasons)
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from checker.model import Location
-from checker.related import KINDS, MEMBER
+from checker.related import KINDS, MEMBER, Linked, present
 from checker.sources.terraform.document import child
 
 WORKTEAM = "aws_sagemaker_workteam"
@@ -169,15 +169,6 @@ class Declared:
         return value
 
 
-@dataclass
-class Linked:
-    """What the related resources of one workforce add to its record."""
-
-    member: dict[str, Any] = field(default_factory=dict)
-    unknown: dict[str, str] = field(default_factory=dict)  # path -> reason
-    locations: list[tuple[str, Location]] = field(default_factory=list)
-
-
 class RelatedIndex:
     """Every related object of one document, by address."""
 
@@ -254,12 +245,7 @@ class RelatedIndex:
             try:
                 step(workforce, record, linked)
             except Undecided as exc:
-                path = f"{MEMBER}.{KINDS[kind]}"
-                linked.member.pop(KINDS[kind], None)
-                linked.locations = [
-                    (p, loc) for p, loc in linked.locations if not p.startswith(path)
-                ]
-                linked.unknown[path] = f"not known: {exc}"
+                linked.undecided(kind, str(exc))
         return linked
 
     def _one(
@@ -329,8 +315,8 @@ class RelatedIndex:
         mode = pool.value("user_pool_add_ons", 0, "advanced_security_mode")
         if mode is not None:
             shaped["UserPoolAddOns"] = {"AdvancedSecurityMode": mode}
-        out.member[KINDS["user-pool"]] = _clean(shaped)
-        _locate(out, f"{MEMBER}.{KINDS['user-pool']}", pool)
+        out.member[KINDS["user-pool"]] = present(shaped)
+        out.locate(f"{MEMBER}.{KINDS['user-pool']}", pool.location)
 
     def _user_pool_client(
         self, workforce: Declared, record: Mapping[str, Any], out: Linked
@@ -353,8 +339,8 @@ class RelatedIndex:
             "PreventUserExistenceErrors": client.value("prevent_user_existence_errors"),
             "EnableTokenRevocation": client.value("enable_token_revocation"),
         }
-        out.member[KINDS["user-pool-client"]] = _clean(shaped)
-        _locate(out, f"{MEMBER}.{KINDS['user-pool-client']}", client)
+        out.member[KINDS["user-pool-client"]] = present(shaped)
+        out.locate(f"{MEMBER}.{KINDS['user-pool-client']}", client.location)
 
     def _workteams(
         self, workforce: Declared, record: Mapping[str, Any], name: str | None, out: Linked
@@ -380,7 +366,7 @@ class RelatedIndex:
         shaped = []
         for index, team in enumerate(teams):
             shaped.append(self._workteam(team, record))
-            _locate(out, f"{MEMBER}.{KINDS['workteams']}[{index}]", team)
+            out.locate(f"{MEMBER}.{KINDS['workteams']}[{index}]", team.location)
         out.member[KINDS["workteams"]] = shaped
 
     def _workteam(self, team: Declared, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -421,12 +407,12 @@ class RelatedIndex:
                 "VpcSourceIp": team.value(*within, "iam_policy_constraints", 0, "vpc_source_ip"),
             }
             shaped["WorkerAccessConfiguration"] = {
-                "S3Presign": {"IamPolicyConstraints": _clean(constraints)}
+                "S3Presign": {"IamPolicyConstraints": present(constraints)}
             }
         arn = record.get("WorkforceArn")
         if isinstance(arn, str):
             shaped["WorkforceArn"] = arn
-        return _clean(shaped)
+        return present(shaped)
 
     def _id_of(self, item: Declared, path: tuple[Any, ...], kind: str) -> Any:
         """A member's pool or client id: known, or the reference to the object the plan
@@ -448,7 +434,7 @@ class RelatedIndex:
         shaped = []
         for index, group in enumerate(groups):
             shaped.append(self._security_group(group))
-            _locate(out, f"{MEMBER}.{KINDS['security-groups']}[{index}]", group)
+            out.locate(f"{MEMBER}.{KINDS['security-groups']}[{index}]", group.location)
         out.member[KINDS["security-groups"]] = shaped
 
     def _security_group(self, group: Declared) -> dict[str, Any]:
@@ -487,7 +473,7 @@ class RelatedIndex:
                         rule.value("ipv6_cidr_blocks") or [],
                     )
                 )
-        return _clean(
+        return present(
             {
                 "GroupId": group.identity(),
                 "GroupName": group.value("name"),
@@ -518,7 +504,7 @@ class RelatedIndex:
             if zone is None:
                 raise Undecided(f"{subnet.address}.availability_zone is chosen by AWS at apply")
             shaped.append(
-                _clean(
+                present(
                     {
                         "SubnetId": subnet.identity(),
                         "AvailabilityZone": zone,
@@ -526,7 +512,7 @@ class RelatedIndex:
                     }
                 )
             )
-            _locate(out, f"{MEMBER}.{KINDS['subnets']}[{index}]", subnet)
+            out.locate(f"{MEMBER}.{KINDS['subnets']}[{index}]", subnet.location)
         out.member[KINDS["subnets"]] = shaped
 
     def _listed(
@@ -584,13 +570,3 @@ def _step(node: Any, step: Any) -> Any:
     if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
         return node[step]
     return None
-
-
-def _clean(value: dict[str, Any]) -> dict[str, Any]:
-    """Without the fields that are absent (None), as the APIs omit them."""
-    return {key: item for key, item in value.items() if item is not None}
-
-
-def _locate(out: Linked, path: str, item: Declared) -> None:
-    if item.location is not None:
-        out.locations.append((path, item.location))

@@ -100,6 +100,10 @@ def test_sarif_points_at_the_resource_lines(monkeypatch: pytest.MonkeyPatch) -> 
         )
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        if item["properties"]["path"].startswith("Related."):  # at the related resource
+            client = line_of(EXAMPLE / "vendor-stack.template.json", '    "VendorClient": {')
+            assert (item["ruleId"], physical["region"]["startLine"]) == ("WF054", client)
+            continue
         seen[address] = (
             physical["artifactLocation"]["uri"],
             physical["region"]["startLine"],

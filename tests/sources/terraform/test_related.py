@@ -5,14 +5,12 @@ the reason where the document does not decide them, and judged as a live scan ju
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from typing import Any
 
 from checker.model import Record
 from checker.sources.terraform import TerraformSource
 from tests.conftest import NOW
-from tests.helpers import flat_results, run_cli
+from tests.helpers import after_apply, flat_results, run_cli
 
 CASE = Path(__file__).resolve().parent / "cases" / "related"
 PLAN = CASE / "plan.json"
@@ -93,17 +91,6 @@ def test_a_document_without_related_resources_reads_none() -> None:
         assert record.related is None  # its rules are not evaluated, as for a list-workforces file
 
 
-def applied(value: Any, ids: dict[str, str]) -> Any:
-    """The record after apply: every ``${address.id}`` a create leaves to AWS gets an id."""
-    if isinstance(value, str):
-        return re.sub(r"\$\{[^}]+\}", lambda m: ids.setdefault(m[0], f"id-{len(ids)}"), value)
-    if isinstance(value, list):
-        return [applied(item, ids) for item in value]
-    if isinstance(value, dict):
-        return {key: applied(item, ids) for key, item in value.items()}
-    return value
-
-
 def statuses(path: Path, *argv: str) -> dict[tuple[str, str], str]:
     result = run_cli("scan", "--no-config", *argv, str(path), "--format", "json", "--now", NOW)
     assert result.code in (0, 1), result.err
@@ -116,27 +103,8 @@ def statuses(path: Path, *argv: str) -> dict[tuple[str, str], str]:
 def test_the_plan_gives_the_verdicts_a_scan_after_apply_gives(tmp_path: Path) -> None:
     """The same resources as a snapshot of what apply creates (ids filled in): every related
     rule has the same verdict, or is unknown on the plan where it reads an id only apply makes."""
-    ids: dict[str, str] = {}
-    entries = []
-    for record in records().values():
-        workforce = applied(json.loads(json.dumps(record.workforce, default=str)), ids)
-        if record.resource.address == COGNITO:
-            pool = workforce["Related"]["UserPool"]["Id"]
-            client = workforce["Related"]["UserPoolClient"]["ClientId"]
-            workforce["CognitoConfig"] = {"UserPool": pool, "ClientId": client}
-        if record.resource.address == VPC:
-            related = workforce["Related"]
-            workforce["WorkforceVpcConfig"] = {
-                "VpcId": "vpc-0123456789abcdef0",
-                "SecurityGroupIds": [group["GroupId"] for group in related["SecurityGroups"]],
-                "Subnets": [subnet["SubnetId"] for subnet in related["Subnets"]],
-            }
-        entry = {"account": "111122223333", "region": "eu-west-1", "workforce": workforce}
-        if record.resource.address != ELSEWHERE:
-            entry["related"] = dict.fromkeys(record.related or {})
-        entries.append(entry)
     snapshot = tmp_path / "after-apply.json"
-    snapshot.write_text(json.dumps({"schema_version": 1, "records": entries}))
+    snapshot.write_text(json.dumps(after_apply(records().values())))
     planned = statuses(PLAN, "--terraform")
     after = statuses(snapshot, "--input")
     compared = 0
