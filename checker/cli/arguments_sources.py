@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from checker.cli.arguments import Group
 from checker.cli.option import Option, name_equals_value, whole_number
-from checker.files.loading import MAX_JSON_BYTES
+from checker.files.reading import MAX_JSON_BYTES
 
 MIB = 1024 * 1024
 

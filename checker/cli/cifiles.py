@@ -13,7 +13,7 @@ from typing import Any
 
 from checker.cli.parser import check_arguments
 from checker.errors import InputError
-from checker.files.loading import load_yaml
+from checker.files.yaml_documents import load_yaml
 
 SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script"})
 

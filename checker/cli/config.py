@@ -24,8 +24,9 @@ from checker.cli.arguments import Command
 from checker.cli.commands import COMMANDS
 from checker.cli.option import Option, OptionValueError
 from checker.errors import InputError, UsageError
-from checker.files.loading import Located, PathKey, load_yaml
+from checker.files.reading import Located, PathKey
 from checker.files.schemacheck import check_document, load_schema
+from checker.files.yaml_documents import load_yaml
 from checker.text import suggest
 
 CONFIG_NAMES = (".wfcheck.yaml", ".wfcheck.yml")
@@ -104,9 +105,6 @@ def find_config(explicit: str | None, disabled: bool, cwd: Path | None = None) -
     config = read_config(os.path.relpath(found), discovered=True)
     check_trust(config)
     return config
-
-
-# --- keys --------------------------------------------------------------------------------------
 
 
 def _options_by_key(command: Command) -> dict[str, Option]:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import UsageError
-from checker.files.loading import MAX_JSON_BYTES
+from checker.files.reading import MAX_JSON_BYTES
 from checker.files.timestamps import parse_timestamp
 from checker.output.destinations import ReportSpec
 from checker.sources import SOURCE_BY_NAME

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, WfcheckError
-from checker.files.loading import Located, iter_files, load_yaml
+from checker.files.reading import Located, iter_files
 from checker.files.schemacheck import check_document, load_schema
 from checker.files.timestamps import parse_timestamp
+from checker.files.yaml_documents import load_yaml
 from checker.model import Record, Result, RuleInfo
 from checker.sources.base import make_record
 

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import WfcheckError
-from checker.files.loading import Located, PathKey
+from checker.files.reading import Located, PathKey
 from checker.text import suggest
 
 if TYPE_CHECKING:  # jsonschema loads only when a document is checked: --version stays fast

@@ -16,9 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, load_json, load_yaml
+from checker.files.json_documents import load_json
+from checker.files.reading import Located
 from checker.files.schemacheck import check_document, load_schema, validator_for
 from checker.files.timestamps import format_timestamp
+from checker.files.yaml_documents import load_yaml
 from checker.model import Result, Status
 
 SCHEMA_VERSION = 1

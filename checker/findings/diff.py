@@ -19,7 +19,7 @@ from checker.model import FAILING_STATUSES, SEVERITY_RANK, STATUSES, Resource, R
 from checker.results import ABSENT, Report
 
 if TYPE_CHECKING:
-    from checker.files.loading import JsonStream
+    from checker.files.json_documents import JsonStream
 
 FAILING = frozenset(status.value for status in FAILING_STATUSES)
 KINDS = ("new", "resolved", "unchanged")
@@ -437,7 +437,7 @@ def load_side(path: str, evaluate: Callable[[str], Report]) -> Side:
 
     The document is recognized by its top-level keys as they come: ``results`` makes it a
     report, an input's records (``records``, ``Workforces``, ...) an input."""
-    from checker.files.loading import JsonStream
+    from checker.files.json_documents import JsonStream
 
     with JsonStream(path, limit=MAX_REPORT_BYTES, kind="diff input") as stream:
         if stream.peek() != "{":

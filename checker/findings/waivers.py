@@ -20,9 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, PathKey, load_yaml
+from checker.files.reading import Located, PathKey
 from checker.files.schemacheck import check_document, field_name, load_schema
 from checker.files.timestamps import format_timestamp
+from checker.files.yaml_documents import load_yaml
 from checker.model import Resource, Result, Status
 
 _GLOB = re.compile(r"[*?\[]")  # the characters that make a selector value a glob

@@ -19,8 +19,9 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from checker.errors import PolicyError, UsageError
-from checker.files.loading import Located, PathKey, iter_files, load_yaml
+from checker.files.reading import Located, PathKey, iter_files
 from checker.files.schemacheck import check_document
+from checker.files.yaml_documents import load_yaml
 from checker.model import RuleInfo
 from checker.policy.conditions import All, Any_, Condition, Leaf, Not
 from checker.policy.messages import Message, compile_message

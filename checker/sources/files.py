@@ -18,7 +18,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
-from checker.files.loading import MAX_JSON_BYTES, JsonStream
+from checker.files.json_documents import JsonStream
+from checker.files.reading import MAX_JSON_BYTES
 from checker.model import UNIT_STATES, ErrorEntry, Record, UnitState, UnitStatus
 from checker.related import KINDS
 from checker.sources.base import RecordSource, make_record

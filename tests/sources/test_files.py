@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.errors import InputError
-from checker.files import loading
+from checker.files import json_documents, reading
 from checker.sources.files import InputFileSource
 
 WORKFORCE = {
@@ -154,7 +154,7 @@ def test_size_limit(tmp_path: Path) -> None:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read 7 bytes at a time: every value, string and escape is cut somewhere."""
-    monkeypatch.setattr(loading, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(json_documents, "CHUNK_BYTES", 7)
 
 
 def write(tmp_path: Path, text: str, name: str = "input.json") -> str:
@@ -253,7 +253,7 @@ def test_errors_name_line_and_column(
 def test_positions_stay_right_after_the_buffer_moves_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loading, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(json_documents, "CHUNK_BYTES", 64)
     lines = ['{"Workforces": ['] + [f'  {{"WorkforceName": "wf-{n}"}},' for n in range(300)]
     lines += ['  {"WorkforceName": "x", "WorkforceName": "y"}', "]}"]
     path = write(tmp_path, "\n".join(lines))
@@ -291,7 +291,7 @@ def test_a_regular_file_over_the_limit_is_refused_before_reading(tmp_path: Path)
 
 def test_the_default_limit_takes_a_large_estate() -> None:
     """A 100,000-record snapshot is about 57 MB; the default takes several of those."""
-    assert loading.MAX_JSON_BYTES >= 4 * 57 * 1000 * 1000
+    assert reading.MAX_JSON_BYTES >= 4 * 57 * 1000 * 1000
 
 
 @settings(max_examples=60, deadline=None)
@@ -324,7 +324,7 @@ def test_any_document_streams_like_json_loads(
 
     path = tmp_path_factory.mktemp("doc") / "input.json"
     path.write_text(json.dumps({"Workforces": workforces}, indent=indent), encoding="utf-8")
-    with unittest.mock.patch.object(loading, "CHUNK_BYTES", chunk):
+    with unittest.mock.patch.object(json_documents, "CHUNK_BYTES", chunk):
         records = list(InputFileSource(str(path)).records())
     expected = [{k: v for k, v in w.items() if v is not None} for w in workforces]
     assert [

@@ -21,7 +21,9 @@ from checker.cli.config_validation import validate_config_file
 from checker.cli.console import error
 from checker.cli.policytests import load_test_file
 from checker.errors import InputError, UsageError, WfcheckError
-from checker.files.loading import iter_files, load_json, load_yaml
+from checker.files.json_documents import load_json
+from checker.files.reading import iter_files
+from checker.files.yaml_documents import load_yaml
 from checker.findings.baseline import load_baseline
 from checker.findings.waivers import validate_waiver_file
 from checker.gate import EXIT_USAGE

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, load_yaml
+from checker.files.reading import Located
+from checker.files.yaml_documents import load_yaml
 from checker.sources.aws.options import ACCOUNT_ID, REGION, account_of_role
 
 SESSION_NAME = "wfcheck"

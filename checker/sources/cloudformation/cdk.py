@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, type_name
+from checker.files.reading import Located, type_name
 from checker.sources.cloudformation.template import load_json_located, require_object
 
 MANIFEST = "manifest.json"

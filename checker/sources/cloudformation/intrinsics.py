@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import MAX_DEPTH, Located, PathKey, type_name
+from checker.files.reading import MAX_DEPTH, Located, PathKey, type_name
 from checker.sources.cloudformation.template import scalar_text
 from checker.text import shorten
 

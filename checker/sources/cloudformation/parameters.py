@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import Located, type_name
+from checker.files.reading import Located, type_name
 from checker.sources.cloudformation.intrinsics import (
     FROM_SSM,
     NO_ECHO,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checker.files.loading import Located
+from checker.files.reading import Located
 from checker.model import Location
 from checker.related import KINDS, MEMBER, Linked, present
 from checker.sources.cloudformation.intrinsics import NO_VALUE, Resolver, find_unresolved

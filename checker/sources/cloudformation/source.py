@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import Located, PathKey, type_name
+from checker.files.reading import Located, PathKey, type_name
 from checker.model import ErrorEntry, Location, Record, UnitStatus
 from checker.related import MEMBER
 from checker.sources.base import RecordSource, make_record

@@ -3,9 +3,9 @@
 YAML short forms (``!Ref``, ``!GetAtt``, ``!Sub`` ...) become the plain data the long forms are
 (``{"Ref": ...}``, ``{"Fn::GetAtt": ...}``) through the project's safe loader, so nothing in a
 template is ever constructed or executed, and the alias, depth and size limits of
-:mod:`checker.files.loading` apply. JSON is parsed with :func:`parse_json` (a key written twice is
-an error) and then scanned once for positions, so errors and results can name the line of a
-resource or a property in either format.
+:mod:`checker.files.yaml_documents` apply. JSON is parsed with :func:`parse_json` (a key
+written twice is an error) and then scanned once for positions, so errors and results can name
+the line of a resource or a property in either format.
 """
 
 from __future__ import annotations
@@ -15,17 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import (
-    KEY_MARK,
-    MAX_YAML_BYTES,
-    JsonStream,
-    Located,
-    PathKey,
-    load_yaml,
-    parse_json,
-    read_text,
-    type_name,
-)
+from checker.files.json_documents import JsonStream, parse_json
+from checker.files.reading import KEY_MARK, MAX_YAML_BYTES, Located, PathKey, read_text, type_name
+from checker.files.yaml_documents import load_yaml
 
 # CloudFormation's documented short forms, and the key each stands for.
 SHORT_FORMS: dict[str, str] = {

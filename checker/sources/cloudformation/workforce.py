@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import Located, PathKey, type_name
+from checker.files.reading import Located, PathKey, type_name
 from checker.model import Location
 from checker.sources.cloudformation.intrinsics import (
     NO_VALUE,

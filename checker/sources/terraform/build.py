@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.files.loading import type_name
+from checker.files.reading import type_name
 from checker.model import Location, Record, Resource, arn_parts
 from checker.related import MEMBER
 from checker.sources.base import normalize_workforce

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import type_name
+from checker.files.reading import type_name
 
 MAX_VALUE_DEPTH = 32  # aws_sagemaker_workforce nests 3 levels; this bounds recursion safely
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.errors import InputError
-from checker.files.loading import type_name
+from checker.files.reading import type_name
 from checker.sources.terraform.document import Document, child, marked
 
 RESOURCE_TYPE = "aws_sagemaker_workforce"

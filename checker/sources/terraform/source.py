@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import MAX_JSON_BYTES, parse_json, read_text, type_name
+from checker.files.json_documents import parse_json
+from checker.files.reading import MAX_JSON_BYTES, read_text, type_name
 from checker.model import Record, UnitStatus
 from checker.sources.base import RecordSource
 from checker.sources.terraform.build import Notes, Reading

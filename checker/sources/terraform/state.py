@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.files.loading import type_name
+from checker.files.reading import type_name
 from checker.model import Record
 from checker.sources.terraform.build import (
     Entry,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from checker.errors import InputError, UsageError
-from checker.files.loading import load_yaml
+from checker.files.yaml_documents import load_yaml
 from checker.model import Record
 from checker.sources.cloudformation import CloudFormationSource, cloudformation_sources
 from checker.sources.cloudformation.intrinsics import DEPLOY_TIME, NO_ECHO

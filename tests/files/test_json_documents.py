@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from checker.errors import InputError
-from checker.files.loading import KEY_MARK, JsonStream, parse_json
+from checker.files.json_documents import JsonStream, parse_json
+from checker.files.reading import KEY_MARK
 
 
 def located(text: str) -> tuple[object, dict[tuple[str | int, ...], tuple[int, int]]]:
