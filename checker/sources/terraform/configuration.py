@@ -70,17 +70,11 @@ class Configuration:
         """The resource's ``expressions`` as written (``{}`` when it writes nothing), or None
         when the plan does not show its configuration."""
         module = self.module(calls)
-        resources = module.get("resources") if not isinstance(module, str) else None
-        wanted = f"{kind}.{name}"
-        for resource in resources if isinstance(resources, list) else ():
-            if (
-                isinstance(resource, dict)
-                and resource.get("address") == wanted
-                and resource.get("mode", "managed") == "managed"
-            ):
-                expressions = resource.get("expressions")
-                return expressions if isinstance(expressions, dict) else {}
-        return None
+        resource = None if isinstance(module, str) else managed_resource(module, kind, name)
+        if resource is None:
+            return None
+        expressions = resource.get("expressions")
+        return expressions if isinstance(expressions, dict) else {}
 
     def writes(self, calls: tuple[str, ...], kind: str, name: str, block: str) -> bool | str:
         """Whether the resource's configuration writes ``block`` (not counting ``dynamic``
@@ -88,21 +82,29 @@ class Configuration:
         module = self.module(calls)
         if isinstance(module, str):
             return module
-        resources = module.get("resources")
-        wanted = f"{kind}.{name}"
-        for resource in resources if isinstance(resources, list) else ():
-            if (
-                isinstance(resource, dict)
-                and resource.get("address") == wanted
-                and resource.get("mode", "managed") == "managed"
-            ):
-                expressions = resource.get("expressions")
-                if expressions is None:
-                    return False  # nothing written at all
-                if not isinstance(expressions, dict):
-                    return "the plan's configuration of this resource cannot be read"
-                return block in expressions
-        return "the plan's configuration does not include this resource"
+        resource = managed_resource(module, kind, name)
+        if resource is None:
+            return "the plan's configuration does not include this resource"
+        expressions = resource.get("expressions")
+        if expressions is None:
+            return False  # nothing written at all
+        if not isinstance(expressions, dict):
+            return "the plan's configuration of this resource cannot be read"
+        return block in expressions
+
+
+def managed_resource(module: Any, kind: str, name: str) -> Mapping[str, Any] | None:
+    """The configuration entry of managed resource ``kind.name`` in one module, if any."""
+    resources = module.get("resources") if isinstance(module, Mapping) else None
+    wanted = f"{kind}.{name}"
+    for resource in resources if isinstance(resources, list) else ():
+        if (
+            isinstance(resource, dict)
+            and resource.get("address") == wanted
+            and resource.get("mode", "managed") == "managed"
+        ):
+            return resource
+    return None
 
 
 class ProviderRegions:
@@ -162,18 +164,9 @@ class ProviderRegions:
             calls_map = module.get("module_calls") if isinstance(module, dict) else None
             entry = calls_map.get(call) if isinstance(calls_map, dict) else None
             module = entry.get("module") if isinstance(entry, dict) else None
-        if not isinstance(module, dict) or not isinstance(module.get("resources"), list):
-            return None
-        wanted = f"{kind}.{name}"
-        for resource in module["resources"]:
-            if (
-                isinstance(resource, dict)
-                and resource.get("address") == wanted
-                and resource.get("mode", "managed") == "managed"
-            ):
-                key = resource.get("provider_config_key")
-                return key if isinstance(key, str) else None
-        return None
+        resource = managed_resource(module, kind, name)
+        key = resource.get("provider_config_key") if resource is not None else None
+        return key if isinstance(key, str) else None
 
 
 def _parent_key(key: str) -> str | None:
