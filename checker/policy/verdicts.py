@@ -4,7 +4,7 @@ messages say."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from checker.model import Status
 from checker.policy.conditions import All, Condition, Explanation
@@ -14,18 +14,8 @@ from checker.policy.rule import Rule
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 
-
-class Outcome(NamedTuple):
-    """What one rule says about one record: a tuple (memo tables share them, and the engine
-    unpacks them), with the names its fields have."""
-
-    status: Status
-    message: str
-    path: str
-    evidence: tuple[tuple[str, str], ...]
-
-
-_PASSES: dict[str, Outcome] = {}
+Outcome = tuple[Status, str, str, tuple[tuple[str, str], ...]]
+"""(status, message, path, evidence) of one rule on one record."""
 
 
 def first_path(condition: Condition | None) -> str:
@@ -40,7 +30,7 @@ def skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | Non
     if when is None or when.holds(doc, ctx):
         return None
     explained = _why_not(when, doc, ctx)
-    return Outcome(
+    return (
         Status.SKIP,
         f"not applicable: {join_reasons(explained.reasons)}",
         explained.path,
@@ -64,13 +54,10 @@ def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str
     assertion = rule.assertion
     assert assertion is not None
     if assertion.holds(doc, ctx):
-        found = _PASSES.get(pass_path)
-        if found is None:  # one pass outcome per path: most results are passes
-            found = _PASSES[pass_path] = Outcome(Status.PASS, PASS_MESSAGE, pass_path, ())
-        return found
+        return (Status.PASS, PASS_MESSAGE, pass_path, ())
     explained = assertion.explain(doc, ctx)
     evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
     message = join_reasons(explained.reasons)
     if evidence:
         message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
-    return Outcome(Status.FAIL, message, explained.path, evidence)
+    return (Status.FAIL, message, explained.path, evidence)
