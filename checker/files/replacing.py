@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import TextIO
 
+from checker.files.background import background_text
+
+DEFAULT_BUFFER = 1 << 16
+
 
 @contextmanager
 def replacing(path: str, *, buffering: int = -1) -> Iterator[TextIO]:
@@ -45,7 +49,7 @@ def replacing(path: str, *, buffering: int = -1) -> Iterator[TextIO]:
             yield handle
         return
     try:
-        with open(fd, "w", encoding="utf-8", newline="", buffering=buffering) as handle:
+        with background_text(fd, buffering=max(buffering, DEFAULT_BUFFER)) as handle:
             yield handle
         if mode is None:
             umask = os.umask(0)

@@ -104,26 +104,25 @@ def row(result: Result) -> str:
     return ",".join((head, status, _record_part(result.resource), rest, remediation, fingerprint))
 
 
+def _needs_quotes(text: str) -> bool:
+    return '"' in text or "," in text
+
+
 def _fingerprint_cell(rule: str, key: str) -> str:
     """The fingerprint cell from its already escaped parts, quoted when it must be."""
     text = f"{rule}:{key}"
-    if '"' in text or "," in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return '"' + text.replace('"', '""') + '"' if _needs_quotes(text) else text
 
 
 ROW_TEMPLATES = 4096
 """Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
 
 
-def _esc(text: str) -> str:
-    """Text as a literal part of a ``str.format`` template."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 class CsvWriter(ReportWriter):
-    """Each distinct row (verdict per rule) becomes a template once; a record's rows are that
-    template filled with its own cells (``{r}``) and key (``{k}``)."""
+    """Each distinct row (verdict per rule) becomes a template once: its text in pieces, with
+    a slot for the record's cells every fourth piece from the second and one for its key
+    every fourth from the fourth. A record's rows are that template with its slots filled,
+    joined (no format string is parsed per record)."""
 
     name = "csv"
 
@@ -133,13 +132,13 @@ class CsvWriter(ReportWriter):
         rules = [_rule_parts(info) for info in store.rules]
         rule_ids = [csv_cell(info.id) for info in store.rules]  # the fingerprint's start
         verdicts: dict[int, tuple[str, str]] = {}
-        templates: dict[bytes, str] = {}
+        templates: dict[tuple[bytes, bool], list[str]] = {}
         absent = len(store.verdicts)
 
-        def template(resource: Resource, cells: Sequence[int], key: str | None) -> str:
-            """The row's lines with the record's part as ``{r}`` and, when ``key`` is None,
-            the key as ``{k}``; else the key written in (a key that needs quoting)."""
-            lines = []
+        def template(resource: Resource, cells: Sequence[int], quoted_key: bool) -> list[str]:
+            """The row's pieces: [line start, cells, up to the key, key, line end + next
+            line start, ...]; every fingerprint is quoted when the key must be."""
+            pieces = [""]
             for position, index in enumerate(cells):
                 if index >= absent:  # ABSENT: this rule was not evaluated on this record
                     continue
@@ -149,34 +148,30 @@ class CsvWriter(ReportWriter):
                         store.verdicts[index], store.rules[position], resource
                     )
                 head, remediation = rules[position]
-                if key is None:
-                    rule = rule_ids[position]
-                    quoted = '"' in rule or "," in rule
-                    fingerprint = (
-                        '"' + _esc(rule.replace('"', '""')) + ':{k}"' if quoted
-                        else _esc(rule) + ":{k}"
-                    )  # fmt: skip
-                else:
-                    fingerprint = _esc(_fingerprint_cell(rule_ids[position], key))
-                lines.append(
-                    f"{_esc(head)},{_esc(parts[0])},{{r}},{_esc(parts[1])},"
-                    f"{_esc(remediation)},{fingerprint}\r\n"
-                )
-            return "".join(lines)
+                rule = rule_ids[position]
+                quoted = quoted_key or _needs_quotes(rule)
+                fingerprint = '"' + rule.replace('"', '""') + ":" if quoted else rule + ":"
+                pieces[-1] += f"{head},{parts[0]},"
+                pieces += ["", f",{parts[1]},{remediation},{fingerprint}", ""]
+                pieces.append('"\r\n' if quoted else "\r\n")
+            return pieces
 
         for _, resource, cells in store.rows():
             record = _record_part(resource)
             key = terminal_line(resource.key)
-            if '"' in key or "," in key:  # rare: this record's key needs quoting
-                stream.write(template(resource, cells, key).format(r=record))
-                continue
+            quoted_key = _needs_quotes(key)
+            if quoted_key:
+                key = key.replace('"', '""')
             row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
-            text = templates.get(row)
-            if text is None:
-                text = template(resource, cells, None)
+            pieces = templates.get((row, quoted_key))
+            if pieces is None:
+                pieces = template(resource, cells, quoted_key)
                 if len(templates) < ROW_TEMPLATES:  # a rare row past the cap is not kept
-                    templates[row] = text
-            stream.write(text.format(r=record, k=key))
+                    templates[row, quoted_key] = pieces
+            lines = len(pieces) // 4
+            pieces[1::4] = [record] * lines
+            pieces[3::4] = [key] * lines
+            stream.write("".join(pieces))
 
 
 WRITER = CsvWriter()

@@ -167,23 +167,26 @@ def html_text(value: str | None, *, multiline: bool = False) -> str:
 # --- XML (JUnit) --------------------------------------------------------------------------------
 
 _NOT_XML = _Lazy("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_XML_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_XML_ATTR = {**_XML_TEXT, '"': "&quot;"}
-_XML_TEXT_RE = _Lazy("[&<>]")
-_XML_ATTR_RE = _Lazy('[&<>"]')
 
 
 def xml_text(text: str) -> str:
     """Element text: one terminal line, XML-escaped."""
-    return _XML_TEXT_RE.sub(lambda m: _XML_TEXT[m.group()], _xml_visible(terminal_line(text)))
+    return (
+        _xml_visible(terminal_line(text))
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
 
 
 def xml_attr(text: str) -> str:
     """An attribute value (without its quotes): one terminal line, XML-escaped."""
-    return _XML_ATTR_RE.sub(lambda m: _XML_ATTR[m.group()], _xml_visible(terminal_line(text)))
+    return xml_text(text).replace('"', "&quot;")
 
 
 def _xml_visible(text: str) -> str:
+    if text.isascii():
+        return text  # a terminal line holds no ASCII character XML 1.0 cannot carry
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

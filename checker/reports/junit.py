@@ -119,16 +119,23 @@ ROW_TEMPLATES = 4096
 """Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
 
 
+NAME_SLOT = "\x00"
+DETAILS_SLOT = "\x01"
+"""Where a template takes the record's name attribute and its details. Every part of a
+template and every value put in is escaped XML text, which never holds a control character,
+so the slots cannot be confused with text (filling them is two ``str.replace`` calls)."""
+
+
 class _Rows:
     """What a record's row (its verdict per rule) writes, built once per distinct row: the
     counts (tests, failures, errors, skipped) and a template with the record's name attribute
-    (``{n}``) and details (``{d}``) left open."""
+    (:data:`NAME_SLOT`) and details (:data:`DETAILS_SLOT`) left open."""
 
     def __init__(self, report: Report, stamp: str) -> None:
         store = report.results
         self.store = store
         self.stamp = stamp
-        self.rule_attrs = [_esc(_attrs([("classname", info.id)])) for info in store.rules]
+        self.rule_attrs = [_attrs([("classname", info.id)]) for info in store.rules]
         self.cases: dict[tuple[int, int], _Case] = {}
         self.rows: dict[bytes, tuple[tuple[int, int, int, int], str, bool]] = {}
 
@@ -157,18 +164,13 @@ class _Rows:
             case = self.cases.get((index, position))
             if case is None:
                 case = self.cases[(index, position)] = _Case(verdicts[index], rules[position])
-            head = "    <testcase" + self.rule_attrs[position] + "{n}"
+            head = "    <testcase" + self.rule_attrs[position] + NAME_SLOT
             if case.empty:
                 parts.append(head + "/>\n")
             else:
                 detailed = True
-                parts.append(f"{head}{_esc(case.before)}{{d}}{_esc(case.after)}\n")
+                parts.append(f"{head}{case.before}{DETAILS_SLOT}{case.after}\n")
         return (counts[0], counts[1], counts[2], counts[3]), "".join(parts), detailed
-
-
-def _esc(text: str) -> str:
-    """Text as a literal part of a ``str.format`` template."""
-    return text.replace("{", "{{").replace("}", "}}")
 
 
 class JunitWriter(ReportWriter):
@@ -236,9 +238,8 @@ class JunitWriter(ReportWriter):
         for record in records:
             _, template, detailed = rows.of(cells[record * width : (record + 1) * width])
             res = store.resources[record]
-            name = _attrs([("name", res.key), ("time", "0")])
-            details = _record_details(res) if detailed else ""
-            stream.write(template.format(n=name, d=details))
+            text = template.replace(NAME_SLOT, f' name="{xml_attr(res.key)}" time="0"')
+            stream.write(text.replace(DETAILS_SLOT, _record_details(res)) if detailed else text)
         stream.write("  </testsuite>\n")
 
     def _collection(self, report: Report, stream: TextIO, stamp: str) -> None:

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from checker.reports import get_writer
-from checker.reports.csv import COLUMNS
+from checker.reports.csv import COLUMNS, row
 from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions
 from checker.results import Report
@@ -159,3 +159,20 @@ def test_every_column_is_sanitized(example_report: Report) -> None:
         assert not any(char in cell for char in CONTROL), (column, cell)
     assert text.count("\n") == 2  # the header and one row: no value started a line
     assert not any(line.startswith("::") for line in text.splitlines())
+
+
+@pytest.mark.parametrize("arn_tail", ["plain", "a,b", 'say "hi"', 'both,"x"'])
+def test_streamed_rows_equal_one_row_per_result(example_report: Report, arn_tail: str) -> None:
+    """The writer fills cached row templates; each line must be what ``row`` makes alone, for
+    keys that need quoting in the fingerprint cell too (and for the records that share a
+    template with them)."""
+    results = []
+    for result in example_report.results:
+        arn = result.resource.arn
+        resource = dataclasses.replace(result.resource, arn=f"{arn}-{arn_tail}" if arn else None)
+        results.append(result._replace(resource=resource))
+    report = dataclasses.replace(example_report, results=(*results, *example_report.results))
+    text = get_writer("csv").render(report, RenderOptions())
+    expected = [row(result) for result in report.results]
+    assert text.split("\r\n")[1:-1] == expected
+    assert any(arn_tail.replace('"', '""') in line for line in expected)

@@ -1,0 +1,41 @@
+"""Background writes: the bytes arrive whole and in order, and a write error reaches the caller."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from checker.files.background import background_text
+
+
+def test_text_arrives_whole_and_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    pieces = [f"line {n} {'é' * (n % 7)}\r\n" * (1 + n % 300) for n in range(3000)]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    with background_text(fd, buffering=1 << 12) as stream:
+        for piece in pieces:
+            stream.write(piece)
+    assert path.read_bytes() == "".join(pieces).encode()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_write_error_is_raised_in_the_caller() -> None:
+    fd = os.open("/dev/full", os.O_WRONLY)
+    # The error comes at a later write than the one that failed, or at the close.
+    with pytest.raises(OSError) as raised, background_text(fd, buffering=1 << 12) as stream:
+        for _ in range(1000):
+            stream.write("x" * 10_000)
+    assert raised.value.errno == errno.ENOSPC
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_an_error_in_the_last_chunk_is_raised_on_close() -> None:
+    fd = os.open("/dev/full", os.O_WRONLY)
+    stream = background_text(fd, buffering=1 << 12)
+    stream.write("short")
+    with pytest.raises(OSError) as raised:
+        stream.close()
+    assert raised.value.errno == errno.ENOSPC
