@@ -17,14 +17,17 @@ the one ``BatchImportFindings`` accepts from that account with no integration se
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Result, Status
+from checker.model import Resource, Result, RuleInfo, Status, Verdict
+from checker.reports.escape import json_text
 from checker.reports.interface import RenderOptions, ReportWriter
-from checker.reports.json import dumps
+from checker.reports.json import encode
 from checker.results import Report
 from checker.text import shorten
 
@@ -54,16 +57,23 @@ PRODUCT_ARN = re.compile(
 
 def finding_id(result: Result) -> str:
     """Stable across runs, so a re-import updates the finding rather than adding another."""
-    text = f"wfcheck/{result.rule_id}/{result.resource.key}"
+    return _finding_id(result.rule_id, result.resource.key)
+
+
+def _finding_id(rule_id: str, key: str) -> str:
+    text = f"wfcheck/{rule_id}/{key}"
     if len(text) <= MAX_ID:
         return text
-    digest = hashlib.sha256(result.resource.key.encode()).hexdigest()
-    return f"wfcheck/{result.rule_id}/sha256:{digest}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"wfcheck/{rule_id}/sha256:{digest}"
 
 
 def _placement(result: Result, settings: Mapping[str, str]) -> tuple[str, str, str] | None:
     """(partition, region, account) of the finding, or None when it cannot be placed."""
-    res = result.resource
+    return _place(result.resource, settings)
+
+
+def _place(res: Resource, settings: Mapping[str, str]) -> tuple[str, str, str] | None:
     match = PRODUCT_ARN.match(settings.get("asff.product_arn", ""))
     account = res.account or (match["account"] if match else None)
     region = res.region or (match["region"] if match else None)
@@ -84,10 +94,15 @@ def unplaced(report: Report, settings: Mapping[str, str]) -> int:
 
 def _description(result: Result) -> str:
     res = result.resource
-    text = f"Workforce {res.name or res.key}: {result.message}"
-    if result.status is Status.ERROR:
-        text = f"Workforce {res.name or res.key}: the rule could not be evaluated: {result.message}"
-    return shorten(text, MAX_DESCRIPTION)
+    return _describe(res.name or res.key, result.status, result.message)
+
+
+def _describe(workforce: str, status: Status, message: str) -> str:
+    if status is Status.ERROR:
+        return shorten(
+            f"Workforce {workforce}: the rule could not be evaluated: {message}", MAX_DESCRIPTION
+        )
+    return shorten(f"Workforce {workforce}: {message}", MAX_DESCRIPTION)
 
 
 def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict[str, Any] | None:
@@ -95,9 +110,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     if placement is None:
         return None
     partition, region, account = placement
-    product_arn = settings.get("asff.product_arn") or (
-        f"arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
-    )
+    product_arn = _product_arn(placement, settings)
     res = result.resource
     stamp = format_timestamp(report.generated_at)
     info = result.rule
@@ -147,6 +160,13 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     }
 
 
+def _product_arn(placement: tuple[str, str, str], settings: Mapping[str, str]) -> str:
+    partition, region, account = placement
+    return settings.get("asff.product_arn") or (
+        f"arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
+    )
+
+
 def iter_findings(report: Report, settings: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """The ASFF findings of a report, in report order, one at a time."""
     for result in report.results.findings():
@@ -161,18 +181,141 @@ def findings(report: Report, settings: Mapping[str, str]) -> list[dict[str, Any]
     return list(iter_findings(report, settings))
 
 
+_string = json.encoder.encode_basestring  # what the encoder writes for a str (no ASCII-only)
+
+
+@dataclass(frozen=True, slots=True)
+class _ResourceText:
+    """A record's parts of its findings, encoded once for all of them."""
+
+    key: str
+    workforce: str
+    head: str  # from "ProductArn" to before "GeneratorId"
+    account: str
+    place: str  # "Id" to before "Details" in the Resources entry
+    name: str
+    source: str
+    address: str
+
+    @classmethod
+    def of(cls, res: Resource, settings: Mapping[str, str]) -> _ResourceText | None:
+        placement = _place(res, settings)
+        if placement is None:
+            return None
+        partition, region, account = placement
+        return cls(
+            key=res.key,
+            workforce=res.name or res.key,
+            head=f', "ProductArn": {_string(_product_arn(placement, settings))}',
+            account=_string(account),
+            place=f'"Id": {_string(res.key)}, "Partition": {_string(partition)}, '
+            f'"Region": {_string(region)}',
+            name=_detail("WorkforceName", res.name),
+            source=_detail("Source", res.source),
+            address=_detail("TerraformAddress", res.address),
+        )
+
+
+def _detail(name: str, value: str | None) -> str:
+    return f"{_string(name)}: {_string(shorten(value, 1024))}" if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _VerdictText:
+    """A rule's verdict's parts of its findings, encoded once for every record that has it."""
+
+    rule_id: str
+    status: Status
+    message: str
+    generator: str
+    middle: str  # from "Types" to "Description"
+    path: str
+    tail: str  # from "Compliance" to the fingerprint's value
+
+    @classmethod
+    def of(cls, info: RuleInfo, verdict: Verdict, report: Report) -> _VerdictText:
+        status, message, path = verdict[0], verdict[1], verdict[2]
+        stamp = format_timestamp(report.generated_at)
+        middle = {
+            "Types": [FINDING_TYPE],
+            "CreatedAt": stamp,
+            "UpdatedAt": stamp,
+            "Severity": {"Label": SEVERITY_LABEL[info.severity], "Original": info.severity},
+            "Title": shorten(f"{info.id} {info.title}", MAX_TITLE),
+        }
+        recommendation = {"Text": shorten(info.remediation or info.title, MAX_RECOMMENDATION)}
+        urls = [ref for ref in info.references if ref.startswith("https://")]
+        if urls:
+            recommendation["Url"] = urls[0]
+        tail = {
+            "Compliance": {"Status": COMPLIANCE[status]},
+            "Remediation": {"Recommendation": recommendation},
+            "RecordState": "ACTIVE",
+        }
+        fields = {
+            "ProviderName": "wfcheck",
+            "ProviderVersion": report.tool_version,
+            "wfcheck/Status": status.value,
+            "wfcheck/Severity": info.severity,
+        }
+        return cls(
+            rule_id=info.id,
+            status=status,
+            message=message,
+            generator=f', "GeneratorId": {_string(info.id)}, "AwsAccountId": ',
+            middle=f", {encode(middle)[1:-1]}, " + '"Description": ',
+            path=_detail("Path", path),
+            tail=f"}}}}}}], {encode(tail)[1:-1]}, "
+            + f'"ProductFields": {{{encode(fields)[1:-1]}, "wfcheck/Fingerprint": ',
+        )
+
+
+def _finding_text(res: _ResourceText, verdict: _VerdictText) -> str:
+    """What ``dumps(finding(...))`` writes for this record and verdict, from encoded parts."""
+    details = ", ".join(part for part in (res.name, res.source, verdict.path, res.address) if part)
+    fingerprint = shorten(f"{verdict.rule_id}:{res.key}", 2048)
+    return json_text(
+        f'{{"SchemaVersion": "{SCHEMA_VERSION}", '
+        f'"Id": {_string(_finding_id(verdict.rule_id, res.key))}{res.head}{verdict.generator}'
+        f"{res.account}{verdict.middle}"
+        f"{_string(_describe(res.workforce, verdict.status, verdict.message))}, "
+        f'"Resources": [{{"Type": "Other", {res.place}, "Details": {{"Other": {{{details}'
+        f"{verdict.tail}{_string(fingerprint)}}}}}"
+    )
+
+
 class AsffWriter(ReportWriter):
-    """A JSON list of findings, one per line, written as they are built."""
+    """A JSON list of findings, one per line, written as they are built: what
+    :func:`findings` holds, from parts encoded once per record and once per distinct verdict
+    (the same text, tested)."""
 
     name = "asff"
 
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        store = report.results
+        width, cells, verdicts = store.width, store.cells, store.verdicts
+        texts: dict[int, _VerdictText] = {}
+        record_text: _ResourceText | None = None
+        current = -1
+        separator = "\n  "
         stream.write("[")
-        first = True
-        for item in iter_findings(report, options.settings):
-            stream.write(("\n  " if first else ",\n  ") + dumps(item))
-            first = False
-        stream.write("]\n" if first else "\n]\n")
+        for cell in store.finding_cells():
+            record, position = divmod(cell, width)
+            index = cells[cell]
+            if verdicts[index][0] not in EXPORTED:
+                continue
+            if record != current:
+                current = record
+                record_text = _ResourceText.of(store.resources[record], options.settings)
+            if record_text is None:
+                continue
+            key = index * width + position
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = _VerdictText.of(store.rules[position], verdicts[index], report)
+            stream.write(separator + _finding_text(record_text, text))
+            separator = ",\n  "
+        stream.write("]\n" if separator == "\n  " else "\n]\n")
 
 
 WRITER = AsffWriter()

@@ -30,13 +30,15 @@ from checker.results import Report, summarize
 
 SCHEMA_VERSION = 2
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+encode = json.JSONEncoder(ensure_ascii=False).encode
+"""One value as compact-spaced JSON, raw: a part of a document that :func:`json_text` makes
+safe as a whole."""
 
 
 def dumps(value: Any) -> str:
     """One value as compact-spaced JSON (``", "`` and ``": "``) with nothing raw a terminal
     could act on."""
-    return json_text(_encode(value))
+    return json_text(encode(value))
 
 
 def rule_to_dict(info: RuleInfo) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from checker.model import Status
 from checker.reports import get_writer
 from checker.reports.asff import finding_id, findings, unplaced
 from checker.reports.interface import RenderOptions
+from checker.reports.json import dumps
 from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 from tests.reports.conftest import INJECTIONS
@@ -298,3 +299,37 @@ def test_cli_product_arn_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     items = json.loads(example_output(monkeypatch, "asff", "--asff-product-arn", product))
     check_findings(items)
     assert items and {item["ProductArn"] for item in items} == {product}
+
+
+def varied_results(report: Report) -> list[Any]:
+    """The report's results and variants of its first failure: every optional part present
+    or absent, an error, a long key, long text, and records other results share."""
+    first = next(r for r in report.results if r.status is Status.FAIL)
+    res = first.resource
+    return [
+        *report.results,
+        first._replace(status=Status.ERROR, message='boom: <x> & "y" \u2028'),
+        first._replace(resource=dataclasses.replace(res, name=None, address="aws_x.y")),
+        first._replace(resource=dataclasses.replace(res, arn=None, address="m." + "x" * 600)),
+        first._replace(resource=dataclasses.replace(res, account=None, region=None, arn=None)),
+        first._replace(message="m" * 3000, path=""),
+        first._replace(rule=dataclasses.replace(first.rule, references=("http://x", "https://y"))),
+    ]
+
+
+@pytest.mark.parametrize("fixture", ["example_report", "hostile_report"])
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"asff.product_arn": "arn:aws:securityhub:eu-west-2:444455556666:product/a/b"}],
+)
+def test_the_writer_writes_what_findings_holds(
+    request: pytest.FixtureRequest, fixture: str, settings: dict[str, str]
+) -> None:
+    """The writer builds its text from parts encoded once per record and verdict; it must be
+    exactly the encoded findings that --securityhub-import sends."""
+    base: Report = request.getfixturevalue(fixture)
+    report = dataclasses.replace(base, results=tuple(varied_results(base)))
+    items = findings(report, settings)
+    assert len(items) > 5
+    expected = "[" + ",".join("\n  " + dumps(item) for item in items) + "\n]\n"
+    assert get_writer("asff").render(report, RenderOptions(settings=settings)) == expected
