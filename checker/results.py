@@ -263,6 +263,21 @@ class ResultStore:
             self._findings = found
         return self._findings
 
+    def places(self, *, everything: bool = False) -> Iterator[tuple[int, int, int]]:
+        """(record number, rule position, verdict index) of every finding in report order, or
+        of every result with ``everything``: for writers that encode each distinct verdict
+        once instead of once per result."""
+        width, cells = self.width, self.cells
+        if everything:
+            for record, _, row in self.rows():
+                for position, index in enumerate(row):
+                    if index != ABSENT:
+                        yield record, position, index
+            return
+        for cell in self.finding_cells():
+            record, position = divmod(cell, width)
+            yield record, position, cells[cell]
+
     def findings(self, group: Callable[[Result], int] | None = None) -> Iterator[Result]:
         """Every result that is a finding, in report order; with ``group``, ordered by its
         value first (stable: report order within a group)."""

@@ -55,12 +55,9 @@ PRODUCT_ARN = re.compile(
 )
 
 
-def finding_id(result: Result) -> str:
-    """Stable across runs, so a re-import updates the finding rather than adding another."""
-    return _finding_id(result.rule_id, result.resource.key)
-
-
-def _finding_id(rule_id: str, key: str) -> str:
+def finding_id(rule_id: str, key: str) -> str:
+    """A finding's id from its rule and resource key: stable across runs, so a re-import
+    updates the finding rather than adding another."""
     text = f"wfcheck/{rule_id}/{key}"
     if len(text) <= MAX_ID:
         return text
@@ -142,7 +139,7 @@ def finding(result: Result, report: Report, settings: Mapping[str, str]) -> dict
     }
     return {
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": finding_id(result),
+        "Id": finding_id(result.rule_id, res.key),
         "ProductArn": product_arn,
         "GeneratorId": result.rule_id,
         "AwsAccountId": account,
@@ -276,7 +273,7 @@ def _finding_text(res: _ResourceText, verdict: _VerdictText) -> str:
     fingerprint = shorten(f"{verdict.rule_id}:{res.key}", 2048)
     return json_text(
         f'{{"SchemaVersion": "{SCHEMA_VERSION}", '
-        f'"Id": {_string(_finding_id(verdict.rule_id, res.key))}{res.head}{verdict.generator}'
+        f'"Id": {_string(finding_id(verdict.rule_id, res.key))}{res.head}{verdict.generator}'
         f"{res.account}{verdict.middle}"
         f"{_string(_describe(res.workforce, verdict.status, verdict.message))}, "
         f'"Resources": [{{"Type": "Other", {res.place}, "Details": {{"Other": {{{details}'
@@ -293,15 +290,13 @@ class AsffWriter(ReportWriter):
 
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
         store = report.results
-        width, cells, verdicts = store.width, store.cells, store.verdicts
+        width, verdicts = store.width, store.verdicts
         texts: dict[int, _VerdictText] = {}
         record_text: _ResourceText | None = None
         current = -1
         separator = "\n  "
         stream.write("[")
-        for cell in store.finding_cells():
-            record, position = divmod(cell, width)
-            index = cells[cell]
+        for record, position, index in store.places():
             if verdicts[index][0] not in EXPORTED:
                 continue
             if record != current:

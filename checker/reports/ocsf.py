@@ -29,11 +29,10 @@ Strings keep their values; nothing raw a terminal could act on is written
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
-from checker.model import Resource, Result, RuleInfo, Status
+from checker.model import Resource, RuleInfo, Status
 from checker.reports.asff import finding_id
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
@@ -173,36 +172,41 @@ def _origin(res: Resource) -> dict[str, Any]:
 
 
 class _EventParts:
-    """Encoded parts shared by many events, made on first use."""
+    """Encoded parts shared by many events, made on first use: per report, per rule and
+    verdict, per record."""
 
     def __init__(self, report: Report) -> None:
+        self.store = report.results
         self.head = "{" + _report_members(report) + ", "
-        self.rules: dict[tuple[str, Status], tuple[str, str]] = {}
-        self.resource: Resource | None = None
-        self.resource_parts: tuple[str, dict[str, Any]] = ("", {})
+        self.verdicts: dict[int, tuple[str, str, str, tuple[str, str]]] = {}
+        self.record = -1
+        self.record_parts = ("", "", "")
 
-    def event(self, result: Result) -> str:
-        info, status, res = result.rule, result.status, result.resource
-        rule = self.rules.get((info.id, status))
-        if rule is None:
-            rule = self.rules[(info.id, status)] = _rule_members(info, status)
-        if res is not self.resource:
-            self.resource = res
-            self.resource_parts = (_resource_members(res), _origin(res))
-        members, origin = self.resource_parts
-        wfcheck: dict[str, Any] = {"status": status.value, "path": result.path, **origin}
-        if result.evidence:
-            wfcheck["evidence"] = dict(result.evidence)
-        message = dumps(result.message)
+    def event(self, record: int, position: int, index: int) -> str:
+        store = self.store
+        key = index * store.width + position
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self.verdicts[key] = self._verdict(store.rules[position], index)
+        if record != self.record:
+            self.record = record
+            res = store.resources[record]
+            self.record_parts = (res.key, _resource_members(res), _members(_origin(res)))
+        before, after, message, (wfcheck, evidence) = verdict
+        key_text, members, origin = self.record_parts
+        uid = dumps(finding_id(store.rules[position].id, key_text))
         return (
-            f'{self.head}{rule[0]}, "status_detail": {message}, "message": {message}, '
-            f'"finding_info": {{"uid": {dumps(finding_id(result))}, {rule[1]}, '
-            f'{members}, "unmapped": {{"wfcheck": {dumps(wfcheck)}}}}}'
+            f'{self.head}{before}, "status_detail": {message}, "message": {message}, '
+            f'"finding_info": {{"uid": {uid}, {after}, '
+            f'{members}, "unmapped": {{"wfcheck": {{{wfcheck}, {origin}{evidence}}}}}}}'
         )
 
-
-def _results(report: Report, show_passed: bool) -> Iterator[Result]:
-    return iter(report.results) if show_passed else report.results.findings()
+    def _verdict(self, info: RuleInfo, index: int) -> tuple[str, str, str, tuple[str, str]]:
+        status, message, path, evidence, _ = self.store.verdicts[index]
+        before, after = _rule_members(info, status)
+        wfcheck = _members({"status": status.value, "path": path})
+        shown = ", " + _members({"evidence": dict(evidence)}) if evidence else ""
+        return before, after, dumps(message), (wfcheck, shown)
 
 
 class OcsfWriter(ReportWriter):
@@ -213,8 +217,8 @@ class OcsfWriter(ReportWriter):
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
         parts = _EventParts(report)
         separator = "[\n  "
-        for result in _results(report, options.show_passed):
-            stream.write(separator + parts.event(result))
+        for record, position, index in report.results.places(everything=options.show_passed):
+            stream.write(separator + parts.event(record, position, index))
             separator = ",\n  "
         stream.write("[]\n" if separator == "[\n  " else "\n]\n")
 

@@ -201,8 +201,10 @@ def test_long_keys_are_hashed_into_the_id_limit(example_report: Report) -> None:
     long = result._replace(
         resource=dataclasses.replace(result.resource, arn=None, address="module." + "x" * 600)
     )
-    assert len(finding_id(long)) <= 512
-    assert finding_id(long) == finding_id(long)
+    assert len(finding_id(long.rule_id, long.resource.key)) <= 512
+    assert finding_id(long.rule_id, long.resource.key) == finding_id(
+        long.rule_id, long.resource.key
+    )
 
 
 def test_product_arn_setting_and_other_partitions(example_report: Report) -> None:
