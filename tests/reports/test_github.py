@@ -227,3 +227,22 @@ def test_unwritable_step_summary_is_a_usage_error(
         f"wfcheck: error: $GITHUB_STEP_SUMMARY {target}: folder {target.parent} does not exist "
         "(create it, or pass --create-output-dirs)\n"
     )
+
+
+SPLIT_ESCAPE = ("\x1b", "[2J\x07 50%\u202e", "%0A ok")  # an escape split across two values
+
+
+@pytest.mark.parametrize("name", SPLIT_ESCAPE)
+@pytest.mark.parametrize("message", SPLIT_ESCAPE)
+def test_annotation_text_is_the_whole_message_escaped_at_once(
+    example_report: Report, name: str, message: str
+) -> None:
+    """The writer escapes a record's and a verdict's parts once each and joins them; the text
+    must be what escaping the whole message gives, whatever the parts hold."""
+    first = next(r for r in example_report.results if r.status is Status.FAIL)
+    res = replace(first.resource, name=f"wf{name}", action="update")
+    result = first._replace(resource=res, message=message)
+    (line, _summary) = WRITER.render(replace(example_report, results=(result,))).splitlines()
+    where = f"{res.account}/{res.region}"
+    whole = f"wf{name} ({where}): {message}\nPlanned action: update\nFix: {first.remediation}"
+    assert line.split("::", 2)[2] == workflow_data(whole)
