@@ -83,6 +83,12 @@ class RelatedNeed:
         self.when_reads_related = bool(kinds_read(plan.rule.when_reads))
 
 
+UNREAD_OUTCOMES = 4096
+"""Outcomes kept per (rule, outcome) for records without related data: the same rules skip
+the same way on every such record, so one tuple serves them all (and the store interns it
+once)."""
+
+
 def related_outcome(need: RelatedNeed, record: Record, outcome: Outcome) -> Outcome:
     """``outcome``, unless the record lacks a related kind the rule reads: then ``error`` when
     the source could not read it (never a pass), else ``skip`` as not evaluated."""
@@ -112,9 +118,19 @@ def record_outcomes(
     template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
     needs = [RelatedNeed(position, plan) for position, plan in enumerate(plans)]
     needs = [need for need in needs if need.kinds and plans[need.position].constant is None]
+    unread: dict[tuple[int, Outcome], Outcome] = {}  # records whose source reads no related
     for record in records:
         outcomes = _outcomes(record, plans, groups, template, now)
-        if needs and not record_reads_all(record):
+        if needs and record.related is None:
+            for need in needs:
+                key = (need.position, outcomes[need.position])
+                found = unread.get(key)
+                if found is None:
+                    found = related_outcome(need, record, key[1])
+                    if len(unread) < UNREAD_OUTCOMES:
+                        unread[key] = found
+                outcomes[need.position] = found
+        elif needs and not record_reads_all(record):
             for need in needs:
                 outcomes[need.position] = related_outcome(need, record, outcomes[need.position])
         yield record, outcomes
