@@ -280,7 +280,8 @@ class ResultStore:
 
     def findings(self, group: Callable[[Result], int] | None = None) -> Iterator[Result]:
         """Every result that is a finding, in report order; with ``group``, ordered by its
-        value first (stable: report order within a group)."""
+        value first (stable: report order within a group). ``group`` must depend on the
+        result's rule and verdict only, not its record: it is asked once per distinct pair."""
         width = self.width
         cells = self.finding_cells()
         if group is None:
@@ -289,11 +290,20 @@ class ResultStore:
                 assert found is not None
                 yield found
             return
-        buckets: dict[int, list[int]] = {}
+        groups: dict[int, int] = {}  # verdict index * width + rule position -> group
+        buckets: dict[int, array[int]] = {}
+        store_cells = self.cells
         for cell in cells:
-            found = self.result(cell // width, cell % width)
-            assert found is not None
-            buckets.setdefault(group(found), []).append(cell)
+            pair = store_cells[cell] * width + cell % width
+            key = groups.get(pair)
+            if key is None:
+                found = self.result(cell // width, cell % width)
+                assert found is not None
+                key = groups[pair] = group(found)
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = array("Q")
+            bucket.append(cell)
         for key in sorted(buckets):
             for cell in buckets.pop(key):
                 found = self.result(cell // width, cell % width)
