@@ -263,10 +263,14 @@ class ResultStore:
             self._findings = found
         return self._findings
 
-    def places(self, *, everything: bool = False) -> Iterator[tuple[int, int, int]]:
+    def places(
+        self, *, everything: bool = False, group: Callable[[Result], int] | None = None
+    ) -> Iterator[tuple[int, int, int]]:
         """(record number, rule position, verdict index) of every finding in report order, or
-        of every result with ``everything``: for writers that encode each distinct verdict
-        once instead of once per result."""
+        of every result with ``everything``: for writers that format each distinct verdict
+        once instead of once per result. With ``group`` (findings only), ordered by its value
+        first (stable: report order within a group); ``group`` must depend on the result's
+        rule and verdict only, not its record: it is asked once per distinct pair."""
         width, cells = self.width, self.cells
         if everything:
             for record, _, row in self.rows():
@@ -274,27 +278,15 @@ class ResultStore:
                     if index != ABSENT:
                         yield record, position, index
             return
-        for cell in self.finding_cells():
-            record, position = divmod(cell, width)
-            yield record, position, cells[cell]
-
-    def findings(self, group: Callable[[Result], int] | None = None) -> Iterator[Result]:
-        """Every result that is a finding, in report order; with ``group``, ordered by its
-        value first (stable: report order within a group). ``group`` must depend on the
-        result's rule and verdict only, not its record: it is asked once per distinct pair."""
-        width = self.width
-        cells = self.finding_cells()
         if group is None:
-            for cell in cells:
-                found = self.result(cell // width, cell % width)
-                assert found is not None
-                yield found
+            for cell in self.finding_cells():
+                record, position = divmod(cell, width)
+                yield record, position, cells[cell]
             return
         groups: dict[int, int] = {}  # verdict index * width + rule position -> group
         buckets: dict[int, array[int]] = {}
-        store_cells = self.cells
-        for cell in cells:
-            pair = store_cells[cell] * width + cell % width
+        for cell in self.finding_cells():
+            pair = cells[cell] * width + cell % width
             key = groups.get(pair)
             if key is None:
                 found = self.result(cell // width, cell % width)
@@ -306,9 +298,16 @@ class ResultStore:
             bucket.append(cell)
         for key in sorted(buckets):
             for cell in buckets.pop(key):
-                found = self.result(cell // width, cell % width)
-                assert found is not None
-                yield found
+                record, position = divmod(cell, width)
+                yield record, position, cells[cell]
+
+    def findings(self, group: Callable[[Result], int] | None = None) -> Iterator[Result]:
+        """Every result that is a finding, in report order, or grouped as :meth:`places`
+        says."""
+        for record, position, _ in self.places(group=group):
+            found = self.result(record, position)
+            assert found is not None
+            yield found
 
     def verdict_tally(self) -> list[dict[int, int]]:
         """Per rule (store order): how many results have each verdict (by index)."""

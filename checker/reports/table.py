@@ -27,6 +27,7 @@ from checker.model import (
     FAILING_STATUSES,
     SEVERITIES,
     SEVERITY_RANK,
+    Resource,
     Result,
     Status,
 )
@@ -74,40 +75,37 @@ def summary_line(report: Report) -> str:
     return line
 
 
-def _cells(result: Result) -> tuple[str, str, str, str]:
-    res = result.resource
+def _record_cells(res: Resource) -> tuple[str, str, str]:
     return (
-        result.status.value,
         terminal_line(res.name or res.address or res.key),
         terminal_line(res.account or "-"),
         terminal_line(res.region or "-"),
     )
 
 
-def details(result: Result) -> list[str]:
-    """Extra lines under a row: where an infrastructure-as-code resource is written and what
-    the plan does, and why an accepted failure is accepted."""
-    res = result.resource
-    lines = []
-    if res.address or res.location is not None or res.action:
-        text = "resource"
-        if res.address and res.address != res.name:
-            text += f" {res.address}"
-        if res.location is not None:
-            text += f" at {res.location.file}:{res.location.line}"
-        if res.action:
-            text += f" (planned: {res.action})"
-        if text != "resource":
-            lines.append(text)
-    if result.status in ACCEPTED_STATUSES:
-        found = acceptance_details(result.annotation)
-        if result.status is Status.WAIVED and found:
-            lines.append(f"waived: {found[0][1]}" if found[0][0] == "reason" else "waived")
-            # one line each, so a long owner cannot push the expiry or the ticket out of sight
-            lines.extend(f"{label} {value}" for label, value in found if label != "reason")
-        elif result.status is Status.BASELINE:
-            lines.append("in the baseline: a known failure, accepted until it is fixed")
-    return [terminal_line(line) for line in lines]
+def resource_details(res: Resource) -> list[str]:
+    """Where an infrastructure-as-code resource is written and what the plan does to it."""
+    if not (res.address or res.location is not None or res.action):
+        return []
+    text = "resource"
+    if res.address and res.address != res.name:
+        text += f" {res.address}"
+    if res.location is not None:
+        text += f" at {res.location.file}:{res.location.line}"
+    if res.action:
+        text += f" (planned: {res.action})"
+    return [terminal_line(text)] if text != "resource" else []
+
+
+def _acceptance_lines(result: Result) -> list[str]:
+    found = acceptance_details(result.annotation)
+    if result.status is Status.WAIVED and found:
+        lines = [f"waived: {found[0][1]}" if found[0][0] == "reason" else "waived"]
+        # one line each, so a long owner cannot push the expiry or the ticket out of sight
+        return lines + [f"{label} {value}" for label, value in found if label != "reason"]
+    if result.status is Status.BASELINE:
+        return ["in the baseline: a known failure, accepted until it is fixed"]
+    return []
 
 
 @dataclass(frozen=True)
@@ -142,23 +140,37 @@ class Layout:
     def row(self, cells: Sequence[str], message: str, extra: Iterable[str] = ()) -> list[str]:
         """A row: the first line with every column, then the message's continuation lines and
         the detail lines in the message column."""
-        left = (
-            INDENT
-            + _pad(clip(cells[0], self.status), self.status)
+        left = self.status_part(cells[0]) + self.record_part(cells[1:])
+        details = [part for line in extra for part in self.detail_lines(line)]
+        return self.lines(left, self.message_lines(message), details)
+
+    def status_part(self, status: str) -> str:
+        return INDENT + _pad(clip(status, self.status), self.status) + GAP
+
+    def record_part(self, cells: Sequence[str]) -> str:
+        """The workforce, account and region columns."""
+        return (
+            _pad(clip(cells[0], self.workforce), self.workforce)
             + GAP
-            + _pad(clip(cells[1], self.workforce), self.workforce)
+            + _pad(clip(cells[1], self.account), self.account)
             + GAP
-            + _pad(clip(cells[2], self.account), self.account)
-            + GAP
-            + _pad(clip(cells[3], self.region), self.region)
+            + _pad(clip(cells[2], self.region), self.region)
             + GAP
         )
-        lines = wrap(message, self.message, MESSAGE_LINES)
-        out = [(left + lines[0]).rstrip()]
+
+    def message_lines(self, message: str) -> list[str]:
+        return wrap(message, self.message, MESSAGE_LINES)
+
+    def detail_lines(self, line: str) -> list[str]:
+        return wrap(line, self.message, DETAIL_LINES)
+
+    @staticmethod
+    def lines(left: str, message: Sequence[str], details: Sequence[str]) -> list[str]:
+        """A row from its columns, its message's lines and its detail lines (all wrapped)."""
+        out = [(left + message[0]).rstrip()]
         blank = " " * len(left)
-        out += [(blank + line).rstrip() for line in lines[1:]]
-        for line in extra:
-            out += [(blank + part).rstrip() for part in wrap(line, self.message, DETAIL_LINES)]
+        out += [(blank + line).rstrip() for line in message[1:]]
+        out += [(blank + part).rstrip() for part in details]
         return out
 
     def header(self) -> str:
@@ -231,21 +243,70 @@ def headings(report: Report) -> dict[str, str]:
     return titles
 
 
+MESSAGES_KEPT = 4096
+"""Distinct verdicts whose wrapped message is kept; estates repeat a few messages."""
+
+
+class _Rows:
+    """Rows from parts made once: a record's columns and detail lines, a verdict's message
+    lines, a status's column (estates repeat verdicts; a record has many findings)."""
+
+    def __init__(self, report: Report, layout: Layout) -> None:
+        self.store = report.results
+        self.layout = layout
+        self.records: dict[int, tuple[str, list[str]]] = {}
+        self.messages: dict[int, list[str]] = {}
+        self.statuses: dict[Status, str] = {}
+
+    def lines(self, record: int, index: int, result: Result) -> list[str]:
+        layout = self.layout
+        parts = self.records.get(record)
+        if parts is None:
+            res = self.store.resources[record]
+            extra = [part for line in resource_details(res) for part in layout.detail_lines(line)]
+            parts = (layout.record_part(_record_cells(res)), extra)
+            if result.status.is_finding:  # memory grows with findings, never with results
+                self.records[record] = parts
+        message = self.messages.get(index)
+        if message is None:
+            message = layout.message_lines(terminal_line(result.message))
+            if len(self.messages) < MESSAGES_KEPT:
+                self.messages[index] = message
+        status = self.statuses.get(result.status)
+        if status is None:
+            status = self.statuses[result.status] = layout.status_part(result.status.value)
+        details = parts[1]
+        if result.status in ACCEPTED_STATUSES:
+            accepted = (terminal_line(line) for line in _acceptance_lines(result))
+            details = [*details, *(part for line in accepted for part in layout.detail_lines(line))]
+        return layout.lines(status + parts[0], message, details)
+
+
 class TableWriter(ReportWriter):
     name = "table"
 
     def write(self, report: Report, stream: TextIO, options: RenderOptions) -> None:
+        store = report.results
         natural = dict.fromkeys(CAPS, 0)
-        for result in self._shown(report, options, None):
-            for name, cell in zip(HEADERS, _cells(result), strict=False):
-                natural[name] = max(natural[name], min(display_width(cell), CAPS[name]))
+        seen = -1
+        for record, _, index in self._shown(report, options, None):
+            status = store.verdicts[index][0].value
+            natural["status"] = max(natural["status"], min(len(status), CAPS["status"]))
+            if record != seen:  # a record's findings are consecutive in report order
+                seen = record
+                cells = _record_cells(store.resources[record])
+                for name, cell in zip(HEADERS[1:], cells, strict=False):
+                    natural[name] = max(natural[name], min(display_width(cell), CAPS[name]))
         layout = Layout.fit(options.width, natural)
         width = layout.width
         titles = headings(report)
-        positions = {info.id: index for index, info in enumerate(report.results.rules)}
+        positions = {info.id: index for index, info in enumerate(store.rules)}
+        rows = _Rows(report, layout)
         section: str | None = None
         rule_id: str | None = None
-        for result in self._shown(report, options, positions):
+        for record, position, index in self._shown(report, options, positions):
+            result = store.result(record, position)
+            assert result is not None
             name = _section(result)
             if name != section:
                 if section is not None:
@@ -259,8 +320,7 @@ class TableWriter(ReportWriter):
                 rule_id = result.rule_id
                 line = terminal_line(f"{result.rule_id}  {result.title}")
                 stream.write(clip(line, width) + "\n")
-            lines = layout.row(_cells(result), terminal_line(result.message), details(result))
-            stream.write("\n".join(lines) + "\n")
+            stream.write("\n".join(rows.lines(record, index, result)) + "\n")
         if section is not None:
             stream.write("\n")
         self._errors(report, stream, width)
@@ -270,15 +330,16 @@ class TableWriter(ReportWriter):
     @staticmethod
     def _shown(
         report: Report, options: RenderOptions, positions: dict[str, int] | None
-    ) -> Iterator[Result]:
-        """What the table lists, in its order (or in any order without ``positions``):
-        findings (failing, then accepted), and with ``--show-passed`` every other result."""
+    ) -> Iterator[tuple[int, int, int]]:
+        """What the table lists, as (record, rule position, verdict index), in its order (or
+        in report order without ``positions``): findings (failing, then accepted), and with
+        ``--show-passed`` every other result."""
         store = report.results
-        yield from store.findings(_order(positions) if positions is not None else None)
+        yield from store.places(group=_order(positions) if positions is not None else None)
         if options.show_passed:
-            for result in store:
-                if not result.status.is_finding:
-                    yield result
+            for record, position, index in store.places(everything=True):
+                if not store.verdicts[index][0].is_finding:
+                    yield record, position, index
 
     @staticmethod
     def _errors(report: Report, stream: TextIO, width: int) -> None:
