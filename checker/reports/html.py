@@ -35,6 +35,7 @@ from checker.model import (
     FAILING_STATUSES,
     SEVERITIES,
     SEVERITY_RANK,
+    Resource,
     Result,
     RuleInfo,
     Status,
@@ -131,24 +132,38 @@ def _anchor(rule_id: str) -> str:
 
 
 def _finding(result: Result) -> dict[str, Any]:
-    res = result.resource
-    where = []
-    if res.address and res.address != res.name:
-        where.append(_text(res.address))
-    if res.location is not None:
-        where.append(_text(f"{res.location.file}:{res.location.line}"))
+    """A finding's fields for the page (``DATA_FIELDS``, by name)."""
+    return {**_rule_fields(result), **_record_fields(result.resource), **_verdict_fields(result)}
+
+
+def _rule_fields(result: Result) -> dict[str, Any]:
     return {
         "severity": result.severity,
         "rule_id": _text(result.rule_id),
         "anchor": _anchor(result.rule_id),
         "title": _text(result.title),
         "status": result.status.value,
+    }
+
+
+def _record_fields(res: Resource) -> dict[str, Any]:
+    where = []
+    if res.address and res.address != res.name:
+        where.append(_text(res.address))
+    if res.location is not None:
+        where.append(_text(f"{res.location.file}:{res.location.line}"))
+    return {
         "name": _text(res.name or res.address or res.key),
         "where": " / ".join(_text(part) for part in (res.account, res.region)),
         "key": _text(res.key),
-        "source": _text(res.source) if res.source else "",
         "resource": ", ".join(where),
         "action": _text(res.action) if res.action else "",
+        "source": _text(res.source) if res.source else "",
+    }
+
+
+def _verdict_fields(result: Result) -> dict[str, Any]:
+    return {
         "message": _text(result.message, multiline=True),
         "evidence": [
             (_text(name), _text(value, multiline=True)) for name, value in result.evidence
@@ -292,12 +307,20 @@ def _rule_row(info: RuleInfo, tally: dict[Status, int]) -> dict[str, Any]:
     }
 
 
-def _findings(report: Report) -> Iterator[dict[str, Any]]:
+def _findings(report: Report) -> Iterator[tuple[int, int, int]]:
+    """Where each finding is, in the page's order: by status, then most severe first."""
+
     def order(result: Result) -> int:
         rank = _STATUS_ORDER[result.status] * len(SEVERITIES)
         return rank + len(SEVERITIES) - 1 - SEVERITY_RANK[result.severity]
 
-    for result in report.results.findings(order):
+    return report.results.places(group=order)
+
+
+def _page_rows(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[dict[str, Any]]:
+    for record, position, _ in places:
+        result = report.results.result(record, position)
+        assert result is not None
         yield _finding(result)
 
 
@@ -318,23 +341,48 @@ DATA_FIELDS = (
     "path",
     "accepted",
 )
-"""A finding in the page's data block, in the order ``report.js`` reads it."""
+"""A finding in the page's data block, in the order ``report.js`` reads it: the rule's and
+status's fields, the record's, then the verdict's."""
+RULE_FIELDS, RECORD_FIELDS, VERDICT_FIELDS = DATA_FIELDS[:5], DATA_FIELDS[5:11], DATA_FIELDS[11:]
 
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
-def _data(findings: Iterator[dict[str, Any]]) -> Iterator[Markup]:
+def _encoded(fields: dict[str, Any], names: tuple[str, ...]) -> str:
+    """The fields' values as the members of a JSON array (no brackets), safe in a ``<script>``
+    block."""
+    text = json.dumps([fields[name] for name in names], ensure_ascii=False)[1:-1]
+    if any(char in text for char in "<>&"):
+        text = "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
+    return json_text(text)
+
+
+def _data(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[Markup]:
     """The findings past the first page, as JSON for a ``<script type="application/json">``
-    block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block."""
+    block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block.
+    Each record's and each distinct verdict's part is encoded once (kept for records with
+    findings: memory grows with findings only)."""
+    store = report.results
+    verdicts: dict[int, tuple[str, str]] = {}
+    records: dict[int, str] = {}
     separator = ""
-    for item in findings:
-        text = json.dumps([item[name] for name in DATA_FIELDS], ensure_ascii=False)
-        text = json_text(
-            "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
-            if any(char in text for char in "<>&")
-            else text
-        )
-        yield Markup(separator + text)  # noqa: S704 - JSON with <, > and & escaped
+    for record, position, index in places:
+        key = index * store.width + position
+        parts = verdicts.get(key)
+        result: Result | None = None
+        if parts is None:
+            result = store.result(record, position)
+            assert result is not None
+            parts = verdicts[key] = (
+                _encoded(_rule_fields(result), RULE_FIELDS),
+                _encoded(_verdict_fields(result), VERDICT_FIELDS),
+            )
+        middle = records.get(record)
+        if middle is None:
+            middle = records[record] = _encoded(
+                _record_fields(store.resources[record]), RECORD_FIELDS
+            )
+        yield Markup(f"{separator}[{parts[0]}, {middle}, {parts[1]}]")  # noqa: S704 - escaped JSON
         separator = ","
 
 
@@ -420,10 +468,10 @@ def _results(report: Report, counts: Summary, options: RenderOptions) -> dict[st
         "breakdown": breakdown,
         "breakdown_note": breakdown_note,
         "rules": rules,
-        "findings": islice(findings, PAGE_ROWS),
+        "findings": _page_rows(report, islice(findings, PAGE_ROWS)),
         "findings_count": listed,
         "more_count": max(listed - PAGE_ROWS, 0),
-        "more_findings": _data(findings),
+        "more_findings": _data(report, findings),
         "findings_scope": (
             "Every result that did not pass or skip: failing first, then accepted ones "
             f"(waived or in the baseline). {passed} passed or skipped result(s) are counted "

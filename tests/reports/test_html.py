@@ -258,3 +258,27 @@ def test_findings_past_the_first_page_are_inert_data(
     names = {row[5] for row in data}
     assert "wf-0<script>alert(1)</script>" in names  # the exact text, for textContent
     assert "more finding(s) are in this page's data" in text_of(doc)
+
+
+def test_data_rows_are_the_findings_fields(
+    hostile_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data block joins parts encoded once per record and verdict: each row must be the
+    finding's fields, in the page's order, as one encoding of the whole row gives them."""
+    import json
+
+    from checker.reports import html as page
+
+    monkeypatch.setattr(page, "PAGE_ROWS", 1)
+    text = render_html(hostile_report, RenderOptions())
+    block = re.search(r'id="more-findings">(.*?)</script>', text, re.S)[1]
+    store = hostile_report.results
+    ordered = [
+        store.result(record, position) for record, position, _ in page._findings(hostile_report)
+    ]
+    expected = [
+        json.loads(json.dumps([page._finding(result)[name] for name in page.DATA_FIELDS]))
+        for result in ordered[1:]
+    ]
+    assert json.loads(block) == expected
+    assert len(expected) > 10
