@@ -22,7 +22,7 @@ part (rule, verdict, record) escaped once.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
@@ -60,21 +60,37 @@ def _lines(pairs: Iterable[tuple[str, str]]) -> str:
     return "".join(f"\n{label}: {xml_text(value)}" for label, value in pairs)
 
 
-def _record_details(res: Resource) -> str:
-    pairs = [
-        ("Workforce", res.name or "-"),
-        ("Resource", res.key),
-        ("Account", res.account or "-"),
-        ("Region", res.region or "-"),
-        ("Source", res.source),
-    ]
+class _Repeated:
+    """Escaped text of values that repeat across records (account, region, source), kept up
+    to a bound so a one-off value never makes it grow."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.kept: dict[str, str] = {}
+        self.limit = limit
+
+    def __call__(self, value: str) -> str:
+        found = self.kept.get(value)
+        if found is None:
+            found = xml_text(value)
+            if len(self.kept) < self.limit:
+                self.kept[value] = found
+        return found
+
+
+def _record_details(res: Resource, repeated: Callable[[str], str] = xml_text) -> str:
+    """A record's detail lines; ``repeated`` escapes the values many records share."""
+    text = (
+        f"\nWorkforce: {xml_text(res.name or '-')}\nResource: {xml_text(res.key)}"
+        f"\nAccount: {repeated(res.account or '-')}\nRegion: {repeated(res.region or '-')}"
+        f"\nSource: {repeated(res.source)}"
+    )
     if res.address:
-        pairs.append(("Address", res.address))
+        text += f"\nAddress: {xml_text(res.address)}"
     if res.location is not None:
-        pairs.append(("Location", f"{res.location.file}:{res.location.line}"))
+        text += f"\nLocation: {xml_text(f'{res.location.file}:{res.location.line}')}"
     if res.action:
-        pairs.append(("Planned action", res.action))
-    return _lines(pairs)
+        text += f"\nPlanned action: {xml_text(res.action)}"
+    return text
 
 
 class _Case:
@@ -134,7 +150,8 @@ class _Rows:
     def __init__(self, report: Report, stamp: str) -> None:
         store = report.results
         self.store = store
-        self.stamp = stamp
+        self.stamp = xml_attr(stamp)
+        self.repeated = _Repeated()
         self.rule_attrs = [_attrs([("classname", info.id)]) for info in store.rules]
         self.cases: dict[tuple[int, int], _Case] = {}
         self.rows: dict[bytes, tuple[tuple[int, int, int, int], str, bool]] = {}
@@ -220,26 +237,17 @@ class JunitWriter(ReportWriter):
                 totals[n] += count
         first = store.resources[records[0]]
         stream.write(
-            "  <testsuite"
-            + _attrs(
-                [
-                    ("name", suite_name(first)),
-                    ("tests", totals[0]),
-                    ("failures", totals[1]),
-                    ("errors", totals[2]),
-                    ("skipped", totals[3]),
-                    ("time", "0"),
-                    ("timestamp", rows.stamp),
-                    ("package", "wfcheck"),
-                ]
-            )
-            + ">\n"
+            f'  <testsuite name="{xml_attr(suite_name(first))}" tests="{totals[0]}" '
+            f'failures="{totals[1]}" errors="{totals[2]}" skipped="{totals[3]}" time="0" '
+            f'timestamp="{rows.stamp}" package="wfcheck">\n'
         )
         for record in records:
             _, template, detailed = rows.of(cells[record * width : (record + 1) * width])
             res = store.resources[record]
             text = template.replace(NAME_SLOT, f' name="{xml_attr(res.key)}" time="0"')
-            stream.write(text.replace(DETAILS_SLOT, _record_details(res)) if detailed else text)
+            if detailed:
+                text = text.replace(DETAILS_SLOT, _record_details(res, rows.repeated))
+            stream.write(text)
         stream.write("  </testsuite>\n")
 
     def _collection(self, report: Report, stream: TextIO, stamp: str) -> None:
