@@ -12,19 +12,22 @@ Settings (``RenderOptions.settings``): ``sarif.automation_id`` (default ``wfchec
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from checker.files.timestamps import format_timestamp
-from checker.model import SEVERITY_RANK, ErrorEntry, Result, RuleInfo, Status
+from checker.model import SEVERITY_RANK, ErrorEntry, Resource, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
+from checker.reports.escape import json_text
 from checker.reports.interface import RenderOptions, ReportWriter
-from checker.reports.json import dumps
+from checker.reports.json import dumps, encode
 from checker.results import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,9 +64,8 @@ def _segment(text: str | None, fallback: str) -> str:
     return cleaned[:128]
 
 
-def pseudo_path(result: Result) -> str:
+def pseudo_path(res: Resource) -> str:
     """``aws/<account>/<region>/sagemaker/workforce/<name>``: a relative, space-free URI."""
-    res = result.resource
     return "/".join(
         [
             _segment(res.partition, "aws"),
@@ -76,34 +78,44 @@ def pseudo_path(result: Result) -> str:
     )
 
 
-def artifact_uri(result: Result) -> str:
+def artifact_uri(res: Resource) -> str:
     """The record's source file as a URI when there is one, else the pseudo-path."""
-    res = result.resource
     source = res.source or ""
     if res.source_kind in FILE_KINDS and source not in NOT_FILES:
-        path = PurePosixPath(source.replace("\\", "/"))
-        if path.is_absolute():
-            return path.as_uri()
-        parts = [part for part in path.parts if part not in ("", ".")]
-        if parts and ".." not in parts:
-            return "/".join(quote(part, safe="") for part in parts)
-    return pseudo_path(result)
+        uri, relative = _file_uri(source)
+        if not relative or (uri and ".." not in uri.split("/")):
+            return uri
+    return pseudo_path(res)
+
+
+@lru_cache(maxsize=1024)
+def _file_uri(file: str) -> tuple[str, bool]:
+    """(URI, relative) of a file name: a ``file:`` URI when absolute, else its parts quoted
+    (``.`` and empty parts dropped; the URI is empty when nothing is left)."""
+    path = PurePosixPath(file.replace("\\", "/"))
+    if path.is_absolute():
+        return path.as_uri(), False
+    return "/".join(quote(part, safe="") for part in path.parts if part not in ("", ".")), True
 
 
 def physical_location(result: Result) -> dict[str, Any]:
     """Where the resource is written (the ``.tf`` block, the template resource) when a source
     knows it, relative to the repository root (``%SRCROOT%``); else the record's file, line 1.
     A finding on a related resource (``Related.UserPool...``) points at that resource's block."""
-    location = result.resource.location_for(result.path)
+    return physical_location_of(result.resource, result.path)
+
+
+def physical_location_of(res: Resource, at: str) -> dict[str, Any]:
+    """:func:`physical_location` of a result whose path is ``at`` on ``res``."""
+    location = res.location_for(at)
     if location is None:
-        return {"artifactLocation": {"uri": artifact_uri(result)}, "region": {"startLine": 1}}
-    path = PurePosixPath(location.file.replace("\\", "/"))
+        return {"artifactLocation": {"uri": artifact_uri(res)}, "region": {"startLine": 1}}
     region: dict[str, int] = {"startLine": max(location.line, 1)}
     if location.column:
         region["startColumn"] = location.column
-    if path.is_absolute():
-        return {"artifactLocation": {"uri": path.as_uri()}, "region": region}
-    uri = "/".join(quote(part, safe="") for part in path.parts if part not in ("", "."))
+    uri, relative = _file_uri(location.file)
+    if not relative:
+        return {"artifactLocation": {"uri": uri}, "region": region}
     return {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": region}
 
 
@@ -160,20 +172,28 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
     return descriptor
 
 
+MESSAGE_PREFIX = {
+    Status.ERROR: "could not be evaluated: ",
+    Status.UNKNOWN: "unknown until apply: ",
+    Status.WAIVED: "waived: ",
+    Status.BASELINE: "in the baseline: ",
+}
+
+
 def _message(result: Result) -> str:
-    res = result.resource
-    who = res.name or res.address or res.key
-    prefix = {
-        Status.ERROR: "could not be evaluated: ",
-        Status.UNKNOWN: "unknown until apply: ",
-        Status.WAIVED: "waived: ",
-        Status.BASELINE: "in the baseline: ",
-    }.get(result.status, "")
-    return message_text(f"Workforce {who}: {result.title}: {prefix}{result.message}")
+    return _record_message(result.resource) + _verdict_message(result)
 
 
-def _logical_locations(result: Result) -> list[dict[str, str]]:
-    res = result.resource
+def _record_message(res: Resource) -> str:
+    return message_text(f"Workforce {res.name or res.address or res.key}: ")
+
+
+def _verdict_message(result: Result) -> str:
+    prefix = MESSAGE_PREFIX.get(result.status, "")
+    return message_text(f"{result.title}: {prefix}{result.message}")
+
+
+def _logical_locations(res: Resource) -> list[dict[str, str]]:
     locations = []
     if res.arn:
         locations.append(
@@ -191,15 +211,6 @@ def _logical_locations(result: Result) -> list[dict[str, str]]:
 
 
 def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "status": result.status.value,
-        "severity": result.severity,
-        "path": result.path,
-        "account": result.resource.account,
-        "region": result.resource.region,
-    }
-    if result.evidence:
-        properties["evidence"] = {name: value for name, value in result.evidence}
     item: dict[str, Any] = {
         "ruleId": result.rule_id,
         "ruleIndex": rule_index,
@@ -208,21 +219,111 @@ def result_object(result: Result, rule_index: int, with_baseline: bool) -> dict[
         "locations": [
             {
                 "physicalLocation": physical_location(result),
-                "logicalLocations": _logical_locations(result),
+                "logicalLocations": _logical_locations(result.resource),
             }
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result)},
-        "properties": properties,
+        "properties": {
+            "status": result.status.value,
+            "severity": result.severity,
+            "path": result.path,
+            "account": result.resource.account,
+            "region": result.resource.region,
+        },
     }
+    item.update(_verdict_tail(result, with_baseline))
+    if result.evidence:
+        item["properties"]["evidence"] = {name: value for name, value in result.evidence}
+    return item
+
+
+def _verdict_tail(result: Result, with_baseline: bool) -> dict[str, Any]:
+    """The members after ``properties``: a waiver's suppression, the baseline state."""
+    tail: dict[str, Any] = {}
     if result.status is Status.WAIVED:
         suppression: dict[str, Any] = {"kind": "external", "status": "accepted"}
         reason = acceptance_reason(result)
         if reason:
             suppression["justification"] = reason
-        item["suppressions"] = [suppression]
+        tail["suppressions"] = [suppression]
     if with_baseline:
-        item["baselineState"] = "unchanged" if result.status is Status.BASELINE else "new"
-    return item
+        tail["baselineState"] = "unchanged" if result.status is Status.BASELINE else "new"
+    return tail
+
+
+_string = json.encoder.encode_basestring  # what the encoder writes for a str (no ASCII-only)
+
+
+_VerdictParts = tuple[str, tuple[str, str, str], str]
+"""A verdict's encoded parts: up to the message, (the message's end, the properties, the
+evidence), and what follows the properties."""
+
+
+class _ResultText:
+    """Results as ``dumps(result_object(...))`` writes them, from parts encoded once per
+    record and once per distinct verdict (the same text, tested)."""
+
+    def __init__(self, report: Report, index: Mapping[str, int], with_baseline: bool) -> None:
+        self.store = report.results
+        self.index = index
+        self.with_baseline = with_baseline
+        self.verdicts: dict[int, _VerdictParts] = {}
+        self.records: dict[int, tuple[str, str | None, str, str]] = {}
+        """Per record written (runs by rule visit a record once per rule): at most the
+        results a file holds."""
+
+    def text(self, record: int, position: int, index: int) -> str:
+        store = self.store
+        key = index * store.width + position
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self.verdicts[key] = self._verdict(record, position)
+        parts = self.records.get(record)
+        if parts is None:
+            res = store.resources[record]
+            place = None if res.related_locations else encode(physical_location_of(res, ""))
+            parts = self.records[record] = (
+                _string(_record_message(res))[:-1],
+                place,
+                encode(_logical_locations(res)),
+                f', "account": {encode(res.account)}, "region": {encode(res.region)}',
+            )
+        message, place, logical, where = parts
+        head, properties, tail = verdict
+        res = store.resources[record]
+        if place is None:
+            place = encode(physical_location_of(res, store.verdicts[index][2]))
+        rule_id = store.rules[position].id
+        digest = hashlib.sha256(f"{rule_id}\0{res.key}".encode()).hexdigest()
+        return json_text(
+            f"{head}{message}{properties[0]}"
+            f'"locations": [{{"physicalLocation": {place}, "logicalLocations": {logical}}}], '
+            f'"partialFingerprints": {{"{FINGERPRINT_KEY}": "{digest}"}}, '
+            f'"properties": {{{properties[1]}{where}{properties[2]}}}{tail}}}'
+        )
+
+    def _verdict(self, record: int, position: int) -> _VerdictParts:
+        result = self.store.result(record, position)
+        assert result is not None
+        head = encode(
+            {
+                "ruleId": result.rule_id,
+                "ruleIndex": self.index[result.rule_id],
+                "level": LEVEL.get(result.severity, "warning"),
+            }
+        )[:-1]
+        properties = encode(
+            {"status": result.status.value, "severity": result.severity, "path": result.path}
+        )[1:-1]
+        evidence = ""
+        if result.evidence:
+            evidence = ", " + encode({"evidence": dict(result.evidence)})[1:-1]
+        tail = encode(_verdict_tail(result, self.with_baseline))[1:-1]
+        return (
+            f'{head}, "message": {{"text": ',
+            (f"{_string(_verdict_message(result))[1:]}}}, ", properties, evidence),
+            f", {tail}" if tail else "",
+        )
 
 
 def _notification(error: ErrorEntry) -> dict[str, Any]:
@@ -334,13 +435,15 @@ class SarifWriter(ReportWriter):
         stream.write(f'{{\n  "$schema": {dumps(SCHEMA_URI)},\n  "version": "2.1.0",\n')
         stream.write('  "runs": [')
         position = {rule_id: n for n, run in enumerate(runs) for rule_id in run.rules or ()}
+        store = report.results
         if len(runs) == 1 and runs[0].rules is None:
-            findings = report.results.findings()
+            places = store.places()
         else:  # grouped by run, in run order; rules left out whole come last
-            findings = report.results.findings(lambda r: position.get(r.rule_id, len(runs)))
+            places = store.places(group=lambda r: position.get(r.rule_id, len(runs)))
+        texts = _ResultText(report, index, with_baseline)
         current = -1
-        for result in findings:
-            number = position.get(result.rule_id, 0)
+        for record, rule, verdict in places:
+            number = position.get(store.rules[rule].id, 0)
             if number >= len(runs) or (number < current):
                 break
             while current < number:
@@ -352,7 +455,7 @@ class SarifWriter(ReportWriter):
             if run.written >= limits.results_per_run or size.bound >= limits.gzip_bytes:
                 run.left_out += 1
                 continue
-            line = dumps(result_object(result, index[result.rule_id], with_baseline))
+            line = texts.text(record, rule, verdict)
             line = ("\n        " if run.written == 0 else ",\n        ") + line
             size.add(line)
             stream.write(line)

@@ -208,8 +208,8 @@ def test_pseudo_path_for_cloud_resources(
         source_kind="aws",
     )
     result = base._replace(resource=dataclasses.replace(resource, **changes))
-    assert pseudo_path(result) == expected
-    assert artifact_uri(result) == expected
+    assert pseudo_path(result.resource) == expected
+    assert artifact_uri(result.resource) == expected
 
 
 @pytest.mark.parametrize(
@@ -220,6 +220,8 @@ def test_pseudo_path_for_cloud_resources(
         ("/tmp/snap.json", "snapshot", "file:///tmp/snap.json"),
         ("stdin", "file", "aws/111111111111/eu-west-1/sagemaker/workforce/labeling-open"),
         ("../outside.json", "file", "aws/111111111111/eu-west-1/sagemaker/workforce/labeling-open"),
+        ("./", "file", "aws/111111111111/eu-west-1/sagemaker/workforce/labeling-open"),
+        ("plans\\win.json", "terraform", "plans/win.json"),
         ("aws", "aws", "aws/111111111111/eu-west-1/sagemaker/workforce/labeling-open"),
     ],
 )
@@ -230,7 +232,7 @@ def test_file_records_point_at_their_file(
     result = base._replace(
         resource=dataclasses.replace(base.resource, source=source, source_kind=kind)
     )
-    assert artifact_uri(result) == expected
+    assert artifact_uri(result.resource) == expected
 
 
 def test_terraform_address_is_a_logical_location(example_report: Report) -> None:
@@ -331,3 +333,41 @@ def test_cli_settings_reach_stdout_and_report_files(
     )
     for data in (json.loads(text), json.loads(target.read_text())):
         assert data["runs"][0]["automationDetails"]["id"] == "wfcheck/prod/"
+
+
+def test_results_are_written_as_result_object_encodes_them(hostile_report: Report) -> None:
+    """The writer joins parts encoded once per record and verdict; every result line must be
+    what encoding :func:`result_object` gives, for waived, baseline and error results, records
+    with and without an ARN, address, file or related resource locations."""
+    from checker.model import Location
+    from checker.reports.json import dumps
+    from checker.reports.sarif import result_object
+
+    base = [r for r in hostile_report.results if r.status.is_finding]
+    first = base[0]
+    related = dataclasses.replace(
+        first.resource,
+        location=Location("infra/main.tf", 3, 5),
+        related_locations=(("Related.UserPool", Location("/abs/cognito.tf", 10)),),
+    )
+    varied = [
+        *base,
+        with_status(first, Status.WAIVED, reason="accepted [risk](x)"),
+        with_status(first, Status.BASELINE),
+        with_status(first, Status.ERROR)._replace(message="boom\\[x]"),
+        first._replace(resource=related, path="Related.UserPool.MfaConfiguration"),
+        first._replace(resource=related, path="SourceIpConfig"),
+        live(first, arn=None, address="module.a.aws_sagemaker_workforce.b", name=None),
+    ]
+    report = dataclasses.replace(hostile_report, results=tuple(varied))
+    text = get_writer("sarif").render(report, RenderOptions())
+    rules = report.all_rules()
+    index = {info.id: position for position, info in enumerate(rules)}
+    lines = [line.strip().rstrip(",") for line in text.splitlines() if '"ruleIndex"' in line]
+    expected = [
+        dumps(result_object(result, index[result.rule_id], with_baseline=True))
+        for result in report.results
+        if result.status.is_finding
+    ]
+    assert lines == expected
+    assert len(expected) == len(varied)
