@@ -184,7 +184,10 @@ print(json.dumps({"wall": wall, "rss": peak, "cpu": cpu, "code": proc.returncode
 
 
 def measure(argv: list[str], cwd: Path) -> dict[str, Any]:
-    """Wall time and peak RSS (bytes) of ``argv`` and every process it starts."""
+    """Wall time and peak RSS (bytes) of ``argv`` and every process it starts. What earlier
+    runs wrote is flushed to disk first (``os.sync``): a 2 GB report's writeback would
+    otherwise land on the next run, whichever tool it is."""
+    os.sync()
     out = subprocess.run(
         [sys.executable, "-c", _MEASURE, "--", *argv],
         capture_output=True,

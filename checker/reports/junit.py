@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
@@ -135,17 +136,27 @@ ROW_TEMPLATES = 4096
 """Distinct rows (verdict per rule) whose text is kept; estates repeat a few configurations."""
 
 
-NAME_SLOT = "\x00"
-DETAILS_SLOT = "\x01"
-"""Where a template takes the record's name attribute and its details. Every part of a
-template and every value put in is escaped XML text, which never holds a control character,
-so the slots cannot be confused with text (filling them is two ``str.replace`` calls)."""
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A distinct row's text in pieces: every fourth piece from the second is the record's
+    name attribute, every fourth from the fourth its details (when the test case has a body)
+    or nothing; the rest is text escaped once. A record's text is the pieces with those slots
+    filled, joined (no search through the text per record)."""
+
+    counts: tuple[int, int, int, int]  # tests, failures, errors, skipped
+    pieces: list[str]
+    bodies: tuple[bool, ...]  # per test case: whether it has a body (takes the details)
+    detailed: bool  # whether any has
+
+    def fill(self, name: str, details: str) -> str:
+        pieces = self.pieces
+        pieces[1::4] = [name] * len(self.bodies)
+        pieces[3::4] = [details if body else "" for body in self.bodies]
+        return "".join(pieces)
 
 
 class _Rows:
-    """What a record's row (its verdict per rule) writes, built once per distinct row: the
-    counts (tests, failures, errors, skipped) and a template with the record's name attribute
-    (:data:`NAME_SLOT`) and details (:data:`DETAILS_SLOT`) left open."""
+    """What a record's row (its verdict per rule) writes, built once per distinct row."""
 
     def __init__(self, report: Report, stamp: str) -> None:
         store = report.results
@@ -154,9 +165,9 @@ class _Rows:
         self.repeated = _Repeated()
         self.rule_attrs = [_attrs([("classname", info.id)]) for info in store.rules]
         self.cases: dict[tuple[int, int], _Case] = {}
-        self.rows: dict[bytes, tuple[tuple[int, int, int, int], str, bool]] = {}
+        self.rows: dict[bytes, _Template] = {}
 
-    def of(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+    def of(self, row: Any) -> _Template:
         key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
         found = self.rows.get(key)
         if found is None:
@@ -165,11 +176,11 @@ class _Rows:
                 self.rows[key] = found
         return found
 
-    def _build(self, row: Any) -> tuple[tuple[int, int, int, int], str, bool]:
+    def _build(self, row: Any) -> _Template:
         verdicts, rules = self.store.verdicts, self.store.rules
         counts = [0, 0, 0, 0]
-        parts = []
-        detailed = False
+        pieces = [""]
+        bodies = []
         for position, index in enumerate(row):
             if index >= len(verdicts):  # ABSENT: this rule was not evaluated on this record
                 continue
@@ -181,13 +192,14 @@ class _Rows:
             case = self.cases.get((index, position))
             if case is None:
                 case = self.cases[(index, position)] = _Case(verdicts[index], rules[position])
-            head = "    <testcase" + self.rule_attrs[position] + NAME_SLOT
+            pieces[-1] += "    <testcase" + self.rule_attrs[position]
             if case.empty:
-                parts.append(head + "/>\n")
+                pieces += ["", "/>\n", "", ""]
             else:
-                detailed = True
-                parts.append(f"{head}{case.before}{DETAILS_SLOT}{case.after}\n")
-        return (counts[0], counts[1], counts[2], counts[3]), "".join(parts), detailed
+                pieces += ["", case.before, "", f"{case.after}\n"]
+            bodies.append(not case.empty)
+        counted = (counts[0], counts[1], counts[2], counts[3])
+        return _Template(counted, pieces, tuple(bodies), any(bodies))
 
 
 class JunitWriter(ReportWriter):
@@ -233,7 +245,7 @@ class JunitWriter(ReportWriter):
         width, cells = store.width, store.cells
         totals = [0, 0, 0, 0]
         for record in records:
-            for n, count in enumerate(rows.of(cells[record * width : (record + 1) * width])[0]):
+            for n, count in enumerate(rows.of(cells[record * width : (record + 1) * width]).counts):
                 totals[n] += count
         first = store.resources[records[0]]
         stream.write(
@@ -242,12 +254,10 @@ class JunitWriter(ReportWriter):
             f'timestamp="{rows.stamp}" package="wfcheck">\n'
         )
         for record in records:
-            _, template, detailed = rows.of(cells[record * width : (record + 1) * width])
+            template = rows.of(cells[record * width : (record + 1) * width])
             res = store.resources[record]
-            text = template.replace(NAME_SLOT, f' name="{xml_attr(res.key)}" time="0"')
-            if detailed:
-                text = text.replace(DETAILS_SLOT, _record_details(res, rows.repeated))
-            stream.write(text)
+            details = _record_details(res, rows.repeated) if template.detailed else ""
+            stream.write(template.fill(f' name="{xml_attr(res.key)}" time="0"', details))
         stream.write("  </testsuite>\n")
 
     def _collection(self, report: Report, stream: TextIO, stamp: str) -> None:
