@@ -29,11 +29,13 @@ Strings keep their values; nothing raw a terminal could act on is written
 
 from __future__ import annotations
 
+import json
 from typing import Any, TextIO
 
 from checker.files.timestamps import format_timestamp
 from checker.model import Resource, RuleInfo, Status
 from checker.reports.asff import finding_id
+from checker.reports.escape import json_text
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.json import dumps
 from checker.results import Report
@@ -61,6 +63,9 @@ COMPLIANCE_STATUS: dict[Status, tuple[int, str]] = {
 }
 ACCEPTED = frozenset({Status.WAIVED, Status.BASELINE})
 AWS_ACCOUNT_TYPE_ID = 10
+
+
+_string = json.encoder.encode_basestring  # what the encoder writes for a str (no ASCII-only)
 
 
 def _members(value: dict[str, Any]) -> str:
@@ -194,7 +199,7 @@ class _EventParts:
             self.record_parts = (res.key, _resource_members(res), _members(_origin(res)))
         before, after, message, (wfcheck, evidence) = verdict
         key_text, members, origin = self.record_parts
-        uid = dumps(finding_id(store.rules[position].id, key_text))
+        uid = json_text(_string(finding_id(store.rules[position].id, key_text)))
         return (
             f'{self.head}{before}, "status_detail": {message}, "message": {message}, '
             f'"finding_info": {{"uid": {uid}, {after}, '
