@@ -42,7 +42,7 @@ from checker.model import (
 )
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import html_text, json_text
-from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.interface import RECORDS_KEPT, RenderOptions, ReportWriter
 from checker.results import Report, Summary, rule_tally, summarize
 
 _STATUS_ORDER = {
@@ -360,8 +360,8 @@ def _encoded(fields: dict[str, Any], names: tuple[str, ...]) -> str:
 def _data(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[Markup]:
     """The findings past the first page, as JSON for a ``<script type="application/json">``
     block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block.
-    Each record's and each distinct verdict's part is encoded once (kept for records with
-    findings: memory grows with findings only)."""
+    Each record's and each distinct verdict's part is encoded once (records: up to
+    :data:`RECORDS_KEPT`)."""
     store = report.results
     verdicts: dict[int, tuple[str, str]] = {}
     records: dict[int, str] = {}
@@ -379,9 +379,9 @@ def _data(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[Ma
             )
         middle = records.get(record)
         if middle is None:
-            middle = records[record] = _encoded(
-                _record_fields(store.resources[record]), RECORD_FIELDS
-            )
+            middle = _encoded(_record_fields(store.resources[record]), RECORD_FIELDS)
+            if len(records) < RECORDS_KEPT:
+                records[record] = middle
         yield Markup(f"{separator}[{parts[0]}, {middle}, {parts[1]}]")  # noqa: S704 - escaped JSON
         separator = ","
 

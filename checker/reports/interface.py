@@ -16,6 +16,11 @@ from typing import ClassVar, Generic, TextIO, TypeVar
 
 from checker.results import Report
 
+RECORDS_KEPT = 1 << 17
+"""Records whose encoded parts a writer that visits a record once per rule group keeps (the
+table, SARIF runs by rule, HTML's data block): every record of a 100k estate, a bounded share
+of a larger one (the others are encoded again at each visit)."""
+
 DEFAULT_WIDTH = 120
 """Terminal columns a table fits when the width is unknown (not a terminal, COLUMNS unset)."""
 

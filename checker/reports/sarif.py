@@ -26,7 +26,7 @@ from checker.files.timestamps import format_timestamp
 from checker.model import SEVERITY_RANK, ErrorEntry, Resource, Result, RuleInfo, Status
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.escape import json_text
-from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.interface import RECORDS_KEPT, RenderOptions, ReportWriter
 from checker.reports.json import dumps, encode
 from checker.results import Report
 
@@ -269,8 +269,7 @@ class _ResultText:
         self.with_baseline = with_baseline
         self.verdicts: dict[int, _VerdictParts] = {}
         self.records: dict[int, tuple[str, str | None, str, str]] = {}
-        """Per record written (runs by rule visit a record once per rule): at most the
-        results a file holds."""
+        """Per record written (runs by rule visit a record once per rule)."""
 
     def text(self, record: int, position: int, index: int) -> str:
         store = self.store
@@ -282,12 +281,14 @@ class _ResultText:
         if parts is None:
             res = store.resources[record]
             place = None if res.related_locations else encode(physical_location_of(res, ""))
-            parts = self.records[record] = (
+            parts = (
                 _string(_record_message(res))[:-1],
                 place,
                 encode(_logical_locations(res)),
                 f', "account": {encode(res.account)}, "region": {encode(res.region)}',
             )
+            if len(self.records) < RECORDS_KEPT:
+                self.records[record] = parts
         message, place, logical, where = parts
         head, properties, tail = verdict
         res = store.resources[record]

@@ -33,7 +33,7 @@ from checker.model import (
 )
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import clip, display_width, terminal_line
-from checker.reports.interface import RenderOptions, ReportWriter
+from checker.reports.interface import RECORDS_KEPT, RenderOptions, ReportWriter
 from checker.results import Report, summarize
 
 _COLORS = {
@@ -265,7 +265,8 @@ class _Rows:
             res = self.store.resources[record]
             extra = [part for line in resource_details(res) for part in layout.detail_lines(line)]
             parts = (layout.record_part(_record_cells(res)), extra)
-            if result.status.is_finding:  # memory grows with findings, never with results
+            # memory grows with findings, never with results, and is bounded
+            if result.status.is_finding and len(self.records) < RECORDS_KEPT:
                 self.records[record] = parts
         message = self.messages.get(index)
         if message is None:
