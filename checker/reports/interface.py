@@ -16,10 +16,12 @@ from typing import ClassVar, Generic, TextIO, TypeVar
 
 from checker.results import Report
 
-RECORDS_KEPT = 1 << 17
+RECORDS_KEPT = 1 << 21
 """Records whose encoded parts a writer that visits a record once per rule group keeps (the
-table, SARIF runs by rule, HTML's data block): every record of a 100k estate, a bounded share
-of a larger one (the others are encoded again at each visit)."""
+table, SARIF runs by rule, HTML's data block): a few hundred bytes each, so every record of a
+1M estate (under 0.5 GB) and a bound past that (the others are encoded again at each visit).
+A smaller bound would keep time linear only up to it: the visits are cyclic, so no eviction
+order helps."""
 
 DEFAULT_WIDTH = 120
 """Terminal columns a table fits when the width is unknown (not a terminal, COLUMNS unset)."""
