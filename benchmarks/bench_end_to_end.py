@@ -30,6 +30,7 @@ table. The benchmark is not a test: run it on a quiet machine and report the fig
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import itertools
 import json
 import os
@@ -38,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -334,15 +336,40 @@ def workforces(snapshot: Path) -> Iterator[dict[str, Any]]:
 def explain(rule: str, item: dict[str, Any]) -> str:
     """Why the two tools disagree on one workforce, when it is a known c7n blind spot."""
     if rule == "WF011":
-        cidrs = item.get("SourceIpConfig", {}).get("Cidrs", [])
+        cidrs = (item.get("SourceIpConfig") or {}).get("Cidrs") or []
         opened = [c for c in cidrs if c.endswith("/0") and c != "0.0.0.0/0"]
         if opened:
             return f"c7n misses {', '.join(opened)} (a /0 admits every address)"
+        broken = [c for c in cidrs if not _is_network(c)]
+        if broken:
+            return f"c7n misses {', '.join(broken)} (not a CIDR: wfcheck fails closed)"
     if rule == "WF031":
-        issuer = item.get("OidcConfig", {}).get("Issuer", "")
+        issuer = (item.get("OidcConfig") or {}).get("Issuer", "")
         if issuer.rstrip("/") in ALLOWED_ISSUERS and issuer != issuer.rstrip("/"):
             return f"c7n flags {issuer} (the allowed issuer with a trailing slash)"
+        if _normal_url(issuer) in {_normal_url(allowed) for allowed in ALLOWED_ISSUERS}:
+            return f"c7n flags {issuer} (the allowed issuer: case of scheme and host, port 443)"
     return "UNEXPLAINED"
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _normal_url(text: str) -> str:
+    """A URL as RFC 3986 compares it: scheme and host in lower case, no default port."""
+    parts = urllib.parse.urlsplit(text.rstrip("/"))
+    host = (parts.hostname or "").lower()
+    port = (
+        ""
+        if parts.port in (None, 443 if parts.scheme.lower() == "https" else 80)
+        else f":{parts.port}"
+    )
+    return f"{parts.scheme.lower()}://{host}{port}{parts.path}"
 
 
 def compare(snapshot: Path, report: Path, c7n_dir: Path) -> dict[str, Any]:
