@@ -8,7 +8,8 @@ boto3/botocore are imported inside functions only: offline commands never load t
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Literal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
 
 from checker import __version__
 from checker.awsapi.credentials import credentials_error, profile_origin
@@ -39,6 +40,7 @@ def base_session(profile: str | None) -> Session:
             raise
         raise error from exc
     session.user_agent_extra = USER_AGENT
+    share_event_aliases(session)
     return session
 
 
@@ -53,4 +55,56 @@ def client_config(
         connect_timeout=timeout,
         read_timeout=timeout if read_timeout is None else read_timeout,
         max_pool_connections=2,
+        proxies=_no_proxies(),
     )
+
+
+def _no_proxies() -> dict[str, str] | None:
+    """``{}`` when the environment names no proxy, else None (botocore then looks the proxy up
+    for each endpoint, honouring ``NO_PROXY``). Botocore reads the proxies from the
+    environment alone, twice per client it creates, each time walking every environment
+    variable; with none set, saying so once gives every client the same answer."""
+    import urllib.request
+
+    return {} if not urllib.request.getproxies() else None
+
+
+def share_event_aliases(session: Session) -> None:
+    """Let every client of ``session`` share one cache of botocore's event-name aliases.
+
+    Each client copies the session's ``EventAliaser``, and the copy starts with an empty cache,
+    so every client re-derives the aliases of the ~45 event names it registers and emits (a
+    loop over every alias each time: a tenth of a live run's CPU). The aliases are botocore's
+    fixed table, so one cache serves every copy. Only a session with botocore's own aliaser
+    over that table changes (its registered ``event_emitter`` component, the one clients copy);
+    with any other layout nothing does."""
+    from botocore.hooks import EventAliaser
+    from botocore.utils import EVENT_ALIASES
+
+    events = session.get_component("event_emitter")
+    emitter = getattr(events, "_emitter", None)
+    aliases = getattr(events, "_event_aliases", None)
+    if type(events) is EventAliaser and emitter is not None and aliases == EVENT_ALIASES:
+        session.register_component("event_emitter", _shared_aliaser()(emitter))
+
+
+@lru_cache(maxsize=1)
+def _shared_aliaser() -> type[Any]:
+    """``EventAliaser`` whose copies share one alias cache (made on first use: botocore is
+    imported only by live runs)."""
+    import copy
+
+    from botocore.hooks import EventAliaser
+
+    cache: dict[str, str] = {}
+
+    class SharedAliases(EventAliaser):
+        def __init__(self, emitter: Any) -> None:
+            super().__init__(emitter)
+            self.emitter = emitter
+            self._alias_name_cache = cache
+
+        def __copy__(self) -> SharedAliases:
+            return SharedAliases(copy.copy(self.emitter))
+
+    return SharedAliases

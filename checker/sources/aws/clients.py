@@ -17,7 +17,12 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from checker.awsapi.credentials import fixed_credential_resolver, require_credentials
-from checker.awsapi.session import HOME_REGION, base_session, client_config
+from checker.awsapi.session import (
+    HOME_REGION,
+    base_session,
+    client_config,
+    share_event_aliases,
+)
 from checker.sources.aws.options import LiveOptions
 
 if TYPE_CHECKING:
@@ -140,6 +145,7 @@ class ClientFactory:
             session.user_agent_extra = self.session.user_agent_extra
             session.register_component("data_loader", self.loader)
             register_handlers(session)
+            share_event_aliases(session)
             session.register_component(
                 "credential_provider", fixed_credential_resolver(credentials)
             )
