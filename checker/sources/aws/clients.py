@@ -23,6 +23,7 @@ from checker.awsapi.session import (
     client_config,
     share_event_aliases,
 )
+from checker.related import IAM_ACTIONS
 from checker.sources.aws.options import LiveOptions
 
 if TYPE_CHECKING:
@@ -133,8 +134,13 @@ class ClientFactory:
         require_credentials(self.session, self.options.profile)
 
     def warm_up(self) -> None:
-        """Load the SageMaker model, paginators and endpoint rules once, before the GC freeze."""
+        """Load the models, paginators and endpoint rules of every service the run calls once,
+        before the GC freeze and before collector processes fork (which then share them rather
+        than each loading them, the EC2 model among them, again)."""
         self.client("sagemaker", self.home_region, endpoint_url=self.options.endpoint_url).close()
+        actions = (action for kind in self.options.related for action in IAM_ACTIONS[kind])
+        for service in sorted({action.split(":")[0] for action in actions} - {"sagemaker"}):
+            self.client(service, self.home_region).close()
 
     def account_session(self, credentials: Any) -> Session:
         """A session for one account's credentials that shares the base session's loader."""
