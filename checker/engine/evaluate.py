@@ -75,18 +75,33 @@ class RelatedNeed:
     """The related kinds one rule reads, and whether its ``when`` reads any: a rule whose
     ``when`` alone does not apply still skips as not applicable when related data is missing."""
 
-    __slots__ = ("kinds", "position", "when_reads_related")
+    __slots__ = ("kinds", "plan", "position", "unread", "when_reads_related")
 
     def __init__(self, position: int, plan: RulePlan) -> None:
         self.position = position
+        self.plan = plan
         self.kinds = kinds_read(plan.rule.reads)
         self.when_reads_related = bool(kinds_read(plan.rule.when_reads))
+        missing = not_read(self.kinds, None)  # every kind it reads (a need reads one)
+        self.unread: Outcome = (
+            Status.SKIP,
+            f"{NOT_EVALUATED}{', '.join(missing)}",
+            _member(missing[0]),
+            (),
+        )
 
-
-UNREAD_OUTCOMES = 4096
-"""Outcomes kept per (rule, outcome) for records without related data: the same rules skip
-the same way on every such record, so one tuple serves them all (and the store interns it
-once)."""
+    def outcome_unread(self, doc: dict[str, Any], ctx: Context, reprs: dict[str, str]) -> Outcome:
+        """:func:`related_outcome` for a record whose source read no related resources,
+        evaluating only what decides it: the rule's ``when`` (not applicable stays so, unless
+        the ``when`` itself reads related data); anything else is not evaluated."""
+        if not self.when_reads_related:
+            try:
+                skip = self.plan.skip(doc, ctx, reprs)
+            except Exception:  # the full rule would be an error, which is not evaluated either
+                skip = None
+            if skip is not None:
+                return skip
+        return self.unread
 
 
 def related_outcome(need: RelatedNeed, record: Record, outcome: Outcome) -> Outcome:
@@ -116,21 +131,18 @@ def record_outcomes(
     """Each record with its outcomes, in rule order."""
     groups = group_plans(plans)
     template: list[Outcome] = [plan.constant for plan in plans]  # type: ignore[misc]
-    needs = [RelatedNeed(position, plan) for position, plan in enumerate(plans)]
-    needs = [need for need in needs if need.kinds and plans[need.position].constant is None]
-    unread: dict[tuple[int, Outcome], Outcome] = {}  # records whose source reads no related
+    needs = [
+        RelatedNeed(position, plan)
+        for position, plan in enumerate(plans)
+        if plan.constant is None and kinds_read(plan.rule.reads)
+    ]
+    unread_groups = group_plans(plans, frozenset(need.position for need in needs))
     for record in records:
+        if needs and record.related is None and not _qualified(record):
+            yield record, _outcomes(record, plans, unread_groups, template, now, needs)
+            continue
         outcomes = _outcomes(record, plans, groups, template, now)
-        if needs and record.related is None:
-            for need in needs:
-                key = (need.position, outcomes[need.position])
-                found = unread.get(key)
-                if found is None:
-                    found = related_outcome(need, record, key[1])
-                    if len(unread) < UNREAD_OUTCOMES:
-                        unread[key] = found
-                outcomes[need.position] = found
-        elif needs and not record_reads_all(record):
+        if needs and not record_reads_all(record):
             for need in needs:
                 outcomes[need.position] = related_outcome(need, record, outcomes[need.position])
         yield record, outcomes
@@ -142,17 +154,25 @@ def record_reads_all(record: Record) -> bool:
     return related is not None and len(related) == len(KINDS) and not any(related.values())
 
 
+def _qualified(record: Record) -> bool:
+    """Whether the record's source qualifies some values (unknown, sensitive, defaulted): its
+    outcomes are then not memoized."""
+    return bool(record.unknown_paths or record.sensitive_paths or record.default_reasons)
+
+
 def _outcomes(
     record: Record,
     plans: list[RulePlan],
     groups: list[Group],
     template: list[Outcome],
     now: datetime,
+    unread: Sequence[RelatedNeed] = (),
 ) -> list[Outcome]:
-    """One record's outcomes, memoized unless its source qualifies some values."""
+    """One record's outcomes, memoized unless its source qualifies some values; the rules of
+    ``unread`` (left out of ``groups``) as for a record without related data."""
     doc = record.document()
     ctx = Context(now)
-    if record.unknown_paths or record.sensitive_paths or record.default_reasons:
+    if _qualified(record):
         return [qualified_outcome(plan, record, doc, ctx) for plan in plans]
     reprs: dict[str, str] = {}
     outcomes = template.copy()
@@ -164,6 +184,8 @@ def _outcomes(
         else:  # no memo: skip building a tuple
             for position, plan in zip(group.positions, group.plans, strict=True):
                 outcomes[position] = safe_outcome(plan, doc, ctx, reprs)
+    for need in unread:
+        outcomes[need.position] = need.outcome_unread(doc, ctx, reprs)
     return outcomes
 
 

@@ -85,20 +85,9 @@ class RulePlan:
         if self.constant is not None:
             return self.constant
         rule = self.rule
-        if rule.when is not None:
-            memo = self.when_memo
-            if memo.enabled:
-                key = memo.key(doc, reprs)
-                skip = memo.table.get(key, memo)
-                if skip is memo:
-                    skip = memo.table[key] = skip_outcome(rule, doc, ctx)
-                    memo.probe(False)
-                elif memo.lookups < PROBE:
-                    memo.probe(True)
-            else:
-                skip = skip_outcome(rule, doc, ctx)
-            if skip is not None:
-                return skip  # type: ignore[no-any-return]
+        skip = self.skip(doc, ctx, reprs)
+        if skip is not None:
+            return skip
         memo = self.assert_memo
         if not memo.enabled:
             return assert_outcome(rule, doc, ctx, self.pass_path)
@@ -110,6 +99,23 @@ class RulePlan:
         elif memo.lookups < PROBE:
             memo.probe(True)
         return found
+
+    def skip(self, doc: dict[str, Any], ctx: Context, reprs: dict[str, str]) -> Outcome | None:
+        """The memoized skip outcome when the rule's ``when`` does not hold, else None."""
+        rule = self.rule
+        if rule.when is None:
+            return None
+        memo = self.when_memo
+        if not memo.enabled:
+            return skip_outcome(rule, doc, ctx)
+        key = memo.key(doc, reprs)
+        skip = memo.table.get(key, memo)
+        if skip is memo:
+            skip = memo.table[key] = skip_outcome(rule, doc, ctx)
+            memo.probe(False)
+        elif memo.lookups < PROBE:
+            memo.probe(True)
+        return skip  # type: ignore[no-any-return]
 
     def plain_outcome(self, doc: dict[str, Any], ctx: Context) -> Outcome:
         if self.constant is not None:
@@ -163,16 +169,17 @@ class Group(Memo):
         return found
 
 
-def group_plans(plans: list[RulePlan]) -> list[Group]:
+def group_plans(plans: list[RulePlan], leave_out: frozenset[int] = frozenset()) -> list[Group]:
     """Group rules by the fields they read; a rule that may read the whole record is alone.
 
     Rules with a constant outcome (an unset var) are in no group: their outcome is filled in
-    once, not per record.
+    once, not per record. Nor are the positions in ``leave_out`` (their outcomes are found
+    another way).
     """
     by_names: dict[tuple[str, ...], Group] = {}
     groups: list[Group] = []
     for position, plan in enumerate(plans):
-        if plan.constant is not None:
+        if plan.constant is not None or position in leave_out:
             continue
         rule = plan.rule
         names = top_level_names(rule.reads)
