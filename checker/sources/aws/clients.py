@@ -14,6 +14,7 @@ boto3/botocore are imported inside functions only: offline commands never load t
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from checker.awsapi.credentials import fixed_credential_resolver, require_credentials
@@ -138,9 +139,14 @@ class ClientFactory:
         before the GC freeze and before collector processes fork (which then share them rather
         than each loading them, the EC2 model among them, again)."""
         self.client("sagemaker", self.home_region, endpoint_url=self.options.endpoint_url).close()
-        actions = (action for kind in self.options.related for action in IAM_ACTIONS[kind])
-        for service in sorted({action.split(":")[0] for action in actions} - {"sagemaker"}):
+        for service in self.services(self.options.related)[1:]:
             self.client(service, self.home_region).close()
+
+    @staticmethod
+    def services(related: Iterable[str]) -> list[str]:
+        """The services a unit calls: SageMaker, then those the related kinds need."""
+        actions = (action for kind in related for action in IAM_ACTIONS[kind])
+        return ["sagemaker", *sorted({action.split(":")[0] for action in actions} - {"sagemaker"})]
 
     def account_session(self, credentials: Any) -> Session:
         """A session for one account's credentials that shares the base session's loader."""
