@@ -312,3 +312,41 @@ def test_a_message_template_is_part_of_the_memo_key(tmp_path: Path) -> None:
     records = [record(WorkforceName="a", Owner="b", Team=f"team-{n % 2}") for n in range(6000)]
     messages = [result.message for result in evaluate(records, rules, NOW)]
     assert messages == [f'owner "team-{n % 2}"' for n in range(6000)]
+
+
+def test_records_without_related_data_get_what_full_evaluation_gives() -> None:
+    """On a record whose source read no related resources, a rule that needs them evaluates
+    only its ``when``; its outcome must be what evaluating the whole rule and then marking it
+    not evaluated gives, for every bundled rule and every policy-test workforce."""
+    import json
+
+    from checker.cli.policytests import find_test_files, load_test_file
+    from checker.engine.evaluate import RelatedNeed, record_outcomes, related_outcome
+    from checker.engine.memo import RulePlan
+    from checker.policy.operators import Context
+    from checker.related import kinds_read
+
+    rules = load_policies(
+        [BUILTIN], overrides=("allowed_oidc_issuers=https://idp.example.com",)
+    ).rules
+    tests = Path(__file__).resolve().parents[2] / "policies" / "tests"
+    records = []
+    for name in find_test_files([str(tests)]):
+        for case in load_test_file(name):
+            item = json.loads(json.dumps(case.record.workforce, default=str))
+            item.pop("Related", None)
+            records.append(make_record(item, source="t", source_kind="file"))
+    now = datetime(2026, 11, 25, tzinfo=timezone.utc)
+    plans = [RulePlan(rule) for rule in rules]
+    fresh = [RulePlan(rule) for rule in rules]
+    needed = [
+        p for p, plan in enumerate(fresh) if kinds_read(plan.rule.reads) and not plan.constant
+    ]
+    assert len(needed) >= 10 and len(records) >= 40
+    for rec, outcomes in record_outcomes(records, plans, now):
+        assert rec.related is None
+        doc, reprs = rec.document(), {}
+        for position in needed:
+            full = fresh[position].outcome(doc, Context(now), reprs)
+            expected = related_outcome(RelatedNeed(position, fresh[position]), rec, full)
+            assert outcomes[position] == expected, (rules[position].info.id, rec.resource.name)
