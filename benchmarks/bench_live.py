@@ -11,7 +11,8 @@ wall time of ``wfcheck fetch`` against two floors:
   waits would cost; one unit's requests run one after the other on its thread);
 - client creation: the measured time of creating (and discarding) the clients the way the
   source does (per unit: SageMaker, and with related resources Cognito and EC2; 50 account
-  sessions sharing one loader whose models list only the operations called);
+  sessions with only the handlers their services reach, sharing one loader whose models list
+  only the operations called);
   within one process creation is serialized (a lock, and the GIL), so it cannot overlap; a run
   this large is split between collector processes (``checker/sources/aws/processes.py``), so on
   two CPUs the wall time can go below this floor;
@@ -88,7 +89,8 @@ import time, botocore.session, boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
 from checker.awsapi.credentials import fixed_credential_resolver
-from checker.sources.aws.clients import called_operations_loader, register_handlers
+from checker.awsapi.session import service_session
+from checker.sources.aws.clients import OPERATIONS, called_operations_loader, register_handlers
 regions = {list(REGIONS[:regions])!r}
 config = Config(retries={{"mode": "standard", "total_max_attempts": 5}}, connect_timeout=15,
                 read_timeout=15, max_pool_connections=2)
@@ -101,7 +103,7 @@ for service in services:  # models loaded once, before the clock
     base.create_client(service, region_name="us-east-1", config=config).close()
 start, cpu = time.perf_counter(), time.process_time()
 for account in range({accounts}):
-    session = botocore.session.Session()
+    session = service_session(None, OPERATIONS)
     session.register_component("data_loader", loader)
     register_handlers(session)
     session.register_component("credential_provider",
@@ -227,7 +229,8 @@ def serve(latency: float, count: int, related: str) -> subprocess.Popen[str]:
 
 
 def requests_answered(server: subprocess.Popen[str]) -> dict[str, Any]:
-    """Stop the server; the requests it answered (``calls``, ``by_action``)."""
+    """Stop the server; the requests it answered (``calls``, ``by_action``) and its CPU seconds
+    (``cpu``: the simulated AWS shares this machine's CPUs with the scan)."""
     assert server.stdin is not None and server.stdout is not None
     server.stdin.close()
     line = server.stdout.readline()
@@ -324,6 +327,10 @@ def main() -> int:
         f"  collection CPU {run['cpu']:.2f} s = {run['cpu'] / creation_cpu:.2f}x the client "
         f"floor's CPU ({creation_cpu:.2f} s); whole process incl. start-up and imports "
         f"{run['total']:.2f} s"
+    )
+    print(
+        f"  the loopback server's CPU (the simulated AWS, on the same {os.cpu_count()} CPUs): "
+        f"{answered['cpu']:.2f} s"
     )
     if sequential is not None:
         print(

@@ -8,6 +8,7 @@ boto3/botocore are imported inside functions only: offline commands never load t
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,14 +25,25 @@ USER_AGENT = f"wfcheck/{__version__}"
 HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
 
-def base_session(profile: str | None) -> Session:
+EVENT_NAMES = {
+    "sagemaker": ("sagemaker",),
+    "cognito-idp": ("cognito-idp", "cognito-identity-provider"),
+    "ec2": ("ec2",),
+    "sts": ("sts",),
+    "organizations": ("organizations",),
+}
+"""The names botocore's events give each service's clients (``before-call.ec2.*``): the
+service name and its hyphenated service id, where they differ."""
+
+
+def base_session(profile: str | None, services: Collection[str] | None = None) -> Session:
     """A botocore session for ``profile`` (None: the standard chain), the profile checked now:
-    an unknown one is a :class:`CredentialsError`, not an error per unit later."""
-    import botocore.session
+    an unknown one is a :class:`CredentialsError`, not an error per unit later. ``services``:
+    the only services its clients call (see :func:`service_session`)."""
     from botocore.exceptions import BotoCoreError
 
     try:
-        session = botocore.session.Session(profile=profile)
+        session = service_session(profile, services)
         session.get_scoped_config()
     except BotoCoreError as exc:  # ProfileNotFound, an unparsable config file
         name = profile or os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE")
@@ -42,6 +54,49 @@ def base_session(profile: str | None) -> Session:
     session.user_agent_extra = USER_AGENT
     share_event_aliases(session)
     return session
+
+
+def service_session(profile: str | None, services: Collection[str] | None = None) -> Session:
+    """A botocore session whose clients are only of ``services`` (None: any), with only the
+    builtin handlers that can fire for them.
+
+    Every client copies its session's event handlers, a trie of every event botocore's
+    builtins register (S3's, Glacier's, documentation's...): ~190 nodes copied per client, and
+    each freed by the cyclic GC, where a few dozen can ever fire. A handler registered for
+    ``before-call.s3`` is never reached by an EC2 client's events, so leaving it out changes no
+    behaviour. Unknown services keep every handler."""
+    import botocore.session
+
+    if services is None or not set(services) <= EVENT_NAMES.keys():
+        return botocore.session.Session(profile=profile)
+    names = {name for service in services for name in EVENT_NAMES[service]}
+    from botocore import handlers
+    from botocore.hooks import EventAliaser, HierarchicalEmitter
+
+    emitter = HierarchicalEmitter()
+    events = EventAliaser(emitter)  # registers under the same names the session would
+    for spec in handlers.BUILTIN_HANDLERS:
+        event, handler = spec[0], spec[1]
+        if not _can_fire(event, names):
+            continue
+        if len(spec) == 2:
+            events.register(event, handler)
+        elif spec[2] is handlers.REGISTER_FIRST:
+            events.register_first(event, handler)
+        else:
+            events.register_last(event, handler)
+    return botocore.session.Session(
+        event_hooks=emitter, include_builtin_handlers=False, profile=profile
+    )
+
+
+def _can_fire(event: str, services: set[str]) -> bool:
+    """Whether a handler for ``event`` can run for a client of ``services`` (event names are
+    ``kind[.service[.operation]]``; ``docs.*`` only while generating documentation)."""
+    parts = event.split(".")
+    if parts[0] == "docs":
+        return False
+    return len(parts) == 1 or parts[1] == "*" or parts[1] in services
 
 
 def client_config(

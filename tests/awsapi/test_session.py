@@ -76,3 +76,58 @@ def test_clients_share_one_alias_cache_and_alias_as_botocore_does(
     first.emit("wfcheck-test.api.sagemaker.Thing")  # the alias reaches the handler
     assert calls == ["x"]
     assert second._emitter is not first._emitter  # each copy keeps its own handlers
+
+
+def _handlers_for(session: Any, event: str) -> list[Any]:
+    """The handlers ``session``'s clients would run for ``event`` (botocore's own lookup)."""
+    emitter = session.get_component("event_emitter")
+    return list(emitter._emitter._handlers.prefix_search(emitter._alias_event_name(event)))
+
+
+@pytest.mark.parametrize("service", ["sagemaker", "cognito-idp", "ec2", "sts", "organizations"])
+def test_a_service_session_runs_every_builtin_handler_its_clients_can_reach(service: str) -> None:
+    import botocore.session
+    from botocore import handlers
+
+    from checker.awsapi.session import EVENT_NAMES, service_session
+
+    full = botocore.session.Session()
+    pruned = service_session(None, ["sagemaker", "cognito-idp", "ec2", "sts", "organizations"])
+    model = full.get_service_model(service)
+    service_id = model.service_id.hyphenize()
+    assert service_id in EVENT_NAMES[service]  # the name botocore's events use
+    kinds = sorted({spec[0].split(".")[0] for spec in handlers.BUILTIN_HANDLERS} - {"docs"})
+    operations = [*model.operation_names[:40], "RunInstances", "CopySnapshot", "AssumeRoleWithSAML"]
+    reached = 0
+    for kind in kinds:
+        for event in (
+            kind,
+            f"{kind}.{service_id}",
+            *(f"{kind}.{service_id}.{op}" for op in operations),
+        ):
+            expected = _handlers_for(full, event)
+            assert _handlers_for(pruned, event) == expected, event
+            reached += bool(expected)
+    assert reached > 0
+
+
+def test_a_service_session_leaves_out_what_no_client_of_it_reaches() -> None:
+    import botocore.session
+
+    from checker.awsapi.session import service_session
+
+    full, pruned = botocore.session.Session(), service_session(None, ["sagemaker"])
+    for event in ("before-parameter-build.s3.PutObject", "before-call.glacier.UploadArchive"):
+        kept, every = _handlers_for(pruned, event), _handlers_for(full, event)
+        assert set(kept) < set(every)  # the generic ones stay, S3's and Glacier's go
+        assert kept == [handler for handler in every if handler in kept]
+
+
+def test_a_session_for_an_unknown_service_keeps_every_builtin_handler() -> None:
+    import botocore.session
+
+    from checker.awsapi.session import service_session
+
+    event = "before-parameter-build.s3.PutObject"
+    for session in (service_session(None, ["sagemaker", "s3"]), service_session(None)):
+        assert _handlers_for(session, event) == _handlers_for(botocore.session.Session(), event)

@@ -13,6 +13,8 @@ boto3/botocore are imported inside functions only: offline commands never load t
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ from checker.awsapi.session import (
     HOME_REGION,
     base_session,
     client_config,
+    service_session,
     share_event_aliases,
 )
 from checker.related import IAM_ACTIONS
@@ -38,6 +41,9 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "ec2": ("DescribeRegions", "DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcEndpoints"),
 }
 """The only operations a live run calls, per service; clients are built with these alone."""
+
+BASE_SERVICES = (*OPERATIONS, "sts", "organizations")
+"""The services of the base session's clients (the others: each account's session)."""
 
 
 def keep_only_called_operations(**event: Any) -> None:
@@ -98,6 +104,83 @@ def called_operations_loader(loader: Any) -> Any:
     )
 
 
+class SharedConnections:
+    """One pool of HTTP connections for every client of a process (``before-send`` handler).
+
+    botocore gives each client its own connection pool, TLS context and connections, so a
+    client per account x region x service opens (and, against AWS, handshakes) a connection of
+    its own for a few requests, and the server sees thousands of short connections. Requests
+    are signed one by one, so clients with the same settings can share connections: this sends
+    every request through one ``URLLib3Session`` built the way botocore builds a client's (same
+    timeouts, CA bundle and socket options), with a pool per host as large as the workers.
+    Used only without proxies (botocore looks a proxy up per endpoint); a forked collector
+    process builds its own pool, never reusing its parent's sockets."""
+
+    POOLS = 64
+    """Hosts kept connected at once (urllib3's default is 10: a region x service each)."""
+
+    def __init__(self, session: Session, config: Any, size: int) -> None:
+        self._session = session
+        self._config = config
+        self._size = size
+        self._lock = threading.Lock()
+        self._pid = -1
+        self._http: Any = None
+
+    @staticmethod
+    def usable(config: Any) -> bool:
+        """Only when the client settings name no proxy (see ``client_config``)."""
+        return config.proxies == {} and not config.client_cert
+
+    def send(self, **event: Any) -> Any:
+        """The ``before-send`` handler: the response, from this process's pool."""
+        http = self._http
+        if http is None or self._pid != os.getpid():
+            http = self._fresh()
+        return http.send(event["request"])
+
+    def _fresh(self) -> Any:
+        with self._lock:
+            if self._http is None or self._pid != os.getpid():
+                self._http = self._build()
+                self._pid = os.getpid()
+            return self._http
+
+    def _build(self) -> Any:
+        from botocore.httpsession import URLLib3Session
+
+        pools = self.POOLS
+        http_session: Any = URLLib3Session  # the stubs lack the pool settings' hook
+
+        class ManyHosts(http_session):  # type: ignore[misc]
+            def _get_pool_manager_kwargs(self, **extra: Any) -> Any:
+                return super()._get_pool_manager_kwargs(num_pools=pools, **extra)
+
+        return ManyHosts(
+            verify=self.verify(),
+            proxies={},
+            timeout=(self._config.connect_timeout, self._config.read_timeout),
+            max_pool_connections=self._size,
+            socket_options=self.socket_options(),
+        )
+
+    def verify(self) -> Any:
+        """What botocore verifies TLS with: the profile's ``ca_bundle``, else
+        ``REQUESTS_CA_BUNDLE``, else the default trust store."""
+        bundle = self._session.get_config_variable("ca_bundle")
+        return bundle or os.environ.get("REQUESTS_CA_BUNDLE", True)
+
+    def socket_options(self) -> list[tuple[int, int, int]]:
+        """botocore's: no Nagle delay, and TCP keep-alive when configured."""
+        options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        keepalive = self._config.tcp_keepalive
+        if keepalive is None:
+            keepalive = self._session.get_config_variable("tcp_keepalive")
+        if keepalive:
+            options.append((socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
+        return options
+
+
 class ClientFactory:
     """Every client of a live run comes from here: one loader, one lock, explicit retries and
     timeouts. Construction reads the profile (an unknown one is a :class:`CredentialsError`);
@@ -106,7 +189,7 @@ class ClientFactory:
     def __init__(self, options: LiveOptions) -> None:
         self.options = options
         self._lock = threading.Lock()
-        self.session = base_session(options.profile)
+        self.session = base_session(options.profile, BASE_SERVICES)
         register_handlers(self.session)
         self.loader = called_operations_loader(self.session.get_component("data_loader"))
         self.session.register_component("data_loader", self.loader)
@@ -124,6 +207,10 @@ class ClientFactory:
             self.partition = "aws"
         self._sts: BaseClient | None = None
         self._sts_lock = threading.Lock()
+        self.connections: SharedConnections | None = None
+        if SharedConnections.usable(self.config):
+            self.connections = SharedConnections(self.session, self.config, options.workers)
+            self.session.register("before-send", self.connections.send)
 
     @property
     def home_region(self) -> str:
@@ -150,14 +237,14 @@ class ClientFactory:
 
     def account_session(self, credentials: Any) -> Session:
         """A session for one account's credentials that shares the base session's loader."""
-        import botocore.session
-
         with self._lock:
-            session = botocore.session.Session(profile=self.options.profile)
+            session = service_session(self.options.profile, OPERATIONS)
             session.user_agent_extra = self.session.user_agent_extra
             session.register_component("data_loader", self.loader)
             register_handlers(session)
             share_event_aliases(session)
+            if self.connections is not None:
+                session.register("before-send", self.connections.send)
             session.register_component(
                 "credential_provider", fixed_credential_resolver(credentials)
             )

@@ -434,3 +434,87 @@ def test_the_loader_keeps_only_the_called_operations(start: Any) -> None:
     assert "AssumeRole" in loader.load_service_model("sts", "service-2")["operations"]
     default = botocore.session.Session().get_component("data_loader")
     assert loader.search_paths == default.search_paths
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{}, {"AWS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt", "BOTOCORE_TCP_KEEPALIVE": "true"}],
+)
+def test_the_shared_pool_is_built_as_botocore_builds_a_clients(
+    start: Any, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    """Same CA bundle, socket options and timeouts as the client's own session would have."""
+    from checker.sources.aws.clients import ClientFactory
+    from checker.sources.aws.options import LiveOptions
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    fake = start(count=1)
+    factory = ClientFactory(LiveOptions(endpoint_url=fake.url, timeout=7, workers=5))
+    assert factory.connections is not None
+    client = factory.client("sagemaker", "us-east-1", endpoint_url=fake.url)
+    own = client._endpoint.http_session  # what botocore built for this client
+    shared = factory.connections._fresh()
+    assert shared._verify == own._verify
+    assert shared._socket_options == own._socket_options
+    assert (shared._timeout.connect_timeout, shared._timeout.read_timeout) == (7, 7)
+    assert (own._timeout.connect_timeout, own._timeout.read_timeout) == (7, 7)
+    assert shared._max_pool_connections == 5
+    client.close()
+
+
+def test_a_proxy_leaves_each_client_its_own_connections(
+    start: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.sources.aws.clients import ClientFactory
+    from checker.sources.aws.options import LiveOptions
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    fake = start(count=1)
+    assert ClientFactory(LiveOptions(endpoint_url=fake.url)).connections is None
+
+
+def test_clients_of_every_account_and_region_share_connections(start: Any, tmp_path: Path) -> None:
+    """45 units x 8 calls through a handful of connections, not one (or more) per client."""
+    fake = start(count=1, related_estate=True)
+    accounts = tmp_path / "accounts.yaml"
+    ids = "\n".join(f'  - id: "{100000000000 + index * 1111:012d}"' for index in range(3))
+    accounts.write_text(
+        "defaults:\n  role_name: audit\n  regions: [us-east-1, eu-west-1, ap-south-1, "
+        "us-west-2, eu-central-1]\naccounts:\n" + ids + "\n"
+    )
+    args = ["fetch", "--accounts", str(accounts), "--workers", "4", "--output", os.devnull]
+    result = run_cli(*args, *live_args(fake))
+    assert result.code == 0, result.err
+    requests = len(fake.calls)
+    assert requests >= 15 * 8 + 3
+    assert fake.connections <= 4 + 2  # the workers' connections, and STS's own pool
+
+
+def test_a_forked_process_never_reuses_its_parents_connections(start: Any) -> None:
+    import botocore.awsrequest
+
+    from checker.sources.aws.clients import ClientFactory
+    from checker.sources.aws.options import LiveOptions
+
+    fake = start(count=1)
+    connections = ClientFactory(LiveOptions(endpoint_url=fake.url)).connections
+    assert connections is not None
+    parent = connections._fresh()
+    request = botocore.awsrequest.AWSRequest("GET", fake.url + "/").prepare()
+    connections.send(request=request)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            connections.send(request=request)
+            fresh = connections._http is not parent and connections._pid == os.getpid()
+            os.write(writer, b"fresh" if fresh else b"reused")
+        finally:
+            os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 16)
+    os.waitpid(pid, 0)
+    os.close(reader)
+    assert answer == b"fresh"
+    assert connections._http is parent  # the parent keeps its own
