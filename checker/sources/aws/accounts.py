@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from checker.errors import InputError
@@ -255,9 +256,27 @@ def assume_role_credentials(
             "expiry_time": creds["Expiration"].isoformat(),
         }
 
-    return RefreshableCredentials.create_from_metadata(
-        metadata=fetch(), refresh_using=fetch, method="assume-role"
+    first = fetch()
+    return RefreshableCredentials(
+        access_key=first["access_key"],
+        secret_key=first["secret_key"],
+        token=first["token"],
+        expiry_time=_aware(datetime.fromisoformat(first["expiry_time"])),
+        refresh_using=fetch,
+        method="assume-role",
+        time_fetcher=_utc_now,
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _utc_now() -> datetime:
+    """The clock the credentials' expiry is checked against before every request signed:
+    botocore's default builds dateutil's local time zone each time (a tenth of a live
+    run's CPU); the expiry is an aware time, so UTC compares the same."""
+    return datetime.now(timezone.utc)
 
 
 def describe_targets(targets: Sequence[AccountTarget]) -> list[dict[str, Any]]:
