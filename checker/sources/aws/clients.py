@@ -139,6 +139,13 @@ class SharedConnections:
             http = self._fresh()
         return http.send(event["request"])
 
+    def close(self) -> None:
+        """Close this process's connections (the run is over)."""
+        with self._lock:
+            if self._http is not None and self._pid == os.getpid():
+                self._http.close()
+            self._http = None
+
     def _fresh(self) -> Any:
         with self._lock:
             if self._http is None or self._pid != os.getpid():
@@ -211,6 +218,11 @@ class ClientFactory:
         if SharedConnections.usable(self.config):
             self.connections = SharedConnections(self.session, self.config, options.workers)
             self.session.register("before-send", self.connections.send)
+
+    def close(self) -> None:
+        """Close the shared connections (clients close their own)."""
+        if self.connections is not None:
+            self.connections.close()
 
     @property
     def home_region(self) -> str:

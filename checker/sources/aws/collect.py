@@ -347,8 +347,14 @@ class AwsSource(RecordSource):
 
     def collect(self) -> list[Record]:
         """Plan, then read every unit (here or in collector processes); fills units/errors."""
+        factory = ClientFactory(self.options)
+        try:
+            return self._collect(factory)
+        finally:
+            factory.close()
+
+    def _collect(self, factory: ClientFactory) -> list[Record]:
         options = self.options
-        factory = ClientFactory(options)
         factory.require_credentials()
         listed = list_targets(options, self.file_targets, factory)
         self.targets = listed.targets

@@ -461,6 +461,7 @@ def test_the_shared_pool_is_built_as_botocore_builds_a_clients(
     assert (own._timeout.connect_timeout, own._timeout.read_timeout) == (7, 7)
     assert shared._max_pool_connections == 5
     client.close()
+    factory.close()
 
 
 def test_a_proxy_leaves_each_client_its_own_connections(
@@ -518,3 +519,5 @@ def test_a_forked_process_never_reuses_its_parents_connections(start: Any) -> No
     os.close(reader)
     assert answer == b"fresh"
     assert connections._http is parent  # the parent keeps its own
+    connections.close()
+    assert connections._http is None
