@@ -31,6 +31,9 @@ EVENT_NAMES = {
     "ec2": ("ec2",),
     "sts": ("sts",),
     "organizations": ("organizations",),
+    "sso": ("sso",),
+    "sso-oidc": ("sso-oidc",),
+    "signin": ("signin",),
 }
 """The names botocore's events give each service's clients (``before-call.ec2.*``): the
 service name and its hyphenated service id, where they differ."""

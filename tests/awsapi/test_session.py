@@ -84,15 +84,19 @@ def _handlers_for(session: Any, event: str) -> list[Any]:
     return list(emitter._emitter._handlers.prefix_search(emitter._alias_event_name(event)))
 
 
-@pytest.mark.parametrize("service", ["sagemaker", "cognito-idp", "ec2", "sts", "organizations"])
+@pytest.mark.parametrize(
+    "service",
+    ["sagemaker", "cognito-idp", "ec2", "sts", "organizations", "sso", "sso-oidc", "signin"],
+)
 def test_a_service_session_runs_every_builtin_handler_its_clients_can_reach(service: str) -> None:
     import botocore.session
     from botocore import handlers
 
     from checker.awsapi.session import EVENT_NAMES, service_session
+    from checker.sources.aws.clients import BASE_SERVICES
 
     full = botocore.session.Session()
-    pruned = service_session(None, ["sagemaker", "cognito-idp", "ec2", "sts", "organizations"])
+    pruned = service_session(None, BASE_SERVICES)
     model = full.get_service_model(service)
     service_id = model.service_id.hyphenize()
     assert service_id in EVENT_NAMES[service]  # the name botocore's events use

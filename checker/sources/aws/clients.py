@@ -42,8 +42,9 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 """The only operations a live run calls, per service; clients are built with these alone."""
 
-BASE_SERVICES = (*OPERATIONS, "sts", "organizations")
-"""The services of the base session's clients (the others: each account's session)."""
+BASE_SERVICES = (*OPERATIONS, "sts", "organizations", "sso", "sso-oidc", "signin")
+"""The services of the base session's clients (the others: each account's session): ours,
+and those botocore's credential chain creates (SSO roles, the SSO token refresh, sign-in)."""
 
 
 def keep_only_called_operations(**event: Any) -> None:
