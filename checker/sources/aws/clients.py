@@ -198,7 +198,6 @@ class ClientFactory:
         self.options = options
         self._lock = threading.Lock()
         self.session = base_session(options.profile, BASE_SERVICES)
-        register_handlers(self.session)
         self.loader = called_operations_loader(self.session.get_component("data_loader"))
         self.session.register_component("data_loader", self.loader)
         self.config = client_config(
@@ -218,7 +217,14 @@ class ClientFactory:
         self.connections: SharedConnections | None = None
         if SharedConnections.usable(self.config):
             self.connections = SharedConnections(self.session, self.config, options.workers)
-            self.session.register("before-send", self.connections.send)
+        self._equip(self.session)
+
+    def _equip(self, session: Session) -> None:
+        """The handlers every session of the run has: trimmed client classes, and the shared
+        connections."""
+        register_handlers(session)
+        if self.connections is not None:
+            session.register("before-send", self.connections.send)
 
     def close(self) -> None:
         """Close the shared connections (clients close their own)."""
@@ -254,10 +260,8 @@ class ClientFactory:
             session = service_session(self.options.profile, OPERATIONS)
             session.user_agent_extra = self.session.user_agent_extra
             session.register_component("data_loader", self.loader)
-            register_handlers(session)
+            self._equip(session)
             share_event_aliases(session)
-            if self.connections is not None:
-                session.register("before-send", self.connections.send)
             session.register_component(
                 "credential_provider", fixed_credential_resolver(credentials)
             )
