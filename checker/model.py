@@ -263,9 +263,15 @@ class UnitStatus:
     note: str | None = None
 
 
-Verdict = tuple[Status, str, str, tuple[tuple[str, str], ...], "Mapping[str, Any] | None"]
-"""(status, message, path, evidence, annotation): what one rule said about one record, minus
-the rule and the record. Estates repeat configurations, so a scan has few distinct verdicts."""
+class Verdict(NamedTuple):
+    """What one rule said about one record, minus the rule and the record; a tuple, since
+    estates repeat configurations and a scan shares its few distinct verdicts."""
+
+    status: Status
+    message: str
+    path: str
+    evidence: tuple[tuple[str, str], ...]
+    annotation: Mapping[str, Any] | None
 
 
 def resource_sort_key(res: Resource) -> tuple[str, str, str, str, str]:

@@ -98,7 +98,7 @@ class ResultStore:
     def _intern_outcome(self, outcome: tuple[Any, ...]) -> int:
         index = self._by_value.get(outcome)
         if index is None:
-            index = self.intern((outcome[0], outcome[1], outcome[2], outcome[3], None))
+            index = self.intern(Verdict(outcome[0], outcome[1], outcome[2], outcome[3], None))
             self._by_id[id(outcome)] = index
             self._kept.append(outcome)
         return index
@@ -152,7 +152,9 @@ class ResultStore:
                     store._append_row(current, row)
                 row, current = [ABSENT] * store.width, result.resource
             row[column] = store.intern(
-                (result.status, result.message, result.path, result.evidence, result.annotation)
+                Verdict(
+                    result.status, result.message, result.path, result.evidence, result.annotation
+                )
             )
         if row is not None and current is not None:
             store._append_row(current, row)
@@ -241,7 +243,7 @@ class ResultStore:
         skip), in report order. Findings are few next to results; this is what human formats
         walk."""
         if self._findings is None:
-            flags = [verdict[0].is_finding for verdict in self.verdicts]
+            flags = [verdict.status.is_finding for verdict in self.verdicts]
             cells, width = self.cells, self.width
             found = array("Q")
             by_row: dict[bytes, tuple[int, ...]] = {}  # rows repeat: decide each one once

@@ -37,7 +37,7 @@ def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Co
         if gap is not None:
             named, path = gap
             reason = record.unknown_reason(path)
-            return (Status.UNKNOWN, f"depends on {named}, which is {reason}", named, ())
+            return Outcome(Status.UNKNOWN, f"depends on {named}, which is {reason}", named, ())
         rule = known_part(rule, doc, ctx, unknown)
     if reads_sensitive(rule, record.sensitive_paths):
         outcome = masked_outcome(rule, doc, ctx, plan.pass_path, record.sensitive_paths)
@@ -46,11 +46,11 @@ def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Co
     else:
         skip = skip_outcome(rule, doc, ctx)
         outcome = skip if skip is not None else assert_outcome(rule, doc, ctx, plan.pass_path)
-    if outcome[0] is Status.FAIL and record.default_reasons:
+    if outcome.status is Status.FAIL and record.default_reasons:
         default = _default_reason(rule, record)
         if default is not None:
             status, message, where, evidence = outcome
-            outcome = (status, f"{default}: {message}", where, evidence)
+            outcome = Outcome(status, f"{default}: {message}", where, evidence)
     return outcome
 
 
@@ -83,7 +83,7 @@ class RelatedNeed:
         self.kinds = kinds_read(plan.rule.reads)
         self.when_reads_related = bool(kinds_read(plan.rule.when_reads))
         missing = not_read(self.kinds, None)  # every kind it reads (a need reads one)
-        self.unread: Outcome = (
+        self.unread = Outcome(
             Status.SKIP,
             f"{NOT_EVALUATED}{', '.join(missing)}",
             _member(missing[0]),
@@ -111,14 +111,14 @@ def related_outcome(need: RelatedNeed, record: Record, outcome: Outcome) -> Outc
     failed = [(kind, related[kind]) for kind in sorted(need.kinds) if related.get(kind)]
     if failed:
         kind, why = failed[0]
-        return (Status.ERROR, f"related {kind} could not be read: {why}", _member(kind), ())
+        return Outcome(Status.ERROR, f"related {kind} could not be read: {why}", _member(kind), ())
     missing = not_read(need.kinds, record.related)
     if not missing:
         return outcome
-    if outcome[0] is Status.SKIP and not need.when_reads_related:
+    if outcome.status is Status.SKIP and not need.when_reads_related:
         return outcome  # not applicable whatever the related resources say
     message = f"{NOT_EVALUATED}{', '.join(missing)}"
-    return (Status.SKIP, message, _member(missing[0]), ())
+    return Outcome(Status.SKIP, message, _member(missing[0]), ())
 
 
 def _member(kind: str) -> str:

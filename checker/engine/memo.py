@@ -76,7 +76,7 @@ class RulePlan:
         self.constant: Outcome | None = None
         if rule.missing_vars:
             names = ", ".join(rule.missing_vars)
-            self.constant = (Status.SKIP, f"var {names} is not set", "", ())
+            self.constant = Outcome(Status.SKIP, f"var {names} is not set", "", ())
         self.when_memo = Memo(top_level_names(rule.when_reads) if rule.when is not None else None)
         self.assert_memo = Memo(top_level_names(rule.assert_reads))
 
@@ -124,7 +124,7 @@ class RulePlan:
         return skip if skip is not None else assert_outcome(self.rule, doc, ctx, self.pass_path)
 
     def error_outcome(self, exc: Exception) -> Outcome:
-        return (
+        return Outcome(
             Status.ERROR,
             f"could not evaluate: {type(exc).__name__}: {exc}",
             self.pass_path,

@@ -21,6 +21,7 @@ from checker.findings.baseline import (
     render_baseline,
 )
 from checker.findings.waivers import Waiver, WaiverPass, check_max_days, load_waivers
+from checker.model import Verdict
 from checker.results import ResultStore
 
 
@@ -65,7 +66,7 @@ class Acceptance:
                 if baseline_pass is not None:
                     accepted = baseline_pass.accept(accepted)
                 if accepted is not result:
-                    verdict = (
+                    verdict = Verdict(
                         accepted.status,
                         accepted.message,
                         accepted.path,

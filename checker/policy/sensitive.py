@@ -114,7 +114,7 @@ def masked_outcome(
         return skip
     status, message, path, _ = assert_outcome(masked, doc, ctx, pass_path)
     if status is not Status.FAIL or not rule.evidence:
-        return status, message, path, ()
+        return Outcome(status, message, path, ())
     evidence = tuple(
         (
             item.text,
@@ -123,13 +123,13 @@ def masked_outcome(
         for item in rule.evidence
     )
     message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
-    return status, message, path, evidence
+    return Outcome(status, message, path, evidence)
 
 
 def masked_error(exc: Exception, pass_path: str) -> Outcome:
     """An error outcome for a rule that reads a sensitive value: an exception's text may quote
     the value it failed on, so only its type is shown."""
-    return (
+    return Outcome(
         Status.ERROR,
         f"could not evaluate: {type(exc).__name__} (details not shown: the rule reads a "
         f"value marked {SENSITIVE})",

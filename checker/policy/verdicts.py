@@ -4,7 +4,7 @@ messages say."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.model import Status
 from checker.policy.conditions import All, Condition, Explanation
@@ -14,8 +14,15 @@ from checker.policy.rule import Rule
 
 PASS_MESSAGE = "ok"  # noqa: S105 - a message, not a password
 
-Outcome = tuple[Status, str, str, tuple[tuple[str, str], ...]]
-"""(status, message, path, evidence) of one rule on one record."""
+
+class Outcome(NamedTuple):
+    """What one rule says about one record: a tuple (memo tables share them, and the engine
+    unpacks them), with the names its fields have."""
+
+    status: Status
+    message: str
+    path: str
+    evidence: tuple[tuple[str, str], ...]
 
 
 def first_path(condition: Condition | None) -> str:
@@ -30,7 +37,7 @@ def skip_outcome(rule: Rule, doc: dict[str, Any], ctx: Context) -> Outcome | Non
     if when is None or when.holds(doc, ctx):
         return None
     explained = _why_not(when, doc, ctx)
-    return (
+    return Outcome(
         Status.SKIP,
         f"not applicable: {join_reasons(explained.reasons)}",
         explained.path,
@@ -54,10 +61,10 @@ def assert_outcome(rule: Rule, doc: dict[str, Any], ctx: Context, pass_path: str
     assertion = rule.assertion
     assert assertion is not None
     if assertion.holds(doc, ctx):
-        return (Status.PASS, PASS_MESSAGE, pass_path, ())
+        return Outcome(Status.PASS, PASS_MESSAGE, pass_path, ())
     explained = assertion.explain(doc, ctx)
     evidence = tuple((path.text, show(path.get(doc))) for path in rule.evidence)
     message = join_reasons(explained.reasons)
     if evidence:
         message += "; " + "; ".join(f"{name}: {value}" for name, value in evidence)
-    return (Status.FAIL, message, explained.path, evidence)
+    return Outcome(Status.FAIL, message, explained.path, evidence)

@@ -231,7 +231,7 @@ class _VerdictText:
 
     @classmethod
     def of(cls, info: RuleInfo, verdict: Verdict, report: Report) -> _VerdictText:
-        status, message, path = verdict[0], verdict[1], verdict[2]
+        status, message, path = verdict.status, verdict.message, verdict.path
         stamp = format_timestamp(report.generated_at)
         middle = {
             "Types": [FINDING_TYPE],

@@ -96,7 +96,7 @@ def row(result: Result) -> str:
     """One result as a CSV row (without the row end)."""
     head, remediation = _rule_parts(result.rule)
     status, rest = _verdict_parts(
-        (result.status, result.message, result.path, result.evidence, result.annotation),
+        Verdict(result.status, result.message, result.path, result.evidence, result.annotation),
         result.rule,
         result.resource,
     )
