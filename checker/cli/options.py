@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from checker.cli.settings import Settings
     from checker.policy.loader import PolicySet
     from checker.policy.rule import Rule
+    from checker.sources.aws.options import LiveOptions
 
 MIB = 1024 * 1024
 
@@ -35,7 +36,12 @@ def parse_now(text: str | None) -> datetime:
     return moment
 
 
-def _tuple(value: Any) -> tuple[Any, ...]:
+def run_now(settings: Settings) -> datetime:
+    """The run's ``--now``, or the current time."""
+    return parse_now(settings.get("now"))
+
+
+def as_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value or ())
 
 
@@ -60,14 +66,14 @@ class PolicyOptions:
             item for item in settings.get("skip_rule", []) if item not in settings.disabled
         ]
         return cls(
-            paths=_tuple(settings.get("policy")) or ("builtin",),
-            var_files=_tuple(settings.get("var_file")),
-            vars=_tuple(settings.get("var")),
-            rules=_tuple(settings.get("rule")),
+            paths=as_tuple(settings.get("policy")) or ("builtin",),
+            var_files=as_tuple(settings.get("var_file")),
+            vars=as_tuple(settings.get("var")),
+            rules=as_tuple(settings.get("rule")),
             skip_rules=tuple(cli_skips),
             disabled=settings.disabled,
             rules_from_command_line=settings.given("rule"),
-            tags=_tuple(settings.get("tag")),
+            tags=as_tuple(settings.get("tag")),
             severity=settings.severity,
         )
 
@@ -130,17 +136,24 @@ class InputOptions:
     """Positional inputs, whose kind is recognized from their content."""
     max_input_bytes: int = MAX_JSON_BYTES
     regions: tuple[str, ...] = ()
+    templates_only: bool = False
+    """Positional inputs are CloudFormation templates, whatever their content looks like."""
+    parameter_files: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    """The command's other options by dest: each source reads its own (``--tf-var``, ...)."""
 
     @classmethod
     def of(cls, settings: Settings) -> InputOptions:
         return cls(
             paths={  # each source kind's option has the kind's name (--terraform PATH)
-                kind: _tuple(settings.get(kind)) for kind in SOURCE_BY_NAME if settings.get(kind)
+                kind: as_tuple(settings.get(kind)) for kind in SOURCE_BY_NAME if settings.get(kind)
             },
-            unsorted=_tuple(settings.get("inputs")),
+            unsorted=as_tuple(settings.get("inputs")),
             max_input_bytes=int(settings.get("max_input_mb") or MAX_JSON_BYTES // MIB) * MIB,
-            regions=_tuple(settings.get("region")),
+            regions=as_tuple(settings.get("region")),
+            templates_only=bool(settings.get("templates_only")),
+            parameter_files=as_tuple(settings.get("parameters_file")),
+            extra={dest: settings[dest] for dest in settings if dest not in ("input", "inputs")},
         )
 
     def every_path(self) -> list[str]:
@@ -177,7 +190,7 @@ class ReportOptions:
         return cls(
             format=settings.get("format") or "table",
             output=settings.get("output"),
-            extra=_tuple(settings.get("report")),
+            extra=as_tuple(settings.get("report")),
             show_passed=bool(settings.get("show_passed")),
             quiet=bool(settings.get("quiet")),
             settings=writer_settings,
@@ -199,7 +212,7 @@ class AcceptanceOptions:
     @classmethod
     def of(cls, settings: Settings) -> AcceptanceOptions:
         return cls(
-            waivers=_tuple(settings.get("waivers")),
+            waivers=as_tuple(settings.get("waivers")),
             max_waiver_days=settings.get("max_waiver_days"),
             allow_broad_waivers=bool(settings.get("allow_broad_waivers")),
             strict_waivers=bool(settings.get("strict_waivers")),
@@ -225,3 +238,34 @@ class SecurityHubOptions:
             endpoint_url=settings.get("securityhub_endpoint_url"),
             profile=settings.get("profile"),
         )
+
+
+def live_options(settings: Settings) -> LiveOptions:
+    """What the live source reads and how, for ``scan`` without inputs and ``fetch``."""
+    from checker.related import parse_kinds
+    from checker.sources.aws.options import ListOptions, LiveOptions
+
+    return LiveOptions(
+        listing=ListOptions(
+            name_contains=settings.get("name_contains"),
+            sort_by=settings.get("sort_by"),
+            sort_order=settings.get("sort_order"),
+            page_size=settings.get("page_size"),
+            max_items=settings.get("max_items"),
+            starting_token=settings.get("starting_token"),
+        ),
+        regions=as_tuple(settings.get("region")),
+        profile=settings.get("profile"),
+        endpoint_url=settings.get("endpoint_url"),
+        sts_endpoint_url=settings.get("sts_endpoint_url"),
+        role_arn=settings.get("role_arn"),
+        accounts_file=settings.get("accounts"),
+        org=bool(settings.get("org")),
+        role_name=settings.get("role_name"),
+        external_id=settings.get("external_id"),
+        workers=settings["workers"],
+        retry_mode=settings["retry_mode"],
+        max_attempts=settings["max_attempts"],
+        timeout=settings["timeout"],
+        related=parse_kinds(settings.get("related") or "all"),
+    )

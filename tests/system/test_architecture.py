@@ -104,6 +104,36 @@ def test_no_command_line_module_is_over_300_lines() -> None:
         assert lines <= 300, f"{path.relative_to(ROOT)}: {lines} lines"
 
 
+OPTION_BUILDERS = {"checker.cli.options", "checker.cli.command_options", "checker.cli.settings"}
+
+
+def raw_lookups(tree: ast.AST) -> list[int]:
+    """Lines that look a setting up by name: ``settings[...]`` or ``settings.get(...)``."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            looked_up = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            looked_up = node.func.value if node.func.attr == "get" else None
+        else:
+            continue
+        if isinstance(looked_up, ast.Name) and looked_up.id == "settings":
+            lines.append(node.lineno)
+    return lines
+
+
+def test_commands_read_settings_through_the_typed_options_only() -> None:
+    for name, path in modules().items():
+        if name.startswith("checker.cli") and name not in OPTION_BUILDERS:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            assert raw_lookups(tree) == [], name
+
+
+def test_the_lookup_check_finds_both_forms() -> None:
+    tree = ast.parse('a = settings["fail_on"]\nb = settings.get("now")\nc = other.get("x")\n')
+    assert raw_lookups(tree) == [1, 2]
+
+
 # The layers, lowest first: a module may import its own layer and the ones below, never above
 # (lazy and TYPE_CHECKING imports included). A package's name covers its modules; the longest
 # matching name decides.

@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
+    from checker.cli.command_options import explained_argv
     from checker.cli.main import settings_for
     from checker.cli.parser import parse
 
-    argv = list(settings.get("args") or []) or ["scan"]
+    argv = explained_argv(settings)
     explained = settings_for(parse(argv), announce=False)
     sys.stdout.write(explain(explained))
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from checker.cli.command_options import DiffOptions
 from checker.cli.console import warn
 from checker.cli.options import PolicyOptions, parse_now
 from checker.errors import UsageError
@@ -23,13 +24,13 @@ def run(settings: Settings) -> int:
     from checker.reports.interface import RenderOptions
     from checker.sources.files import InputFileSource
 
-    old, new = settings["old"], settings["new"]
+    options = DiffOptions.of(settings)
+    old, new, output = options.old, options.new, options.output
     if "-" in (old, new):
         raise UsageError("diff reads two files; stdin (-) is not supported")
     policy = PolicyOptions.of(settings)
-    output = settings.get("output")
     check_outputs([("--output", output)], [("OLD", old), ("NEW", new)])
-    now = parse_now(settings.get("now"))
+    now = parse_now(options.now)
     loaded: list[Any] = []
 
     def evaluate(path: str) -> Report:
@@ -40,10 +41,10 @@ def run(settings: Settings) -> int:
         return build_report(None, files, rules, [InputFileSource(path)], now)
 
     diff = compare(load_side(old, evaluate), load_side(new, evaluate))
-    writer = load_writer(DIFF_WRITER_BY_NAME, settings["format"])
+    writer = load_writer(DIFF_WRITER_BY_NAME, options.format)
     with opened(output) as stream:
-        writer.write(diff, stream, RenderOptions(show_passed=bool(settings.get("show_unchanged"))))
-    if not settings.get("quiet"):
+        writer.write(diff, stream, RenderOptions(show_passed=options.show_unchanged))
+    if not options.quiet:
         for note in diff.notes:
             warn(note)
-    return EXIT_FINDINGS if gate_failures(diff, settings["fail_on"]) else 0
+    return EXIT_FINDINGS if gate_failures(diff, options.fail_on) else 0

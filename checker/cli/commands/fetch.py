@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from checker.cli.command_options import SnapshotOptions
 from checker.cli.console import say
 from checker.cli.live import live_source, print_collection_errors
-from checker.cli.options import parse_now
+from checker.cli.options import live_options, parse_now
 from checker.gate import EXIT_INCOMPLETE
 
 if TYPE_CHECKING:
@@ -19,16 +20,15 @@ def run(settings: Settings) -> int:
     from checker.output.guard import check_outputs
     from checker.output.snapshot import write_snapshot
 
-    now = parse_now(settings.get("now"))
-    quiet = bool(settings.get("quiet"))
-    output = settings.get("output")
-    read = [("--accounts", settings["accounts"])] if settings.get("accounts") else []
+    snapshot = SnapshotOptions.of(settings)
+    live = live_options(settings)
+    now = parse_now(snapshot.now)
+    quiet, output = snapshot.quiet, snapshot.output
+    read = [("--accounts", live.accounts_file)] if live.accounts_file else []
     if settings.config is not None:
         read.append(("config", settings.config.name))
-    check_outputs(
-        [("--output", output)], read, create_dirs=bool(settings.get("create_output_dirs"))
-    )
-    source = live_source(settings, quiet)
+    check_outputs([("--output", output)], read, create_dirs=snapshot.create_dirs)
+    source = live_source(live, quiet)
     records = list(source.records())  # collected before the file is opened: a credentials
     # error (exit 2) must not leave a half-written snapshot behind
     with opened(output) as stream:

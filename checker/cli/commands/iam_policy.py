@@ -10,9 +10,9 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
-    from checker.related import parse_kinds
+    from checker.cli.command_options import IamPolicyOptions
     from checker.sources.aws.iam import render_policy
 
-    related = parse_kinds(settings.get("related") or "all")
-    sys.stdout.write(render_policy(settings["scope"], settings.get("role_name"), related))
+    options = IamPolicyOptions.of(settings)
+    sys.stdout.write(render_policy(options.scope, options.role_name, options.related))
     return 0

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from checker.cli.command_options import rules_format
 from checker.cli.options import PolicyOptions
 from checker.model import RuleInfo
 
@@ -29,5 +30,6 @@ def run(settings: Settings) -> int:
     policy = PolicyOptions.of(settings)
     policies = policy.load()
     rules = policy.select(policies.rules)
-    sys.stdout.write(render_rules([rule.info for rule in rules], policies.vars, settings["format"]))
+    infos = [rule.info for rule in rules]
+    sys.stdout.write(render_rules(infos, policies.vars, rules_format(settings)))
     return 0

@@ -19,7 +19,8 @@ from checker.cli.options import (
     PolicyOptions,
     ReportOptions,
     SecurityHubOptions,
-    parse_now,
+    live_options,
+    run_now,
 )
 from checker.cli.provenance import configuration_record
 from checker.gate import GatePolicy, exit_code
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
-    now = parse_now(settings.get("now"))
+    now = run_now(settings)
     policy = PolicyOptions.of(settings)
     gate = GateOptions.of(settings)
     inputs = InputOptions.of(settings)
@@ -120,12 +121,12 @@ def check_paths(
     if reports.format == "github" and summary:
         outputs.append((f"${STEP_SUMMARY_VAR}", summary))
     read = [("--input", path) for path in inputs.every_path()]
-    read += [("--parameters-file", path) for path in settings.get("parameters_file") or ()]
+    read += [("--parameters-file", path) for path in inputs.parameter_files]
     read += [("--policy", path) for path in policy.paths]
     read += [("--var-file", path) for path in policy.var_files]
     read += [("--waivers", path) for path in accepting.waivers]
     read += [("--baseline", path) for path in (accepting.baseline,) if path]
-    accounts = settings.get("accounts")
+    accounts = live_options(settings).accounts_file
     if accounts:
         read.append(("--accounts", accounts))
     if settings.config is not None:
@@ -155,14 +156,14 @@ def open_sources(settings: Settings, inputs: InputOptions, quiet: bool) -> list[
     request = SourceRequest(
         max_input_bytes=inputs.max_input_bytes,
         regions=inputs.regions,
-        options={dest: settings[dest] for dest in settings if dest not in ("input", "inputs")},
+        options=inputs.extra,
     )
     if not inputs.given:
         check_own_options({}, request)
-        return [live_source(settings, quiet)]
+        return [live_source(live_options(settings), quiet)]
     paths: dict[str, list[str]] = {kind: list(items) for kind, items in inputs.paths.items()}
     for path in inputs.unsorted:
-        kind = "cloudformation" if settings["templates_only"] else recognize(path)
+        kind = "cloudformation" if inputs.templates_only else recognize(path)
         paths.setdefault(kind, []).append(path)
     return open_all(paths, request)
 

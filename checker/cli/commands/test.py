@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from checker.cli.command_options import TestOptions
 from checker.cli.options import parse_now
 from checker.cli.policytests import (
     Case,
@@ -36,12 +37,12 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings) -> int:
-    paths = settings.get("paths") or []
-    if not paths:
+    options = TestOptions.of(settings)
+    if not options.paths:
         raise UsageError("test: give the test files or directories", hint="e.g. policies/tests")
-    now = parse_now(settings["now"]) if settings.get("now") else None
-    run = run_tests(paths, settings.get("policy") or ["builtin"], now)
-    coverage = bool(settings.get("coverage"))
+    now = parse_now(options.now) if options.now else None
+    run = run_tests(options.paths, options.policies, now)
+    coverage = options.coverage
     sys.stdout.write(format_run(run, coverage=coverage))
     gaps = coverage and run.coverage_gaps()
     return 1 if run.failed or gaps else 0

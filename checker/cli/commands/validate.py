@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.cli.cifiles import validate_ci_file
+from checker.cli.command_options import operand_paths
 from checker.cli.config import CONFIG_NAMES
 from checker.cli.config_validation import validate_config_file
 from checker.cli.console import error
@@ -247,7 +248,7 @@ def validate_paths(paths: Sequence[str]) -> tuple[list[str], int]:
 
 
 def run(settings: Settings) -> int:
-    paths = settings.get("paths") or []
+    paths = operand_paths(settings)
     if not paths:
         raise UsageError("validate: give the files or directories to check", hint="e.g. .")
     problems, checked = validate_paths(paths)
