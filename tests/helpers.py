@@ -14,7 +14,7 @@ from typing import Any
 
 from checker.cli import main
 from checker.files.timestamps import parse_timestamp
-from checker.model import Record
+from checker.model import Record, Result
 from checker.pipeline import build_report
 from checker.policy.loader import BUILTIN, load_policies
 from checker.related import KINDS as _MEMBERS
@@ -22,6 +22,22 @@ from checker.results import Report
 from checker.sources.base import RecordSource, make_record
 
 NOW = "2026-11-25T00:00:00Z"
+
+
+def report_of(*results: Result) -> Report:
+    """A report of just these results (their rules, one record each)."""
+    rules = tuple(dict.fromkeys(result.rule for result in results))
+    return Report("test", datetime(2026, 11, 25), rules, list(results), len(results))
+
+
+def annotation(result: Result) -> str:
+    """The GitHub workflow command the ``github`` writer prints for one finding."""
+    from checker.reports.github import WRITER
+    from checker.reports.interface import RenderOptions
+
+    lines = WRITER.render(report_of(result), RenderOptions()).splitlines()
+    (command,) = [line for line in lines if line.startswith("::")]
+    return command
 
 
 @dataclass

@@ -92,18 +92,6 @@ def _record_part(res: Resource) -> str:
     )
 
 
-def row(result: Result) -> str:
-    """One result as a CSV row (without the row end)."""
-    head, remediation = _rule_parts(result.rule)
-    status, rest = _verdict_parts(
-        Verdict(result.status, result.message, result.path, result.evidence, result.annotation),
-        result.rule,
-        result.resource,
-    )
-    fingerprint = _fingerprint_cell(csv_cell(result.rule_id), terminal_line(result.resource.key))
-    return ",".join((head, status, _record_part(result.resource), rest, remediation, fingerprint))
-
-
 def _needs_quotes(text: str) -> bool:
     return '"' in text or "," in text
 

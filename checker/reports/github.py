@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from checker.model import Resource, Result, RuleInfo, Status
+from checker.model import Resource, RuleInfo, Status
 from checker.reports.escape import workflow_data, workflow_property
 from checker.reports.interface import RenderOptions, ReportWriter
 from checker.reports.table import summary_line
@@ -39,10 +39,6 @@ def command(name: str, message: str, /, **properties: str) -> str:
         f"{key}={workflow_property(value)}" for key, value in properties.items() if value
     )
     return f"::{name}{' ' + props if props else ''}::{workflow_data(message)}"
-
-
-def level_for(result: Result) -> str:
-    return _level(result.status, result.severity)
 
 
 def _level(status: Status, severity: str) -> str:
@@ -124,12 +120,6 @@ def _command(record: _RecordParts, verdict: _VerdictParts) -> str:
     props = f"{where},{verdict.title}" if where else verdict.title
     text = _data(verdict.prefix, record.subject, verdict.message)
     return f"::{verdict.level} {props}::{text}{record.action}{verdict.fix}"
-
-
-def result_command(result: Result) -> str:
-    """One finding's annotation."""
-    verdict = _VerdictParts.of(result.rule, result.status, result.message, result.path)
-    return _command(_RecordParts.of(result.resource), verdict)
 
 
 class GithubWriter(ReportWriter):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 from collections.abc import Iterator
 from functools import lru_cache
@@ -489,13 +488,6 @@ def _results(report: Report, counts: Summary, options: RenderOptions) -> dict[st
         ],
         "filter_statuses": [s.value for s in _STATUS_ORDER if s.is_finding and counts.count(s)],
     }
-
-
-def render_html(report: Report, options: RenderOptions) -> str:
-    """The whole page as one string (tests; scans stream it with the writer)."""
-    buffer = io.StringIO()
-    write_html(report, buffer, options)
-    return buffer.getvalue()
 
 
 class HtmlWriter(ReportWriter):

@@ -164,15 +164,6 @@ def _failing_first(result: Result) -> int:
     return len(SEVERITIES)
 
 
-def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX_BYTES) -> str:
-    """The whole report as one string (tests; scans stream it with the writer)."""
-    import io
-
-    buffer = io.StringIO()
-    write_markdown(report, buffer, options, max_bytes)
-    return buffer.getvalue()
-
-
 def write_markdown(
     report: Report, stream: TextIO, options: RenderOptions, max_bytes: int = MAX_BYTES
 ) -> None:

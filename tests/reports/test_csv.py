@@ -8,8 +8,15 @@ import io
 
 import pytest
 
+from checker.model import Result, Verdict
 from checker.reports import get_writer
-from checker.reports.csv import COLUMNS, row
+from checker.reports.csv import (
+    COLUMNS,
+    _fingerprint_cell,
+    _record_part,
+    _rule_parts,
+    _verdict_parts,
+)
 from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions
 from checker.results import Report
@@ -159,6 +166,18 @@ def test_every_column_is_sanitized(example_report: Report) -> None:
         assert not any(char in cell for char in CONTROL), (column, cell)
     assert text.count("\n") == 2  # the header and one row: no value started a line
     assert not any(line.startswith("::") for line in text.splitlines())
+
+
+def row(result: Result) -> str:
+    """One result as a CSV row (without the row end), from its parts alone."""
+    head, remediation = _rule_parts(result.rule)
+    status, rest = _verdict_parts(
+        Verdict(result.status, result.message, result.path, result.evidence, result.annotation),
+        result.rule,
+        result.resource,
+    )
+    fingerprint = _fingerprint_cell(csv_cell(result.rule_id), terminal_line(result.resource.key))
+    return ",".join((head, status, _record_part(result.resource), rest, remediation, fingerprint))
 
 
 @pytest.mark.parametrize("arn_tail", ["plain", "a,b", 'say "hi"', 'both,"x"'])

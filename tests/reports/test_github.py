@@ -15,11 +15,11 @@ from checker.reports.github import (
     LEVEL_BY_SEVERITY,
     WRITER,
     command,
-    level_for,
 )
 from checker.reports.interface import RenderOptions
 from checker.results import Report
 from tests.golden_files import assert_golden, scan_examples
+from tests.helpers import annotation
 
 COMMAND = re.compile(r"^::(?P<name>[a-z-]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")
 
@@ -120,7 +120,7 @@ def test_levels(example_report: Report, severity: str, status: Status, level: st
     first = example_report.results[0]
     rule = dataclasses.replace(first.rule, severity=severity)
     result = first._replace(rule=rule, status=status)
-    assert level_for(result) == level
+    assert parse(annotation(result))[0] == level
     assert set(LEVEL_BY_SEVERITY) == {"critical", "high", "medium", "low", "info"}
 
 
@@ -136,7 +136,7 @@ def test_one_annotation_per_failing_result(example_report: Report) -> None:
     commands = [parse(line) for line in lines if line.startswith("::")]
     assert len(commands) == len(failing)
     for (name, props, data), result in zip(commands, failing):
-        assert name == level_for(result)
+        assert name == parse(annotation(result))[0]
         assert props["title"] == f"{result.rule_id} ({result.severity}): {result.title}"
         assert props["file"] == result.resource.source
         assert result.message in data and f"Fix: {result.remediation}" in data

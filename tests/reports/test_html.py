@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from checker.model import ErrorEntry, Status, UnitStatus
-from checker.reports.html import render_html
+from checker.reports.html import WRITER as HTML
 from checker.reports.interface import RenderOptions
 from checker.results import Report
 from tests.golden_files import assert_golden, scan_examples
@@ -21,7 +21,7 @@ FAILING = (Status.FAIL, Status.ERROR, Status.UNKNOWN)
 
 
 def page(report: Report, **options: bool) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(render_html(report, RenderOptions(**options)))
+    return lxml.html.fromstring(HTML.render(report, RenderOptions(**options)))
 
 
 def text_of(element: lxml.html.HtmlElement) -> str:
@@ -35,7 +35,7 @@ def test_examples_match_the_golden_file(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_page_is_self_contained(example_report: Report) -> None:
-    html = render_html(example_report, RenderOptions())
+    html = HTML.render(example_report, RenderOptions())
     doc = lxml.html.fromstring(html)
     assert [
         el.tag for el in doc.iter("script", "style", "link", "img", "iframe", "object", "embed")
@@ -56,7 +56,7 @@ def sha256(text: str) -> str:
 def test_content_security_policy_allows_only_the_shipped_script_and_style(
     example_report: Report,
 ) -> None:
-    html = render_html(example_report, RenderOptions())
+    html = HTML.render(example_report, RenderOptions())
     doc = lxml.html.fromstring(html)
     meta = doc.find(".//meta[@http-equiv='Content-Security-Policy']")
     policy = dict(part.strip().split(" ", 1) for part in meta.get("content").split(";"))
@@ -196,7 +196,7 @@ def test_errors_section_lists_what_could_not_be_read(example_report: Report) -> 
         ),
         units=(UnitStatus("aws", "error", 0, "444444444444", "eu-north-1", note=payload),),
     )
-    html = render_html(report, RenderOptions())
+    html = HTML.render(report, RenderOptions())
     section = lxml.html.fromstring(html).get_element_by_id("errors")
     assert "What could not be read (2)" in text_of(section)
     cells = [text_of(td) for td in section.iter("td")]
@@ -207,11 +207,11 @@ def test_errors_section_lists_what_could_not_be_read(example_report: Report) -> 
 
 
 def test_no_errors_says_everything_was_read(example_report: Report) -> None:
-    assert "Every source was read completely." in render_html(example_report, RenderOptions())
+    assert "Every source was read completely." in HTML.render(example_report, RenderOptions())
 
 
 def test_hostile_values_are_text_not_markup(hostile_report: Report) -> None:
-    html = render_html(hostile_report, RenderOptions(show_passed=True))
+    html = HTML.render(hostile_report, RenderOptions(show_passed=True))
     doc = lxml.html.fromstring(html)
     assert len(doc.findall(".//script")) == 1
     assert not doc.findall(".//img") and not doc.findall(".//td//tr")
@@ -230,7 +230,7 @@ def test_hostile_values_are_text_not_markup(hostile_report: Report) -> None:
 
 
 def test_output_is_deterministic(example_report: Report) -> None:
-    assert render_html(example_report, RenderOptions()) == render_html(
+    assert HTML.render(example_report, RenderOptions()) == HTML.render(
         example_report, RenderOptions()
     )
 
@@ -243,7 +243,7 @@ def test_findings_past_the_first_page_are_inert_data(
     import json
 
     monkeypatch.setattr("checker.reports.html.PAGE_ROWS", 2)
-    html = render_html(hostile_report, RenderOptions())
+    html = HTML.render(hostile_report, RenderOptions())
     doc = lxml.html.fromstring(html)
     scripts = doc.findall(".//script")
     assert [s.get("type") for s in scripts] == ["application/json", None]
@@ -270,7 +270,7 @@ def test_data_rows_are_the_findings_fields(
     from checker.reports import html as page
 
     monkeypatch.setattr(page, "PAGE_ROWS", 1)
-    text = render_html(hostile_report, RenderOptions())
+    text = HTML.render(hostile_report, RenderOptions())
     block = re.search(r'id="more-findings">(.*?)</script>', text, re.S)[1]
     store = hostile_report.results
     ordered = [

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from checker.model import ErrorEntry, Status
-from checker.reports.html import render_html
+from checker.reports.html import WRITER as HTML
 from checker.reports.interface import RenderOptions
 from checker.results import Report
 from tests.helpers import report_for
@@ -54,7 +54,7 @@ def open_report(
 ) -> Page:
     path = tmp_path / name
     path.write_text(
-        html if html is not None else render_html(report, RenderOptions()), encoding="utf-8"
+        html if html is not None else HTML.render(report, RenderOptions()), encoding="utf-8"
     )
     return browser.open(path)
 
@@ -93,7 +93,7 @@ def test_a_broken_script_hash_would_be_caught(
     browser: Browser, tmp_path: Path, example_report: Report
 ) -> None:
     """The harness sees CSP violations: a script the policy does not allow is reported."""
-    html = render_html(example_report, RenderOptions()).replace(
+    html = HTML.render(example_report, RenderOptions()).replace(
         '"use strict";', '"use strict"; ', 1
     )
     page = open_report(browser, tmp_path, example_report, html=html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -10,11 +11,17 @@ import pytest
 
 from checker.model import ErrorEntry, Resource, Result, RuleInfo, Status
 from checker.reports.interface import RenderOptions
-from checker.reports.markdown import MAX_BYTES, md_cell, render_markdown
+from checker.reports.markdown import MAX_BYTES, md_cell, write_markdown
 from checker.results import Report, summarize
 from tests.golden_files import assert_golden, scan_examples
 
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def render_markdown(report: Report, options: RenderOptions, max_bytes: int = MAX_BYTES) -> str:
+    buffer = io.StringIO()
+    write_markdown(report, buffer, options, max_bytes)
+    return buffer.getvalue()
 
 
 def cells(line: str) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from checker.model import Location, Resource, Result, RuleInfo, Status
-from checker.reports.github import result_command
 from checker.reports.sarif import physical_location
+from tests.helpers import annotation
 
 RESOURCE = Resource(
     arn=None,
@@ -44,4 +44,4 @@ def test_sarif_and_github_use_the_related_resource_line(path: str, file: str, li
     physical = physical_location(result_at(path))
     assert physical["artifactLocation"]["uri"] == file
     assert physical["region"]["startLine"] == line
-    assert f"file={file},line={line}" in result_command(result_at(path))
+    assert f"file={file},line={line}" in annotation(result_at(path))
