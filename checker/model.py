@@ -150,7 +150,10 @@ class Record:
     ``known only at deploy time (!GetAtt Pool.Arn)``. ``default_reasons`` names, per path, a
     value the source filled in because the input leaves it to a documented default (a Terraform
     block the configuration does not write, which AWS creates unrestricted), and says so in words:
-    failing results on it lead with that reason.
+    failing results on it lead with that reason. ``identity_paths`` are unknown paths whose
+    value stands for the object it names (``${aws_cognito_user_pool.labelers.id}``, a pool the
+    plan creates): equal to that object's id wherever it appears, and to no other value, so a
+    rule that only compares them is decided (``Operator.by_identity``).
 
     ``related`` says which related resources (``checker.related``) the source read, by kind:
     ``None`` when it reads none (a saved ``list-workforces`` output), else kind -> ``None``
@@ -165,6 +168,7 @@ class Record:
     unknown_reasons: Mapping[str, str] = field(default_factory=dict)
     default_reasons: Mapping[str, str] = field(default_factory=dict)
     related: Mapping[str, str | None] | None = None
+    identity_paths: frozenset[str] = frozenset()
 
     def unknown_reason(self, path: str) -> str:
         """Why the value at an unknown path is not known: the source's words, or the default."""

@@ -100,10 +100,13 @@ def read_all(error: str | None = None) -> dict[str, str | None]:
 class Linked:
     """What the related resources an infrastructure-as-code source declares add to one
     workforce's record: the ``Related`` member, the paths it cannot decide (with the reason),
-    where each related resource is written, and the kinds the source declares at all."""
+    where each related resource is written, and the kinds the source declares at all;
+    ``identities``: the workforce's own fields not known yet that name a declared object, with
+    that object's identity (``Record.identity_paths``)."""
 
     member: dict[str, Any] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    identities: dict[str, str] = field(default_factory=dict)
     locations: list[tuple[str, Location]] = field(default_factory=list)
     kinds: frozenset[str] = frozenset()
 
@@ -117,6 +120,20 @@ class Linked:
     def locate(self, path: str, location: Location | None) -> None:
         if location is not None:
             self.locations.append((path, location))
+
+
+def identified(
+    workforce: dict[str, Any], identities: Mapping[str, str], unknown: frozenset[str]
+) -> frozenset[str]:
+    """Fill each unknown ``Block.Field`` of the workforce that names a declared object with that
+    object's identity (``Linked.identities``); the paths filled (``Record.identity_paths``)."""
+    filled = set()
+    for path, identity in identities.items():
+        block, _, name = path.partition(".")
+        if path in unknown and isinstance(workforce.get(block), Mapping):
+            workforce[block] = {**workforce[block], name: identity}
+            filled.add(path)
+    return frozenset(filled)
 
 
 def present(value: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,12 +33,12 @@ def unknown_outcome(plan: RulePlan, record: Record, doc: dict[str, Any], ctx: Co
     rule = plan.rule
     unknown = record.unknown_paths
     if unknown and touches(rule.fields, unknown) is not None:
-        gap = unknown_gap(rule, doc, ctx, unknown)
+        gap = unknown_gap(rule, doc, ctx, unknown, record.identity_paths)
         if gap is not None:
             named, path = gap
             reason = record.unknown_reason(path)
             return Outcome(Status.UNKNOWN, f"depends on {named}, which is {reason}", named, ())
-        rule = known_part(rule, doc, ctx, unknown)
+        rule = known_part(rule, doc, ctx, unknown, record.identity_paths)
     if reads_sensitive(rule, record.sensitive_paths):
         outcome = masked_outcome(rule, doc, ctx, plan.pass_path, record.sensitive_paths)
     elif rule is plan.rule:

@@ -41,6 +41,9 @@ class Path:
     text: str
     get: Callable[[Any], Any]
     fields: frozenset[str]
+    inspects: bool = False
+    """Whether it looks inside values (a function call, an ordering comparison), rather than
+    only selecting them and testing their presence or equality."""
 
 
 def _dotted_getter(parts: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -102,6 +105,7 @@ def compile_path(text: str) -> Path:
             message, hint = problem
             raise PathError(f"path {text!r}: {message}", hint)
     fields = frozenset(_fields(tree))
+    inspects = _inspects(tree)
     compiled = _compile_node(tree)
     if compiled is not None:
         native = compiled
@@ -112,7 +116,7 @@ def compile_path(text: str) -> Path:
             except jmespath.exceptions.JMESPathError:  # a wrong argument type, as interpreted
                 return None
 
-        return Path(text, run, fields)
+        return Path(text, run, fields, inspects)
     interpreter = jmespath.visitor.TreeInterpreter(OPTIONS)
 
     def search(doc: Any) -> Any:
@@ -121,7 +125,18 @@ def compile_path(text: str) -> Path:
         except jmespath.exceptions.JMESPathError:
             return None
 
-    return Path(text, search, fields)
+    return Path(text, search, fields, inspects)
+
+
+_ORDERING = frozenset({"lt", "lte", "gt", "gte"})
+
+
+def _inspects(node: dict[str, Any]) -> bool:
+    if node.get("type") == "function_expression":
+        return True
+    if node.get("type") == "comparator" and node.get("value") in _ORDERING:
+        return True
+    return any(isinstance(child, dict) and _inspects(child) for child in node.get("children", []))
 
 
 def _calls(node: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -28,21 +28,25 @@ names the value in messages, the second keys the source's reason (``Record.unkno
 
 
 def unknown_gap(
-    rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]
+    rule: Any,
+    doc: Mapping[str, Any],
+    ctx: Context,
+    unknown: frozenset[str],
+    identities: frozenset[str] = frozenset(),
 ) -> Gap | None:
     """The unknown value the rule's outcome depends on, or None when known values decide it."""
     if not unknown or rule.missing_vars or touches(rule.fields, unknown) is None:
         return None  # a rule with an unset var skips whatever the values are
     gaps: list[Gap] = []
     if rule.when is not None:
-        decided = decide(rule.when, doc, ctx, unknown, gaps)
+        decided = decide(rule.when, doc, ctx, unknown, gaps, identities)
         if decided is None:
             return gaps[0]
         if not decided:
             return None
     if rule.assertion is None:
         return None
-    decided = decide(rule.assertion, doc, ctx, unknown, gaps)
+    decided = decide(rule.assertion, doc, ctx, unknown, gaps, identities)
     return gaps[0] if decided is None else None
 
 
@@ -52,22 +56,23 @@ def decide(
     ctx: Context,
     unknown: frozenset[str],
     gaps: list[Gap],
+    identities: frozenset[str] = frozenset(),
 ) -> bool | None:
     """True, False, or None when the outcome depends on unknown values (named in ``gaps``)."""
     if isinstance(condition, Leaf):
-        gap = leaf_gap(condition, unknown)
+        gap = leaf_gap(condition, unknown, identities)
         if gap is not None:
             gaps.append(gap)
             return None
         return condition.holds(doc, ctx)  # type: ignore[arg-type]
     if isinstance(condition, Not):
-        inner = decide(condition.child, doc, ctx, unknown, gaps)
+        inner = decide(condition.child, doc, ctx, unknown, gaps, identities)
         return None if inner is None else not inner
     if isinstance(condition, (All, Any_)):
         decisive = isinstance(condition, Any_)  # the child value that settles the whole
         undecided = False
         for child in condition.children:
-            verdict = decide(child, doc, ctx, unknown, gaps)
+            verdict = decide(child, doc, ctx, unknown, gaps, identities)
             if verdict is None:
                 undecided = True
             elif verdict is decisive:
@@ -76,13 +81,21 @@ def decide(
     return None  # an unfamiliar condition: do not guess
 
 
-def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> Gap | None:
+def leaf_gap(
+    leaf: Leaf, unknown: frozenset[str], identities: frozenset[str] = frozenset()
+) -> Gap | None:
     """The unknown value one operator application reads, if any: the field read when it lies
     in an unknown block, the unknown part when the field read holds it (not for a presence
-    check, which an unknown value inside the block does not change)."""
+    check, which an unknown value inside the block does not change). A value known as the
+    object it names (``identities``) is no gap to an operator that only selects, counts and
+    compares it (``by_identity``, through paths that do not look inside values)."""
     fields = leaf.fields
+    paths = [leaf.path]
     if isinstance(leaf.value, Path):
         fields = fields | leaf.value.fields
+        paths.append(leaf.value)
+    if identities and leaf.op.by_identity and not any(path.inspects for path in paths):
+        unknown = unknown - identities
     presence = leaf.op.presence
     for field in sorted(fields):
         for gap in sorted(unknown):
@@ -95,7 +108,13 @@ def leaf_gap(leaf: Leaf, unknown: frozenset[str]) -> Gap | None:
     return None
 
 
-def known_part(rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]) -> Any:
+def known_part(
+    rule: Any,
+    doc: Mapping[str, Any],
+    ctx: Context,
+    unknown: frozenset[str],
+    identities: frozenset[str] = frozenset(),
+) -> Any:
     """The rule with the parts known values did not need left out, for its messages.
 
     Called once the rule is decided: a failing ``all`` then names only the known parts that fail
@@ -103,21 +122,29 @@ def known_part(rule: Any, doc: Mapping[str, Any], ctx: Context, unknown: frozens
     """
     if not unknown or touches(rule.fields, unknown) is None:
         return rule
-    when = _prune(rule.when, doc, ctx, unknown) if rule.when is not None else None
-    assertion = _prune(rule.assertion, doc, ctx, unknown) if rule.assertion is not None else None
+    when = _prune(rule.when, doc, ctx, unknown, identities) if rule.when is not None else None
+    assertion = (
+        _prune(rule.assertion, doc, ctx, unknown, identities)
+        if rule.assertion is not None
+        else None
+    )
     return replace(rule, when=when, assertion=assertion)
 
 
 def _prune(
-    condition: Condition, doc: Mapping[str, Any], ctx: Context, unknown: frozenset[str]
+    condition: Condition,
+    doc: Mapping[str, Any],
+    ctx: Context,
+    unknown: frozenset[str],
+    identities: frozenset[str],
 ) -> Condition:
     if isinstance(condition, Not):
-        return Not(_prune(condition.child, doc, ctx, unknown))
+        return Not(_prune(condition.child, doc, ctx, unknown, identities))
     if isinstance(condition, (All, Any_)):
         kept = [
-            _prune(child, doc, ctx, unknown)
+            _prune(child, doc, ctx, unknown, identities)
             for child in condition.children
-            if decide(child, doc, ctx, unknown, []) is not None
+            if decide(child, doc, ctx, unknown, [], identities) is not None
         ]
         if not kept:
             return condition

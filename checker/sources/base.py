@@ -64,6 +64,7 @@ def make_record(
     address: str | None = None,
     unknown_paths: frozenset[str] = frozenset(),
     related: Mapping[str, str | None] | None = None,
+    identity_paths: frozenset[str] = frozenset(),
 ) -> Record:
     """A record whose account and region come from the source, else from the WorkforceArn.
 
@@ -85,4 +86,4 @@ def make_record(
     )
     if related is None and isinstance(clean.get(MEMBER), Mapping):
         related = read_all()
-    return Record(clean, resource, unknown_paths, related=related)
+    return Record(clean, resource, unknown_paths, related=related, identity_paths=identity_paths)

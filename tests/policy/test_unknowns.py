@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from functools import lru_cache
 from typing import Any
 
@@ -422,3 +423,95 @@ def _current(workforce: dict[str, Any], field: str) -> Any:
     for part in field.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
+
+
+# --- values known only as the object they name (Record.identity_paths) -------------------------
+
+POOL = "${aws_cognito_user_pool.labelers.id}"
+OTHER_POOL = "${aws_cognito_user_pool.other.id}"
+
+
+def _identity_statuses(team_pool: str, *overrides: str) -> dict[str, Status]:
+    """WF035, WF036 and WF041 on a create whose pool ids are known only after apply."""
+    workforce = {
+        "WorkforceName": "x",
+        "CognitoConfig": {"UserPool": POOL, "ClientId": "${aws_cognito_user_pool_client.c.id}"},
+        "Related": {
+            "Workteams": [
+                {
+                    "WorkteamName": "t",
+                    "MemberDefinitions": [
+                        {
+                            "CognitoMemberDefinition": {
+                                "UserPool": team_pool,
+                                "ClientId": "${aws_cognito_user_pool_client.c.id}",
+                                "UserGroup": "g",
+                            }
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+    identities = frozenset({"CognitoConfig.UserPool", "CognitoConfig.ClientId"})
+    record = dataclasses.replace(
+        make_record(
+            workforce,
+            source="plan.json",
+            source_kind="terraform",
+            region="eu-west-1",
+            address="aws_sagemaker_workforce.x",
+            unknown_paths=identities,
+        ),
+        identity_paths=identities,
+    )
+    policies = load_policies([BUILTIN], overrides=overrides)
+    moment = parse_timestamp(NOW)
+    assert moment is not None
+    results = evaluate([record], policies.rules, moment)
+    return {r.rule_id: r.status for r in results if r.rule_id in ("WF035", "WF036", "WF041")}
+
+
+def test_the_same_object_on_both_sides_decides_an_equality() -> None:
+    assert _identity_statuses(POOL)["WF041"] is Status.PASS
+    assert _identity_statuses(OTHER_POOL)["WF041"] is Status.FAIL
+
+
+def test_an_identity_decides_membership_in_a_list_of_existing_ids() -> None:
+    """A pool the plan creates is in no allow-list of pools that exist."""
+    found = _identity_statuses(POOL, "allowed_cognito_user_pools=eu-west-1_A")
+    assert found["WF035"] is Status.FAIL
+
+
+def test_a_path_that_looks_inside_an_identity_stays_unknown() -> None:
+    """WF036 splits the pool id for its region: the placeholder has none, so it is unknown."""
+    assert _identity_statuses(POOL)["WF036"] is Status.UNKNOWN
+
+
+def test_an_identity_is_unknown_to_operators_that_read_its_content() -> None:
+    from checker.policy.conditions import Leaf
+    from checker.policy.operators import OPERATORS
+    from checker.policy.paths import compile_path
+    from checker.policy.unknowns import leaf_gap
+
+    unknown = identities = frozenset({"CognitoConfig.UserPool"})
+    path = compile_path("CognitoConfig.UserPool")
+    same = Leaf(path, OPERATORS["same_as"], compile_path("Related.UserPool.Id"), "all")
+    assert leaf_gap(same, unknown, identities) is None
+    assert leaf_gap(same, unknown) == ("CognitoConfig.UserPool", "CognitoConfig.UserPool")
+    regex = Leaf(path, OPERATORS["matches"], OPERATORS["matches"].parse("^eu-"), "all")
+    assert leaf_gap(regex, unknown, identities) is not None
+    split = compile_path("split(CognitoConfig.UserPool, '_')[0]")
+    assert leaf_gap(Leaf(split, OPERATORS["equals"], "eu-west-1", "all"), unknown, identities)
+    assert sorted(name for name, op in OPERATORS.items() if op.by_identity) == [
+        "absent",
+        "count_at_least",
+        "count_at_most",
+        "equals",
+        "exists",
+        "in",
+        "not_empty",
+        "not_equals",
+        "not_in",
+        "same_as",
+    ]

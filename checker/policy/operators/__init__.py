@@ -13,7 +13,10 @@ An entry says what the operator may read and how:
   ``is not a string`` (or a number, a list...) for anything else, uniformly, unless
   ``checks_absent`` lets the check decide what an absent value means (counts treat it as 0);
 - ``presence``: whether it only tests that a value is there (``exists``/``absent``), which
-  decides it even when only values inside the block are unknown.
+  decides it even when only values inside the block are unknown;
+- ``by_identity``: whether it looks at a value only for presence, count or equality, so a
+  value a source knows only as the object it names (``Record.identity_paths``: the id of a
+  pool the plan creates) decides it: equal to the same object's, to nothing else.
 
 The families live in ``values``, ``cidr``, ``url`` and ``time``; adding an operator is one
 function there and one entry here.
@@ -74,6 +77,7 @@ class Operator:
     accepts: ValueType | None = None
     checks_absent: bool = False
     presence: bool = False
+    by_identity: bool = False
 
     @property
     def takes_value(self) -> bool:
@@ -94,8 +98,20 @@ def _literal(
     summary: str,
     accepts: ValueType | None = None,
     checks_absent: bool = False,
+    by_identity: bool = False,
 ) -> Operator:
-    return Operator(name, kind, check, summary, "literal", parse, value_doc, accepts, checks_absent)
+    return Operator(
+        name,
+        kind,
+        check,
+        summary,
+        "literal",
+        parse,
+        value_doc,
+        accepts,
+        checks_absent,
+        by_identity=by_identity,
+    )
 
 
 def _plain(
@@ -106,12 +122,19 @@ def _plain(
     accepts: ValueType | None = None,
     checks_absent: bool = False,
     presence: bool = False,
+    by_identity: bool = False,
 ) -> Operator:
-    return Operator(name, kind, check, summary, "none", None, "", accepts, checks_absent, presence)
+    return Operator(
+        name, kind, check, summary, "none", None, "", accepts, checks_absent, presence, by_identity
+    )
 
 
-def _path(name: str, check: Check, summary: str, accepts: ValueType | None) -> Operator:
-    return Operator(name, "each", check, summary, "path", None, "path", accepts)
+def _path(
+    name: str, check: Check, summary: str, accepts: ValueType | None, by_identity: bool = False
+) -> Operator:
+    return Operator(
+        name, "each", check, summary, "path", None, "path", accepts, by_identity=by_identity
+    )
 
 
 _TABLE: tuple[Operator, ...] = (
@@ -122,6 +145,7 @@ _TABLE: tuple[Operator, ...] = (
         values.exists,
         "the path yields a value (not null/absent)",
         presence=True,
+        by_identity=True,
     ),
     _plain(
         "absent",
@@ -129,8 +153,15 @@ _TABLE: tuple[Operator, ...] = (
         values.absent,
         "the path yields nothing (absent or null)",
         presence=True,
+        by_identity=True,
     ),
-    _plain("not_empty", "whole", values.not_empty, "present and not an empty string, list or map"),
+    _plain(
+        "not_empty",
+        "whole",
+        values.not_empty,
+        "present and not an empty string, list or map",
+        by_identity=True,
+    ),
     _literal(
         "contains",
         "whole",
@@ -149,6 +180,7 @@ _TABLE: tuple[Operator, ...] = (
         "the list has at least N items (absent counts as 0)",
         accepts=COUNTABLE,
         checks_absent=True,
+        by_identity=True,
     ),
     _literal(
         "count_at_most",
@@ -159,10 +191,17 @@ _TABLE: tuple[Operator, ...] = (
         "the list has at most N items",
         accepts=COUNTABLE,
         checks_absent=True,
+        by_identity=True,
     ),
     # equality and membership
     _literal(
-        "equals", "each", values.equals, values.parse_any, "any literal", "equal to the value"
+        "equals",
+        "each",
+        values.equals,
+        values.parse_any,
+        "any literal",
+        "equal to the value",
+        by_identity=True,
     ),
     _literal(
         "not_equals",
@@ -171,12 +210,33 @@ _TABLE: tuple[Operator, ...] = (
         values.parse_any,
         "any literal",
         "not equal to the value",
+        by_identity=True,
     ),
-    _literal("in", "each", values.is_in, values.parse_list, "list", "one of the listed values"),
     _literal(
-        "not_in", "each", values.not_in, values.parse_list, "list", "none of the listed values"
+        "in",
+        "each",
+        values.is_in,
+        values.parse_list,
+        "list",
+        "one of the listed values",
+        by_identity=True,
     ),
-    _path("same_as", values.equals_other, "equal to the value at another path", None),
+    _literal(
+        "not_in",
+        "each",
+        values.not_in,
+        values.parse_list,
+        "list",
+        "none of the listed values",
+        by_identity=True,
+    ),
+    _path(
+        "same_as",
+        values.equals_other,
+        "equal to the value at another path",
+        None,
+        by_identity=True,
+    ),
     # regular expressions (RE2: linear time)
     _literal(
         "matches",

@@ -161,6 +161,7 @@ class TemplateRelated:
         if not isinstance(cognito, dict):
             return
         pool = self._target(cognito.get("UserPool"), USER_POOL, "the workforce's user pool")
+        out.identities["CognitoConfig.UserPool"] = f"!Ref {pool}"
         mfa = self._value(pool, "MfaConfiguration") or "OFF"
         admin = self._value(pool, "AdminCreateUserConfig", "AllowAdminCreateUserOnly")
         policy = self._value(pool, "Policies", "PasswordPolicy")
@@ -193,6 +194,7 @@ class TemplateRelated:
         client = self._target(
             cognito.get("ClientId"), USER_POOL_CLIENT, "the workforce's app client"
         )
+        out.identities["CognitoConfig.ClientId"] = f"!Ref {client}"
         revocation = self._value(client, "EnableTokenRevocation")
         shaped = {
             "ClientId": f"!Ref {client}",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import InputError, UsageError
 from checker.files.reading import Located, PathKey, type_name
 from checker.model import ErrorEntry, Location, Record, UnitStatus
-from checker.related import MEMBER
+from checker.related import MEMBER, identified
 from checker.sources.base import RecordSource, make_record
 from checker.sources.cloudformation.cdk import MANIFEST, is_assembly_manifest, read_assembly
 from checker.sources.cloudformation.intrinsics import (
@@ -322,6 +322,7 @@ class CloudFormationSource(RecordSource):
         if linked.member:
             workforce[MEMBER] = linked.member
         reasons.update(linked.unknown)
+        identities = identified(workforce, linked.identities, frozenset(reasons))
         record = make_record(
             workforce,
             source=str(spec.template),
@@ -331,6 +332,7 @@ class CloudFormationSource(RecordSource):
             address=address,
             unknown_paths=frozenset(reasons),
             related=dict.fromkeys(sorted(linked.kinds)) if linked.kinds else None,
+            identity_paths=identities,
         )
         line, column = resource_position(doc, logical_id)
         located = replace(

@@ -11,7 +11,7 @@ from typing import Any
 
 from checker.files.reading import type_name
 from checker.model import Location, Record, Resource, arn_parts
-from checker.related import MEMBER
+from checker.related import MEMBER, identified
 from checker.sources.base import normalize_workforce
 from checker.sources.terraform.configuration import Configuration, ProviderRegions, module_calls
 from checker.sources.terraform.document import Document, child
@@ -159,6 +159,7 @@ def build_record(reading: Reading, entry: Entry) -> Record:
         dict(sorted(mapped.reasons.items())),
         defaults,
         related=related,
+        identity_paths=frozenset(mapped.identities),
     )
 
 
@@ -193,6 +194,7 @@ def _related(
     for path, reason in linked.unknown.items():
         mapped.unknown.add(path)
         mapped.reasons[path] = reason
+    mapped.identities.update(identified(workforce, linked.identities, frozenset(mapped.unknown)))
     return dict.fromkeys(sorted(declared)), tuple(linked.locations)
 
 

@@ -141,6 +141,8 @@ class Mapped:
     sensitive: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
     region: str | None = None
+    identities: set[str] = field(default_factory=set)
+    """Unknown paths whose value is the identity of the object they name (``Record``)."""
 
 
 class Mapper:

@@ -11,7 +11,8 @@ What the document cannot decide is unknown, with the reason, never guessed: a re
 it does not declare (a literal id managed elsewhere, a data source, a reference through a
 variable), a value known only after apply. The id of an object the plan creates is known only
 after apply, but the references say which object it is: it is shown as ``${address.id}``, and a
-new object's id equals no existing id. What a create leaves to AWS takes AWS's default, as for
+new object's id equals no existing id (the workforce's own ``cognito_config`` ids too:
+``Linked.identities``). What a create leaves to AWS takes AWS's default, as for
 the workforce's own blocks. VPC endpoints are not declared by these resource types: WF062 is not
 evaluated on Terraform input (a live scan reads it).
 """
@@ -290,6 +291,7 @@ class RelatedIndex:
             "id",
             "the workforce's user pool",
         )
+        out.identities["CognitoConfig.UserPool"] = pool.identity()
         mfa = pool.value("mfa_configuration") or "OFF"
         shaped = {
             "Id": pool.identity(),
@@ -333,6 +335,7 @@ class RelatedIndex:
             "id",
             "the workforce's app client",
         )
+        out.identities["CognitoConfig.ClientId"] = client.identity()
         shaped = {
             "ClientId": client.identity(),
             "ClientName": client.value("name"),

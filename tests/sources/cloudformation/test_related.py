@@ -92,3 +92,27 @@ def test_the_template_gives_the_verdicts_the_deployed_stack_gives(tmp_path: Path
     assert compared >= 12
     assert template["related-cognito", "WF040"] == "fail"
     assert template["related-vpc", "WF060"] == deployed["related-vpc", "WF060"] == "fail"
+
+
+def test_ids_assigned_at_deploy_still_say_which_resource_they_name(tmp_path: Path) -> None:
+    """The workforce's own pool and client are ``!Ref`` (ids only deploy assigns), yet WF041 is
+    decided as on the deployed stack: the team using them passes, a team using another pool of
+    the template fails; WF036, which reads the region inside the id, stays unknown."""
+    record = records()[COGNITO]
+    assert record.identity_paths == {"CognitoConfig.UserPool", "CognitoConfig.ClientId"}
+    assert record.workforce["CognitoConfig"] == {"UserPool": "!Ref Pool", "ClientId": "!Ref Client"}
+    template = statuses("--cloudformation", str(TEMPLATE), "--region", "eu-west-1")
+    assert template["related-cognito", "WF041"] == "pass"
+    assert template["related-cognito", "WF036"] == "unknown"
+    text = TEMPLATE.read_text(encoding="utf-8")
+    other = (
+        "  Other:\n    Type: AWS::Cognito::UserPool\n    Properties:\n      UserPoolName: other\n"
+    )
+    stray = text.replace("Resources:\n", "Resources:\n" + other, 1).replace(
+        "            CognitoUserPool: !Ref Pool", "            CognitoUserPool: !Ref Other"
+    )
+    assert stray != text
+    variant = tmp_path / "stray.yaml"
+    variant.write_text(stray, encoding="utf-8")
+    found = statuses("--cloudformation", str(variant), "--region", "eu-west-1")
+    assert found["related-cognito", "WF041"] == "fail"

@@ -191,3 +191,23 @@ def test_a_state_links_related_resources_by_their_ids(tmp_path: Path) -> None:
         assert found["deployed", rule] == "pass", rule
     # the state declares no app client at all: not evaluated, as on a list-workforces file
     assert found["deployed", "WF054"] == "skip"
+
+
+CREATED = Path(__file__).resolve().parent / "cases" / "related_created" / "plan.json"
+
+
+def test_ids_only_apply_makes_still_say_which_object_they_name(tmp_path: Path) -> None:
+    """A create (every pool and client new): the workforce's own pool and client ids are known
+    only after apply, but its references name the objects, so WF041 is decided as after apply:
+    the team that uses the workforce's pool passes, the one that uses another pool fails."""
+    own = records(CREATED)["aws_sagemaker_workforce.own"]
+    assert own.identity_paths == {"CognitoConfig.UserPool", "CognitoConfig.ClientId"}
+    assert own.identity_paths <= own.unknown_paths
+    assert own.workforce["CognitoConfig"]["UserPool"] == "${aws_cognito_user_pool.labelers.id}"
+    snapshot = tmp_path / "after-apply.json"
+    snapshot.write_text(json.dumps(after_apply(records(CREATED).values())))
+    planned = statuses(CREATED, "--terraform")
+    after = statuses(snapshot, "--input")
+    assert planned["created-own", "WF041"] == after["created-own", "WF041"] == "pass"
+    assert planned["created-stray", "WF041"] == after["created-stray", "WF041"] == "fail"
+    assert planned["created-own", "WF036"] == "unknown"  # reads the region inside the id
