@@ -32,6 +32,7 @@ from checker.results import Report
 
 if TYPE_CHECKING:
     from checker.cli.settings import Settings
+    from checker.sources.aws.options import LiveOptions
     from checker.sources.base import RecordSource
 
 
@@ -42,13 +43,14 @@ def run(settings: Settings) -> int:
     inputs = InputOptions.of(settings)
     reports = ReportOptions.of(settings)
     accepting = AcceptanceOptions.of(settings)
-    check_paths(settings, policy, inputs, reports, accepting)
+    live = live_options(settings)
+    check_paths(settings, policy, inputs, reports, accepting, live.accounts_file)
     policies = policy.load()
     rules = policy.select(policies.rules)
     unevaluated = rules_not_evaluated(rules)
     notes = [not_evaluated_note(rule_id, names) for rule_id, names in unevaluated.items()]
     acceptance = load_acceptance(accepting, now)
-    sources = open_sources(settings, inputs, reports.quiet)
+    sources = open_sources(live, inputs, reports.quiet)
 
     from checker.output.emit import ReportDestinations, emit
     from checker.pipeline import build_report
@@ -108,6 +110,7 @@ def check_paths(
     inputs: InputOptions,
     reports: ReportOptions,
     accepting: AcceptanceOptions,
+    accounts: str | None,
 ) -> None:
     """No output may overwrite anything the run reads; every output can be written."""
     import os
@@ -126,7 +129,6 @@ def check_paths(
     read += [("--var-file", path) for path in policy.var_files]
     read += [("--waivers", path) for path in accepting.waivers]
     read += [("--baseline", path) for path in (accepting.baseline,) if path]
-    accounts = live_options(settings).accounts_file
     if accounts:
         read.append(("--accounts", accounts))
     if settings.config is not None:
@@ -149,7 +151,7 @@ def load_acceptance(accepting: AcceptanceOptions, now: Any) -> Any:
     )
 
 
-def open_sources(settings: Settings, inputs: InputOptions, quiet: bool) -> list[RecordSource]:
+def open_sources(live: LiveOptions, inputs: InputOptions, quiet: bool) -> list[RecordSource]:
     """Offline inputs when given (positional ones recognized by content); else the live API."""
     from checker.sources import SourceRequest, check_own_options, open_all, recognize
 
@@ -160,7 +162,7 @@ def open_sources(settings: Settings, inputs: InputOptions, quiet: bool) -> list[
     )
     if not inputs.given:
         check_own_options({}, request)
-        return [live_source(live_options(settings), quiet)]
+        return [live_source(live, quiet)]
     paths: dict[str, list[str]] = {kind: list(items) for kind, items in inputs.paths.items()}
     for path in inputs.unsorted:
         kind = "cloudformation" if inputs.templates_only else recognize(path)
