@@ -5,8 +5,11 @@ One ``<testcase>`` per (rule, record): ``classname`` is the rule id and ``name``
 first of duplicates). One ``<testsuite>`` per account/region, in report order. Status mapping:
 
 - fail: ``<failure type="SEVERITY">``; error: ``<error>``;
-- skip: ``<skipped>``; waived, baseline and unknown (not decidable before apply): ``<skipped>``
-  with a message saying why, since none of them fail the gate by default;
+- skip (not applicable, not evaluated): ``<skipped message="..."/>``, the message saying why and
+  nothing more: there is nothing to remediate, and the details of the record would repeat once
+  per rule (most of a findings-heavy estate's report);
+- waived, baseline and unknown (not decidable before apply): ``<skipped>`` with a message saying
+  why and the details, since none of them fail the gate by default but each may need a look;
 - pass: an empty test case.
 
 The XML is written by hand so escaping is explicit (:func:`checker.reports.escape.xml_text` and
@@ -34,7 +37,6 @@ from checker.reports.interface import RenderOptions, ReportWriter
 from checker.results import Report
 
 SKIP_REASON = {
-    Status.SKIP: "not applicable",
     Status.WAIVED: "waived",
     Status.BASELINE: "accepted in the baseline",
     Status.UNKNOWN: "unknown until apply",
@@ -95,15 +97,20 @@ def _record_details(res: Resource, repeated: Callable[[str], str] = xml_text) ->
 
 
 class _Case:
-    """A verdict of one rule as a test case body, cut where the record's details go."""
+    """A verdict of one rule as the end of a test case (after its name), cut where the
+    record's details go when it has them."""
 
     def __init__(self, verdict: Verdict, info: RuleInfo) -> None:
         status, message, path, evidence, annotation = verdict
-        self.empty = status is Status.PASS
-        self.before = ""
+        self.detailed = False
         self.after = ""
-        if self.empty:
+        if status is Status.PASS:
+            self.before = "/>"
             return
+        if status is Status.SKIP:
+            self.before = f">\n      <skipped{_attrs([('message', message)])}/>\n    </testcase>"
+            return
+        self.detailed = True
         if status is Status.FAIL:
             tag = "failure"
             attrs = _attrs([("type", info.severity.upper()), ("message", message)])
@@ -113,8 +120,7 @@ class _Case:
         else:
             tag = "skipped"
             reason = acceptance_text(annotation) or message
-            shown = message if status is Status.SKIP else f"{SKIP_REASON[status]}: {reason}"
-            attrs = _attrs([("message", shown)])
+            attrs = _attrs([("message", f"{SKIP_REASON[status]}: {reason}")])
         head = _lines(
             [
                 ("Rule", f"{info.id} {info.title}"),
@@ -193,11 +199,8 @@ class _Rows:
             if case is None:
                 case = self.cases[(index, position)] = _Case(verdicts[index], rules[position])
             pieces[-1] += "    <testcase" + self.rule_attrs[position]
-            if case.empty:
-                pieces += ["", "/>\n", "", ""]
-            else:
-                pieces += ["", case.before, "", f"{case.after}\n"]
-            bodies.append(not case.empty)
+            pieces += ["", case.before, "", f"{case.after}\n"]
+            bodies.append(case.detailed)
         counted = (counts[0], counts[1], counts[2], counts[3])
         return _Template(counted, pieces, tuple(bodies), any(bodies))
 

@@ -228,7 +228,7 @@ def check_junit(text: str, report: Report) -> None:
         for value in element.attrib.values():
             assert "\n" not in value and not UNSAFE.search(value), value
         if element.tag in ("failure", "skipped", "error") and element.get("type") != "Code":
-            lines = (element.text or "").split("\n")
+            lines = element.text.split("\n") if element.text else []
             if element.getparent().get("classname") != "collection":
                 for line in lines:  # every line of the details starts with wfcheck's label
                     assert JUNIT_LABELS.match(line), line[:120]

@@ -121,6 +121,11 @@ def test_status_mapping(
         assert base.message in outcome.text
     if message_start:
         assert outcome.message.startswith(message_start)
+    if status is Status.SKIP:  # not applicable: the message says why, nothing to remediate
+        assert outcome.message == base.message
+        assert not outcome.text
+    else:
+        assert f"Resource: {base.resource.key}\n" in outcome.text
 
 
 def test_collection_errors_are_errored_cases(example_report: Report, tmp_path: Path) -> None:
