@@ -436,6 +436,41 @@ def test_the_loader_keeps_only_the_called_operations(start: Any) -> None:
     assert loader.search_paths == default.search_paths
 
 
+def test_clients_share_one_service_model_per_service(start: Any) -> None:
+    """Across regions and account sessions, and still answering through the real stack; a
+    session with botocore's own loader keeps a model per client."""
+    import botocore.session
+    from botocore.credentials import Credentials
+
+    from checker.sources.aws.clients import ClientFactory
+    from checker.sources.aws.options import LiveOptions
+
+    fake = start(count=2)
+    factory = ClientFactory(LiveOptions(endpoint_url=fake.url))
+    account = factory.account_session(Credentials("AKIDEXAMPLE", "secret", "token"))
+    clients = [
+        factory.client("sagemaker", "us-east-1", endpoint_url=fake.url),
+        factory.client("sagemaker", "eu-west-1", session=account, endpoint_url=fake.url),
+    ]
+    models = {id(client.meta.service_model) for client in clients}
+    assert len(models) == 1
+    for client in clients:
+        pages = client.get_paginator("list_workforces").paginate()
+        arns = [w["WorkforceArn"] for page in pages for w in page["Workforces"]]
+        assert arns and all(f":{client.meta.region_name}:" in arn for arn in arns)
+        client.close()
+    signed = {(call.account, call.region) for call in fake.calls_to("ListWorkforces")}
+    assert len(signed) == 2 and {region for _, region in signed} == {"us-east-1", "eu-west-1"}
+    cognito = factory.client("cognito-idp", "us-east-1")
+    assert id(cognito.meta.service_model) not in models
+    cognito.close()
+    plain = botocore.session.Session()
+    own = [plain.create_client("sagemaker", region_name="us-east-1") for _ in range(2)]
+    assert own[0].meta.service_model is not own[1].meta.service_model
+    assert "create_workforce" in dir(own[0])  # botocore's loader: every operation
+    factory.close()
+
+
 @pytest.mark.parametrize(
     "environment",
     [{}, {"AWS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt", "BOTOCORE_TCP_KEEPALIVE": "true"}],
