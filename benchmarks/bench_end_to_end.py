@@ -15,7 +15,9 @@ tree (``getrusage(RUSAGE_CHILDREN)``, measured in a fresh helper process per run
 peak never hides another's) and report size. When Cloud Custodian is installed in ``.venv-c7n``
 (``--setup-c7n`` creates it: ``pip install c7n==0.9.53``), ``custodian run`` evaluates the same
 records with the five equivalent rules (WF001, WF010, WF011, WF020, WF031 as ``c7n.data``
-value filters), interleaved with the wfcheck runs, and the ratios are printed. Finally it checks
+value filters), once after each wfcheck run, and each format's ratio is its median to the
+median of the c7n runs beside it (the machine's speed drifts over a run of many minutes, and a
+ratio to runs made minutes away measures the drift). Finally it checks
 that both tools flag the same records for those five rules, and lists where they differ: the
 synthetic estate holds ``::/0`` and ``10.0.0.0/0`` CIDRs (any /0 admits every address; c7n's
 ``contains 0.0.0.0/0`` misses them) and issuers with a trailing slash (the same issuer; c7n's
@@ -433,7 +435,8 @@ def main() -> int:
         c7n_runs: list[dict[str, Any]] = []
         for fmt in args.formats:
             runs = []
-            for attempt in range(args.repeat):
+            beside: list[dict[str, Any]] = []  # the c7n runs interleaved with this format's
+            for _attempt in range(args.repeat):
                 output = args.data / f"report-{count}.{fmt}"
                 run = measure(wfcheck_argv(snapshot, fmt, output, limit, var_file), ROOT)
                 if run["code"] not in (0, 1):
@@ -441,11 +444,12 @@ def main() -> int:
                     break
                 run["size"] = output.stat().st_size
                 runs.append(run)
-                if use_c7n and (attempt == 0 or len(args.formats) < args.repeat):
+                if use_c7n:
                     c7n_dir = args.data / f"c7n-out-{count}"  # interleaved with our runs
-                    c7n_runs.append(measure(c7n_argv(policy, c7n_dir), args.data))
+                    beside.append(measure(c7n_argv(policy, c7n_dir), args.data))
                 if not args.keep and fmt != "json":
                     output.unlink()
+            c7n_runs += beside
             if not runs:
                 continue
             wall = statistics.median(r["wall"] for r in runs)
@@ -465,9 +469,9 @@ def main() -> int:
                 f"peak RSS {rss / 2**20:7.0f} MiB  "
                 f"report {row['size'] / 1e6:9.1f} MB"
             )
-            if c7n_runs:
-                c7n_wall = statistics.median(r["wall"] for r in c7n_runs)
-                line += f"  ratio to c7n {wall / c7n_wall:.2f}x"
+            if beside:
+                c7n_wall = statistics.median(r["wall"] for r in beside)
+                line += f"  ratio to c7n {wall / c7n_wall:.2f}x (c7n beside it {c7n_wall:.2f} s)"
             print(line)
         if c7n_runs:
             c7n_wall = statistics.median(r["wall"] for r in c7n_runs)
