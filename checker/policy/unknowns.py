@@ -32,7 +32,7 @@ def unknown_gap(
     doc: Mapping[str, Any],
     ctx: Context,
     unknown: frozenset[str],
-    identities: frozenset[str] = frozenset(),
+    identities: frozenset[str],
 ) -> Gap | None:
     """The unknown value the rule's outcome depends on, or None when known values decide it."""
     if not unknown or rule.missing_vars or touches(rule.fields, unknown) is None:
@@ -56,7 +56,7 @@ def decide(
     ctx: Context,
     unknown: frozenset[str],
     gaps: list[Gap],
-    identities: frozenset[str] = frozenset(),
+    identities: frozenset[str],
 ) -> bool | None:
     """True, False, or None when the outcome depends on unknown values (named in ``gaps``)."""
     if isinstance(condition, Leaf):
@@ -81,9 +81,7 @@ def decide(
     return None  # an unfamiliar condition: do not guess
 
 
-def leaf_gap(
-    leaf: Leaf, unknown: frozenset[str], identities: frozenset[str] = frozenset()
-) -> Gap | None:
+def leaf_gap(leaf: Leaf, unknown: frozenset[str], identities: frozenset[str]) -> Gap | None:
     """The unknown value one operator application reads, if any: the field read when it lies
     in an unknown block, the unknown part when the field read holds it (not for a presence
     check, which an unknown value inside the block does not change). A value known as the
@@ -113,7 +111,7 @@ def known_part(
     doc: Mapping[str, Any],
     ctx: Context,
     unknown: frozenset[str],
-    identities: frozenset[str] = frozenset(),
+    identities: frozenset[str],
 ) -> Any:
     """The rule with the parts known values did not need left out, for its messages.
 

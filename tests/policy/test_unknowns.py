@@ -498,7 +498,10 @@ def test_an_identity_is_unknown_to_operators_that_read_its_content() -> None:
     path = compile_path("CognitoConfig.UserPool")
     same = Leaf(path, OPERATORS["same_as"], compile_path("Related.UserPool.Id"), "all")
     assert leaf_gap(same, unknown, identities) is None
-    assert leaf_gap(same, unknown) == ("CognitoConfig.UserPool", "CognitoConfig.UserPool")
+    assert leaf_gap(same, unknown, frozenset()) == (
+        "CognitoConfig.UserPool",
+        "CognitoConfig.UserPool",
+    )
     regex = Leaf(path, OPERATORS["matches"], OPERATORS["matches"].parse("^eu-"), "all")
     assert leaf_gap(regex, unknown, identities) is not None
     split = compile_path("split(CognitoConfig.UserPool, '_')[0]")
