@@ -40,6 +40,11 @@ class BackgroundFile(io.RawIOBase):
     def fileno(self) -> int:
         return self._fd
 
+    @property
+    def name(self) -> int:
+        """The descriptor, as for a file opened from one (a text wrapper shows it)."""
+        return self._fd
+
     def write(self, data: ReadableBuffer) -> int:
         self._raise()
         chunk = bytes(data)  # the caller reuses its buffer once this returns
@@ -78,7 +83,6 @@ class BackgroundFile(io.RawIOBase):
 
 def background_text(fd: int, *, buffering: int) -> io.TextIOWrapper:
     """A UTF-8 text stream on ``fd`` (which it closes) whose writes run on another thread."""
-    raw = BackgroundFile(fd)
-    return io.TextIOWrapper(
-        io.BufferedWriter(raw, buffering), encoding="utf-8", newline="", write_through=False
-    )
+    text = io.TextIOWrapper(BackgroundFile(fd), encoding="utf-8", newline="", write_through=False)
+    text._CHUNK_SIZE = buffering  # type: ignore[attr-defined]  # the wrapper buffers itself
+    return text

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from checker.model import Resource, Result, RuleInfo, Verdict
@@ -46,7 +46,11 @@ COLUMNS: tuple[str, ...] = (
 
 
 def _line(cells: list[str]) -> str:
-    """Cells as one CSV row fragment (no row end), quoted as ``csv`` does (QUOTE_MINIMAL)."""
+    """Cells as one CSV row fragment (no row end), quoted as ``csv`` does (QUOTE_MINIMAL).
+    Cells are :func:`csv_cell` output (one line), so only commas and quotes need quoting."""
+    joined = ",".join(cells)
+    if len(cells) > 1 and '"' not in joined and joined.count(",") == len(cells) - 1:
+        return joined  # what csv writes for these cells, without a writer per row
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="", quoting=csv.QUOTE_MINIMAL).writerow(cells)
     return buffer.getvalue()
@@ -78,18 +82,38 @@ def _verdict_parts(verdict: Verdict, rule: RuleInfo, resource: Resource) -> tupl
     )
 
 
-def _record_part(res: Resource) -> str:
-    """(account, region, workforce, arn, address, source) of one record."""
+def _record_part(res: Resource, shared: Callable[[str], str] = csv_cell) -> str:
+    """(account, region, workforce, arn, address, source) of one record; ``shared`` escapes
+    the cells many records share (account, region, source)."""
     return _line(
         [
-            csv_cell(res.account or ""),
-            csv_cell(res.region or ""),
+            shared(res.account or ""),
+            shared(res.region or ""),
             csv_cell(res.name or ""),
             csv_cell(res.arn or ""),
             csv_cell(res.address or ""),
-            csv_cell(res.source),
+            shared(res.source),
         ]
     )
+
+
+SHARED_CELLS = 1 << 16
+"""Distinct account, region and source cells kept escaped."""
+
+
+def _shared_cells() -> Callable[[str], str]:
+    """:func:`csv_cell` remembering up to :data:`SHARED_CELLS` values."""
+    cells: dict[str, str] = {}
+
+    def shared(text: str) -> str:
+        cell = cells.get(text)
+        if cell is None:
+            cell = csv_cell(text)
+            if len(cells) < SHARED_CELLS:
+                cells[text] = cell
+        return cell
+
+    return shared
 
 
 def _needs_quotes(text: str) -> bool:
@@ -144,8 +168,9 @@ class CsvWriter(ReportWriter):
                 pieces.append('"\r\n' if quoted else "\r\n")
             return pieces
 
+        shared = _shared_cells()
         for _, resource, cells in store.rows():
-            record = _record_part(resource)
+            record = _record_part(resource, shared)
             key = terminal_line(resource.key)
             quoted_key = _needs_quotes(key)
             if quoted_key:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
@@ -72,6 +73,8 @@ MAX_PLACES = 50
 """Accounts and regions named in the scope; the rest are counted."""
 MAX_BREAKDOWN = 500
 """Account/region rows in the breakdown; beyond that only pairs with findings, then a count."""
+ROW_TALLIES = 4096
+"""Distinct rows of verdicts whose counts the breakdown keeps; estates repeat a few."""
 
 
 def _asset(name: str) -> str:
@@ -153,7 +156,7 @@ def _record_fields(res: Resource) -> dict[str, Any]:
         where.append(_text(f"{res.location.file}:{res.location.line}"))
     return {
         "name": _text(res.name or res.address or res.key),
-        "where": " / ".join(_text(part) for part in (res.account, res.region)),
+        "where": f"{_text(res.account)} / {_text(res.region)}",
         "key": _text(res.key),
         "resource": ", ".join(where),
         "action": _text(res.action) if res.action else "",
@@ -200,29 +203,60 @@ def _has_findings(row: dict[str, Any]) -> bool:
     return bool(sum(row["failing"]) or row["accepted"] or row["errors"])
 
 
-def _breakdown(report: Report) -> tuple[list[dict[str, Any]], str]:
-    """Rows per account/region (workforces, failing per severity, accepted, errors) and a
-    note on what was left out. Records are in report order, so each pair is a contiguous run:
-    one pass, keeping at most :data:`MAX_BREAKDOWN` rows (past that, only pairs with
-    findings or errors)."""
+def _row_tally(report: Report) -> Callable[[Sequence[int]], tuple[tuple[int, ...], int]]:
+    """Failing results per severity (most severe first) and accepted results in one record's
+    row of verdicts; each distinct row (estates repeat a few) is counted once."""
     store = report.results
-    errors: dict[tuple[str, str], int] = {}
-    for error in report.errors:
-        key = (_text(error.account), _text(error.region))
-        errors[key] = errors.get(key, 0) + 1
-    severity_of = [info.severity for info in store.rules]
+    severity_of = [len(SEVERITIES) - 1 - SEVERITY_RANK[info.severity] for info in store.rules]
     kind = [
         "failing" if v[0] in FAILING_STATUSES else "accepted" if v[0] in ACCEPTED_STATUSES else ""
         for v in store.verdicts
     ]
     absent = len(store.verdicts)
+    counted: dict[bytes, tuple[tuple[int, ...], int]] = {}
+
+    def tally(cells: Sequence[int]) -> tuple[tuple[int, ...], int]:
+        row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
+        found = counted.get(row)
+        if found is None:
+            failing, accepted = [0] * len(SEVERITIES), 0
+            for position, index in enumerate(cells):
+                if index < absent and kind[index] == "failing":
+                    failing[severity_of[position]] += 1
+                elif index < absent and kind[index]:
+                    accepted += 1
+            found = (tuple(failing), accepted)
+            if len(counted) < ROW_TALLIES:
+                counted[row] = found
+        return found
+
+    return tally
+
+
+def _breakdown(report: Report) -> tuple[list[dict[str, Any]], str]:
+    """Rows per account/region (workforces, failing per severity, accepted, errors) and a
+    note on what was left out. Records are in report order, so each pair is a contiguous run:
+    one pass, keeping at most :data:`MAX_BREAKDOWN` rows (past that, only pairs with
+    findings or errors)."""
+    errors: dict[tuple[str, str], int] = {}
+    for error in report.errors:
+        where = (_text(error.account), _text(error.region))
+        errors[where] = errors.get(where, 0) + 1
     rows: list[dict[str, Any]] = []
     pairs = 0
     overflow = False
 
-    def keep(row: dict[str, Any]) -> None:
+    def keep(key: tuple[str, str], workforces: int, failing: list[int], accepted: int) -> None:
         nonlocal rows, overflow, pairs
         pairs += 1
+        row = {
+            "account": key[0],
+            "region": key[1],
+            "workforces": workforces,
+            "failing": failing,
+            "accepted": accepted,
+            "errors": errors.pop(key, 0),
+        }
         if not overflow and len(rows) < MAX_BREAKDOWN:
             rows.append(row)
             return
@@ -232,39 +266,27 @@ def _breakdown(report: Report) -> tuple[list[dict[str, Any]], str]:
         if _has_findings(row) and len(rows) < MAX_BREAKDOWN:
             rows.append(row)
 
-    def empty(key: tuple[str, str]) -> dict[str, Any]:
-        return {
-            "account": key[0],
-            "region": key[1],
-            "workforces": 0,
-            "failing": [0] * len(SEVERITIES),
-            "accepted": 0,
-            "errors": 0,
-        }
-
-    entry: dict[str, Any] | None = None
-    for _, res, cells in store.rows():
-        key = (_text(res.account), _text(res.region))
-        if entry is None or key != (entry["account"], entry["region"]):
-            if entry is not None:
-                entry["errors"] = errors.pop((entry["account"], entry["region"]), 0)
-                keep(entry)
-            entry = empty(key)
-        entry["workforces"] += 1
-        for position, index in enumerate(cells):
-            if index >= absent or not kind[index]:
-                continue
-            if kind[index] == "failing":
-                entry["failing"][len(SEVERITIES) - 1 - SEVERITY_RANK[severity_of[position]]] += 1
-            else:
-                entry["accepted"] += 1
-    if entry is not None:
-        entry["errors"] = errors.pop((entry["account"], entry["region"]), 0)
-        keep(entry)
-    for key, count in sorted(errors.items()):  # pairs that only have collection errors
-        row = empty(key)
-        row["errors"] = count
-        keep(row)
+    tally = _row_tally(report)
+    raw: tuple[str | None, str | None] | None = None
+    key: tuple[str, str] | None = None
+    workforces, failing, accepted = 0, [0] * len(SEVERITIES), 0
+    for _, res, cells in report.results.rows():
+        if raw != (res.account, res.region):
+            raw = (res.account, res.region)
+            place = (_text(res.account), _text(res.region))
+            if place != key:
+                if key is not None:
+                    keep(key, workforces, failing, accepted)
+                key, workforces, failing, accepted = place, 0, [0] * len(SEVERITIES), 0
+        workforces += 1
+        row_failing, row_accepted = tally(cells)
+        if row_accepted or any(row_failing):
+            failing = [a + b for a, b in zip(failing, row_failing, strict=True)]
+            accepted += row_accepted
+    if key is not None:
+        keep(key, workforces, failing, accepted)
+    for place, _ in sorted(errors.items()):  # pairs that only have collection errors
+        keep(place, 0, [0] * len(SEVERITIES), 0)
     rows.sort(key=lambda row: (row["account"], row["region"]))
     note = ""
     if overflow:
@@ -344,14 +366,18 @@ DATA_FIELDS = (
 status's fields, the record's, then the verdict's."""
 RULE_FIELDS, RECORD_FIELDS, VERDICT_FIELDS = DATA_FIELDS[:5], DATA_FIELDS[5:11], DATA_FIELDS[11:]
 
+DATA_CHUNK = 256
+"""Findings joined into one piece of the data block: the template handles a piece, not each."""
+_JSON = json.JSONEncoder(ensure_ascii=False)
+"""``json.dumps(..., ensure_ascii=False)`` without building an encoder per call."""
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def _encoded(fields: dict[str, Any], names: tuple[str, ...]) -> str:
     """The fields' values as the members of a JSON array (no brackets), safe in a ``<script>``
     block."""
-    text = json.dumps([fields[name] for name in names], ensure_ascii=False)[1:-1]
-    if any(char in text for char in "<>&"):
+    text = _JSON.encode([fields[name] for name in names])[1:-1]
+    if "<" in text or ">" in text or "&" in text:
         text = "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
     return json_text(text)
 
@@ -360,10 +386,11 @@ def _data(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[Ma
     """The findings past the first page, as JSON for a ``<script type="application/json">``
     block: never executed, and with ``<``, ``>`` and ``&`` escaped no value can end the block.
     Each record's and each distinct verdict's part is encoded once (records: up to
-    :data:`RECORDS_KEPT`)."""
+    :data:`RECORDS_KEPT`). Findings go to the template :data:`DATA_CHUNK` at a time."""
     store = report.results
     verdicts: dict[int, tuple[str, str]] = {}
     records: dict[int, str] = {}
+    chunk: list[str] = []
     separator = ""
     for record, position, index in places:
         key = index * store.width + position
@@ -381,8 +408,12 @@ def _data(report: Report, places: Iterator[tuple[int, int, int]]) -> Iterator[Ma
             middle = _encoded(_record_fields(store.resources[record]), RECORD_FIELDS)
             if len(records) < RECORDS_KEPT:
                 records[record] = middle
-        yield Markup(f"{separator}[{parts[0]}, {middle}, {parts[1]}]")  # noqa: S704 - escaped JSON
-        separator = ","
+        chunk.append(f"[{parts[0]}, {middle}, {parts[1]}]")
+        if len(chunk) >= DATA_CHUNK:
+            yield Markup(separator + ",".join(chunk))  # noqa: S704 - escaped JSON
+            chunk, separator = [], ","
+    if chunk:
+        yield Markup(separator + ",".join(chunk))  # noqa: S704 - escaped JSON
 
 
 def _passed(report: Report) -> Iterator[dict[str, Any]]:

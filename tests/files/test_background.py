@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.files.background import background_text
+from checker.files.background import BackgroundFile, background_text
 
 
 def test_text_arrives_whole_and_in_order(tmp_path: Path) -> None:
@@ -19,6 +19,28 @@ def test_text_arrives_whole_and_in_order(tmp_path: Path) -> None:
         for piece in pieces:
             stream.write(piece)
     assert path.read_bytes() == "".join(pieces).encode()
+
+
+def test_the_thread_gets_chunks_of_about_the_buffer_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few hand-offs (not one per write), and none much past the buffer unless one write is."""
+    sizes: list[int] = []
+    handed = BackgroundFile.write
+
+    def write(self: BackgroundFile, data: bytes) -> int:
+        sizes.append(len(data))
+        return handed(self, data)
+
+    monkeypatch.setattr(BackgroundFile, "write", write)
+    fd = os.open(tmp_path / "out.txt", os.O_WRONLY | os.O_CREAT)
+    with background_text(fd, buffering=1 << 16) as stream:
+        for n in range(20_000):
+            stream.write(f"row {n}\r\n")
+        stream.write("x" * (1 << 18))
+    assert len(sizes) < 10
+    assert all(size <= 1 << 16 for size in sizes[:-1])
+    assert max(sizes) == 1 << 18
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")

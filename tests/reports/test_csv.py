@@ -13,6 +13,7 @@ from checker.reports import get_writer
 from checker.reports.csv import (
     COLUMNS,
     _fingerprint_cell,
+    _line,
     _record_part,
     _rule_parts,
     _verdict_parts,
@@ -195,3 +196,22 @@ def test_streamed_rows_equal_one_row_per_result(example_report: Report, arn_tail
     expected = [row(result) for result in report.results]
     assert text.split("\r\n")[1:-1] == expected
     assert any(arn_tail.replace('"', '""') in line for line in expected)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["a", "b"],
+        ["", ""],
+        [""],
+        ["a"],
+        ["a,b", "c"],
+        ['say "hi"', "x"],
+        ["'=1+2", " lead", "trail "],
+        ["", "x", ""],
+    ],
+)
+def test_line_is_what_the_csv_module_writes(cells: list[str]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="", quoting=csv.QUOTE_MINIMAL).writerow(cells)
+    assert _line(cells) == buffer.getvalue()
