@@ -143,37 +143,38 @@ def _rule_members(info: RuleInfo, status: Status) -> tuple[str, str]:
 
 
 def _resource_members(res: Resource) -> str:
-    """The workforce as the event's resource, and its account and region (``cloud``)."""
-    resource: dict[str, Any] = {"uid": res.key, "type": RESOURCE_TYPE}
+    """The workforce as the event's resource, and its account and region (``cloud``): the
+    members of ``{"resources": [...], "cloud": {...}}``, written from encoded strings (once
+    per record, so without a dictionary to encode)."""
+    resource = f'"uid": {_string(res.key)}, "type": "{RESOURCE_TYPE}"'
+    cloud = '"provider": "AWS"'
     if res.name:
-        resource["name"] = res.name
+        resource += f', "name": {_string(res.name)}'
     if res.region:
-        resource["region"] = res.region
+        region = _string(res.region)
+        resource += f', "region": {region}'
+        cloud += f', "region": {region}'
     if res.arn:
-        resource["cloud_partition"] = res.partition
-    cloud: dict[str, Any] = {"provider": "AWS"}
-    if res.region:
-        cloud["region"] = res.region
+        resource += f', "cloud_partition": {_string(res.partition)}'
     if res.account:
-        cloud["account"] = {
-            "uid": res.account,
-            "name": res.account,
-            "type": "AWS Account",
-            "type_id": AWS_ACCOUNT_TYPE_ID,
-        }
-    return _members({"resources": [resource], "cloud": cloud})
+        account = _string(res.account)
+        cloud += (
+            f', "account": {{"uid": {account}, "name": {account}, "type": "AWS Account", '
+            f'"type_id": {AWS_ACCOUNT_TYPE_ID}}}'
+        )
+    return json_text(f'"resources": [{{{resource}}}], "cloud": {{{cloud}}}')
 
 
-def _origin(res: Resource) -> dict[str, Any]:
-    origin: dict[str, Any] = {"source": res.source, "source_kind": res.source_kind}
+def _origin_members(res: Resource) -> str:
+    """Where the record came from: the members of ``{"source": ..., ...}``."""
+    origin = f'"source": {_string(res.source)}, "source_kind": {_string(res.source_kind)}'
     if res.address:
-        origin["address"] = res.address
+        origin += f', "address": {_string(res.address)}'
     if res.location:
-        origin["file"] = res.location.file
-        origin["line"] = res.location.line
+        origin += f', "file": {_string(res.location.file)}, "line": {int(res.location.line)}'
     if res.action:
-        origin["action"] = res.action
-    return origin
+        origin += f', "action": {_string(res.action)}'
+    return json_text(origin)
 
 
 class _EventParts:
@@ -196,7 +197,7 @@ class _EventParts:
         if record != self.record:
             self.record = record
             res = store.resources[record]
-            self.record_parts = (res.key, _resource_members(res), _members(_origin(res)))
+            self.record_parts = (res.key, _resource_members(res), _origin_members(res))
         before, after, message, (wfcheck, evidence) = verdict
         key_text, members, origin = self.record_parts
         uid = json_text(_string(finding_id(store.rules[position].id, key_text)))

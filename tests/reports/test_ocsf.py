@@ -12,9 +12,10 @@ from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding
 from py_ocsf_models.objects.cloud import Cloud
 from pydantic import BaseModel
 
-from checker.model import Status
+from checker.model import Location, Resource, Status
 from checker.reports import get_writer
 from checker.reports.interface import RenderOptions
+from checker.reports.ocsf import RESOURCE_TYPE, _origin_members, _resource_members
 from checker.results import Report
 from tests.golden_files import assert_golden, example_output
 
@@ -145,3 +146,36 @@ def test_the_injection_corpus_validates(hostile_report: Report) -> None:
     events = render(hostile_report, show_passed=True)
     names = {event["resources"][0].get("name") for event in events}
     assert {r.resource.name for r in hostile_report.results} <= names
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_record_members_are_what_the_encoder_writes(full: bool) -> None:
+    """The resource and origin members are written from encoded strings: the same JSON as
+    encoding the objects, hostile text included."""
+    hostile = 'wf "q" \\ \x1b[31m\x7f\u202e\u2028 é'
+    res = Resource(
+        arn=f"arn:aws-cn:sagemaker:cn-north-1:123:workforce/{hostile}" if full else None,
+        name=hostile if full else None,
+        account=hostile if full else None,
+        region=hostile if full else None,
+        source=hostile,
+        source_kind="terraform-plan",
+        address=hostile if full else None,
+        location=Location(hostile, 7) if full else None,
+        action="create" if full else None,
+    )
+    members = json.loads("{" + _resource_members(res) + "}")
+    resource: dict[str, Any] = {"uid": res.key, "type": RESOURCE_TYPE}
+    cloud: dict[str, Any] = {"provider": "AWS"}
+    if full:
+        resource |= {"name": hostile, "region": hostile, "cloud_partition": "aws-cn"}
+        cloud["region"] = hostile
+        cloud["account"] = {"uid": hostile, "name": hostile, "type": "AWS Account", "type_id": 10}
+    assert members == {"resources": [resource], "cloud": cloud}
+    origin = json.loads("{" + _origin_members(res) + "}")
+    expected: dict[str, Any] = {"source": hostile, "source_kind": "terraform-plan"}
+    if full:
+        expected |= {"address": hostile, "file": hostile, "line": 7, "action": "create"}
+    assert origin == expected
+    for text in (_resource_members(res), _origin_members(res)):
+        assert text.isascii() or not any(c in text for c in "\x1b\x7f\u202e\u2028")
