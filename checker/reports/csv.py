@@ -7,6 +7,10 @@ spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a single qu
 (OWASP's advice for CSV injection). Cells with commas or quotes are quoted (RFC 4180, CRLF row
 ends).
 
+The remediation is given where there may be something to do (``Status.is_finding``: fail,
+error, unknown, waived, baseline); a passed or skipped result's cell is empty, as JUnit's
+skips carry no details (most rows of a large estate are those).
+
 Rows stream: a row is the rule's cells, the verdict's cells and the record's cells, each part
 escaped once (per rule, per distinct verdict, per record) and joined per result.
 """
@@ -160,6 +164,8 @@ class CsvWriter(ReportWriter):
                         store.verdicts[index], store.rules[position], resource
                     )
                 head, remediation = rules[position]
+                if not store.verdicts[index][0].is_finding:
+                    remediation = ""  # passed or skipped: nothing to remediate
                 rule = rule_ids[position]
                 quoted = quoted_key or _needs_quotes(rule)
                 fingerprint = '"' + rule.replace('"', '""') + ":" if quoted else rule + ":"

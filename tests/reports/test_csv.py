@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from checker.model import Result, Verdict
+from checker.model import Result, Status, Verdict
 from checker.reports import get_writer
 from checker.reports.csv import (
     COLUMNS,
@@ -178,6 +178,8 @@ def row(result: Result) -> str:
         result.resource,
     )
     fingerprint = _fingerprint_cell(csv_cell(result.rule_id), terminal_line(result.resource.key))
+    if not result.status.is_finding:
+        remediation = ""
     return ",".join((head, status, _record_part(result.resource), rest, remediation, fingerprint))
 
 
@@ -215,3 +217,14 @@ def test_line_is_what_the_csv_module_writes(cells: list[str]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="", quoting=csv.QUOTE_MINIMAL).writerow(cells)
     assert _line(cells) == buffer.getvalue()
+
+
+def test_remediation_only_where_there_may_be_something_to_do(example_report: Report) -> None:
+    text = get_writer("csv").render(example_report, RenderOptions())
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    by_status = {row["status"] for row in rows}
+    assert {"pass", "skip", "fail"} <= by_status
+    for row in rows:
+        rule = next(r for r in example_report.rules if r.id == row["rule_id"])
+        finding = Status(row["status"]).is_finding
+        assert row["remediation"] == (csv_cell(rule.remediation) if finding else ""), row
