@@ -37,6 +37,12 @@ ABSENT = 0xFFFFFFFF
 an arbitrary list of results)."""
 
 
+def row_key(row: Sequence[int]) -> bytes:
+    """A record's row of verdict indexes (:meth:`ResultStore.rows`) as a dictionary key, for
+    writers that handle each distinct row once."""
+    return row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+
+
 class ResultStore:
     """Every result of a scan in little memory, materialized only while a writer reads it.
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-from array import array
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -27,7 +26,7 @@ from checker.model import Resource, Result, RuleInfo, Verdict
 from checker.reports.acceptance import acceptance_reason
 from checker.reports.escape import csv_cell, terminal_line
 from checker.reports.interface import RenderOptions, ReportWriter
-from checker.results import Report
+from checker.results import Report, row_key
 
 COLUMNS: tuple[str, ...] = (
     "rule_id",
@@ -181,7 +180,7 @@ class CsvWriter(ReportWriter):
             quoted_key = _needs_quotes(key)
             if quoted_key:
                 key = key.replace('"', '""')
-            row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
+            row = row_key(cells)
             pieces = templates.get((row, quoted_key))
             if pieces is None:
                 pieces = template(resource, cells, quoted_key)

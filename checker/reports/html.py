@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -43,7 +42,8 @@ from checker.model import (
 from checker.reports.acceptance import acceptance_details
 from checker.reports.escape import html_text, json_text
 from checker.reports.interface import RECORDS_KEPT, RenderOptions, ReportWriter
-from checker.results import Report, Summary, rule_tally, summarize
+from checker.reports.json import encode
+from checker.results import Report, Summary, row_key, rule_tally, summarize
 
 _STATUS_ORDER = {
     s: i
@@ -216,7 +216,7 @@ def _row_tally(report: Report) -> Callable[[Sequence[int]], tuple[tuple[int, ...
     counted: dict[bytes, tuple[tuple[int, ...], int]] = {}
 
     def tally(cells: Sequence[int]) -> tuple[tuple[int, ...], int]:
-        row = cells.tobytes() if isinstance(cells, array) else bytes(array("I", cells))
+        row = row_key(cells)
         found = counted.get(row)
         if found is None:
             failing, accepted = [0] * len(SEVERITIES), 0
@@ -368,15 +368,13 @@ RULE_FIELDS, RECORD_FIELDS, VERDICT_FIELDS = DATA_FIELDS[:5], DATA_FIELDS[5:11],
 
 DATA_CHUNK = 256
 """Findings joined into one piece of the data block: the template handles a piece, not each."""
-_JSON = json.JSONEncoder(ensure_ascii=False)
-"""``json.dumps(..., ensure_ascii=False)`` without building an encoder per call."""
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def _encoded(fields: dict[str, Any], names: tuple[str, ...]) -> str:
     """The fields' values as the members of a JSON array (no brackets), safe in a ``<script>``
     block."""
-    text = _JSON.encode([fields[name] for name in names])[1:-1]
+    text = encode([fields[name] for name in names])[1:-1]
     if "<" in text or ">" in text or "&" in text:
         text = "".join(_SCRIPT_UNSAFE.get(char, char) for char in text)
     return json_text(text)

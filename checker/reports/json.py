@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from array import array
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -26,7 +25,7 @@ from checker.files.timestamps import format_timestamp
 from checker.model import ErrorEntry, Resource, RuleInfo, UnitStatus, Verdict
 from checker.reports.escape import json_text
 from checker.reports.interface import RenderOptions, ReportWriter
-from checker.results import Report, summarize
+from checker.results import Report, row_key, summarize
 
 SCHEMA_VERSION = 2
 
@@ -138,7 +137,7 @@ def _result_lines(report: Report) -> Iterator[str]:
     verdicts = store.verdicts
     templates: dict[bytes, list[str]] = {}
     for number, (_, _, row) in enumerate(store.rows()):
-        key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+        key = row_key(row)
         parts = templates.get(key)
         if parts is None:
             pieces = []

@@ -24,7 +24,6 @@ part (rule, verdict, record) escaped once.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -34,7 +33,7 @@ from checker.model import Resource, RuleInfo, Status, Verdict
 from checker.reports.acceptance import acceptance_details, acceptance_text
 from checker.reports.escape import xml_attr, xml_text
 from checker.reports.interface import RenderOptions, ReportWriter
-from checker.results import Report
+from checker.results import Report, row_key
 
 SKIP_REASON = {
     Status.WAIVED: "waived",
@@ -174,7 +173,7 @@ class _Rows:
         self.rows: dict[bytes, _Template] = {}
 
     def of(self, row: Any) -> _Template:
-        key = row.tobytes() if isinstance(row, array) else bytes(array("I", row))
+        key = row_key(row)
         found = self.rows.get(key)
         if found is None:
             found = self._build(row)
